@@ -1,0 +1,3 @@
+from kundepuls.cli import main
+
+main()

@@ -1,0 +1,48 @@
+"""The web application: public survey pages, the dashboard and the REST API in one app."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from kundepuls import __version__
+from kundepuls.config import Settings, get_settings
+from kundepuls.db import engine_for
+from kundepuls.kit.errors import KundepulsError
+
+WEB = Path(__file__).parent / "web"
+templates = Jinja2Templates(directory=WEB / "templates")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; the engine for ``settings.database_url`` lives on ``app.state``."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.settings = settings
+        app.state.engine = engine_for(settings.database_url)
+        yield
+
+    app = FastAPI(
+        title="kundepuls",
+        version=__version__,
+        description="Customer-experience KPIs with honest intervals.",
+        lifespan=lifespan,
+    )
+    app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
+
+    @app.exception_handler(KundepulsError)
+    async def _user_error(_request: Request, error: KundepulsError) -> JSONResponse:
+        return JSONResponse({"detail": str(error)}, status_code=error.status_code)
+
+    @app.get("/health", tags=["system"])
+    def health() -> dict[str, str]:
+        """Liveness check."""
+        return {"status": "ok", "version": __version__}
+
+    return app

@@ -1,0 +1,1 @@
+"""The five kinds of the data contract: customers, orders, tickets, complaints, responses."""

@@ -1,0 +1,99 @@
+"""Shared fixtures: a real store on SQLite and on PostgreSQL, created per test and dropped after.
+
+PostgreSQL is found at KUNDEPULS_TEST_POSTGRES_URL (default: the local server, database
+``test``). Without a server the PostgreSQL cases are skipped with a message, unless
+KUNDEPULS_REQUIRE_POSTGRES=1 (as in CI), where they fail instead.
+"""
+
+import os
+import uuid
+from collections.abc import Iterator
+from functools import cache
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from kundepuls.config import get_settings
+from kundepuls.db import make_engine, migrate, session_factory
+
+POSTGRES_URL = os.environ.get(
+    "KUNDEPULS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REQUIRE_POSTGRES = os.environ.get("KUNDEPULS_REQUIRE_POSTGRES") == "1"
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@cache
+def postgres_problem() -> str | None:
+    """Why PostgreSQL cannot be used here, or None when it can."""
+    try:
+        engine = sa.create_engine(POSTGRES_URL)
+        with engine.connect():
+            pass
+        engine.dispose()
+    except sa.exc.OperationalError as error:
+        return f"PostgreSQL not reachable at {POSTGRES_URL}: {error.orig}"
+    return None
+
+
+def pytest_report_header() -> str:
+    problem = postgres_problem()
+    return f"postgresql: {'skipped — ' + problem if problem else POSTGRES_URL}"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings() -> Iterator[None]:
+    """Settings are read from the environment again in every test."""
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def postgres_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database with a unique name; dropped afterwards."""
+    problem = postgres_problem()
+    if problem:
+        if REQUIRE_POSTGRES:
+            pytest.fail(problem)
+        pytest.skip(problem)
+    name = f"kp_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The URL of a new, migrated store on each backend; the environment points at it."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'kundepuls.db'}"
+    else:
+        url = request.getfixturevalue("postgres_database")
+    migrate(url)
+    mp = request.getfixturevalue("monkeypatch")
+    mp.setenv("KUNDEPULS_DATABASE_URL", url)
+    get_settings.cache_clear()
+    return url
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with session_factory(engine)() as session:
+        yield session
