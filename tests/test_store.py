@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from kundepuls.db import migrate
 from kundepuls.facts.models import FACT_MODELS, Customer, Order, Response
+from tests.support import run_cli
 
 
 def test_migrations_create_every_table_and_are_idempotent(
@@ -40,3 +42,18 @@ def test_score_ranges_are_enforced_by_the_database(session: Session) -> None:
     session.add(Response(response_id="r1", submitted_at=datetime.now(UTC), nps=11))
     with pytest.raises(sa.exc.IntegrityError):
         session.commit()
+
+
+def test_init_creates_the_store_from_the_command_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'kp.db'}"
+    result = run_cli("init", env={"KUNDEPULS_DATABASE_URL": url})
+    assert result.returncode == 0, result.stderr
+    assert "Store ready" in result.stdout
+    assert (tmp_path / "kp.db").exists()
+
+
+def test_a_bad_setting_is_one_clear_line_without_traceback(tmp_path: Path) -> None:
+    result = run_cli("init", env={"KUNDEPULS_TIMEZONE": "Mars/Olympus"}, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "KUNDEPULS_TIMEZONE" in result.stderr
+    assert "Traceback" not in result.stderr
