@@ -177,3 +177,8 @@ def test_compare_medians_edges() -> None:
     assert np.isnan(result.low[1])
     assert result.diff[2] == 0
     assert result.p_value[2] == 1.0
+
+
+def test_compare_poisson_rejects_fractional_counts() -> None:
+    with pytest.raises(ValueError, match="c1 must be whole event counts"):
+        compare_poisson(2.5, 10, 3, 10)

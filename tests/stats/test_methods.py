@@ -1,5 +1,7 @@
 """The dispatch table the KPI engine calls with frames of sufficient statistics."""
 
+from decimal import Decimal
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -110,3 +112,18 @@ def test_unknown_method_and_missing_columns_are_usage_errors() -> None:
             pd.DataFrame({"n": [1], "successes": [1]}),
             pd.DataFrame({"n": [], "successes": []}),
         )
+
+
+def test_frames_from_database_backends_are_read() -> None:
+    """Nullable integers, Decimal means (PostgreSQL numeric) and Arrow columns all work."""
+    frame = pd.DataFrame(
+        {
+            "n": pd.Series([3, 2, None], dtype="Int64"),
+            "mean": pd.Series([Decimal("1.5"), Decimal("2"), None], dtype=object),
+            "sd": pd.Series([1.0, 0.5, None], dtype="float64[pyarrow]"),
+        }
+    )
+    got = estimate("t", frame)
+    expected = mean_t([3, 2, np.nan], [1.5, 2.0, np.nan], [1.0, 0.5, np.nan])
+    np.testing.assert_allclose(got.low, expected.low)
+    assert np.isnan(got.value[2])

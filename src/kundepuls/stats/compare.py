@@ -246,6 +246,9 @@ def compare_poisson(
     c1_, e1_, c2_, e2_ = as_arrays(c1, e1, c2, e2)
     for name, arr in (("c1", c1_), ("e1", e1_), ("c2", c2_), ("e2", e2_)):
         check_nonnegative(name, arr)
+    for name, arr in (("c1", c1_), ("c2", c2_)):
+        if np.any(np.isfinite(arr) & (arr != np.round(arr))):
+            raise ValueError(f"{name} must be whole event counts")
     with np.errstate(divide="ignore", invalid="ignore"):
         f1 = np.where(e1_ > 0, scale / e1_, np.nan)
         f2 = np.where(e2_ > 0, scale / e2_, np.nan)
