@@ -32,6 +32,15 @@ from kundepuls.stats.methods import (
     get_method,
 )
 from kundepuls.stats.multiple import bh_qvalues
+from kundepuls.stats.power import (
+    answers_needed,
+    sample_size_margin_mean,
+    sample_size_margin_nps,
+    sample_size_margin_proportion,
+    sample_size_means,
+    sample_size_nps,
+    sample_size_proportions,
+)
 from kundepuls.stats.targets import (
     NO_DATA,
     OFF_TRACK,
@@ -51,6 +60,7 @@ __all__ = [
     "Difference",
     "Interval",
     "IntervalMethod",
+    "answers_needed",
     "bh_qvalues",
     "compare_means",
     "compare_medians",
@@ -67,6 +77,12 @@ __all__ = [
     "median_rank_bounds",
     "nps",
     "poisson",
+    "sample_size_margin_mean",
+    "sample_size_margin_nps",
+    "sample_size_margin_proportion",
+    "sample_size_means",
+    "sample_size_nps",
+    "sample_size_proportions",
     "target_status",
     "wilson",
 ]
