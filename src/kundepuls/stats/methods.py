@@ -50,13 +50,18 @@ Columns = Mapping[str, Any]
 
 @dataclass(frozen=True)
 class IntervalMethod:
-    """An interval method: the columns it needs and how to estimate and compare."""
+    """An interval method: the columns it needs and how to estimate and compare.
+
+    ``columns`` are the sufficient statistics per group; when ``raw`` is true each
+    holds the group's observations as one array per row (medians need them all).
+    """
 
     name: str
     columns: tuple[str, ...]
     description: str
     _interval: Callable[[Columns, float], Interval]
     _compare: Callable[[Columns, Columns, float], Difference]
+    raw: bool = False
 
     def interval(self, frame: pd.DataFrame, level: float = 0.95) -> Interval:
         """Interval per row of ``frame`` (one row per group)."""
@@ -65,7 +70,7 @@ class IntervalMethod:
     def compare(
         self, frame_a: pd.DataFrame, frame_b: pd.DataFrame, level: float = 0.95
     ) -> Difference:
-        """Row-wise difference ``a - b`` with its interval and p-value."""
+        """Difference ``a - b`` of the rows paired by position, with interval and p-value."""
         if len(frame_a) != len(frame_b):
             raise ValueError(
                 f"frames to compare must have equal lengths, got {len(frame_a)} and {len(frame_b)}"
@@ -79,8 +84,8 @@ class IntervalMethod:
                 f"interval method {self.name!r} needs the column(s) {', '.join(missing)}; "
                 f"the frame has {', '.join(map(str, frame.columns)) or 'none'}"
             )
-        if self.name == "median":
-            return {"values": list(frame["values"])}
+        if self.raw:
+            return {c: list(frame[c]) for c in self.columns}
         return {c: frame[c].to_numpy(dtype=np.float64, na_value=np.nan) for c in self.columns}
 
 
@@ -147,6 +152,7 @@ METHODS: dict[str, IntervalMethod] = {
             "median with the order-statistic interval; bootstrap interval, Mood's test",
             lambda c, lv: median_order_stat(c["values"], level=lv),
             lambda a, b, lv: compare_medians(a["values"], b["values"], level=lv),
+            raw=True,
         ),
     )
 }
