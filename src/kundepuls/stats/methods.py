@@ -40,6 +40,7 @@ __all__ = [
     "KPI_INTERVALS",
     "METHODS",
     "IntervalMethod",
+    "complement",
     "difference",
     "estimate",
     "get_method",
@@ -65,7 +66,7 @@ class IntervalMethod:
 
     def interval(self, frame: pd.DataFrame, level: float = 0.95) -> Interval:
         """Interval per row of ``frame`` (one row per group)."""
-        return self._interval(self._columns(frame), level)
+        return self._interval(self.read_columns(frame), level)
 
     def compare(
         self, frame_a: pd.DataFrame, frame_b: pd.DataFrame, level: float = 0.95
@@ -75,9 +76,10 @@ class IntervalMethod:
             raise ValueError(
                 f"frames to compare must have equal lengths, got {len(frame_a)} and {len(frame_b)}"
             )
-        return self._compare(self._columns(frame_a), self._columns(frame_b), level)
+        return self._compare(self.read_columns(frame_a), self.read_columns(frame_b), level)
 
-    def _columns(self, frame: pd.DataFrame) -> dict[str, Any]:
+    def read_columns(self, frame: pd.DataFrame) -> dict[str, Any]:
+        """The method's columns of ``frame`` as float arrays (lists of arrays when raw)."""
         missing = [c for c in self.columns if c not in frame.columns]
         if missing:
             raise UsageError(
@@ -229,3 +231,40 @@ def difference(
     0.0293
     """
     return get_method(method).compare(frame_a, frame_b, level)
+
+
+def complement(method: str, total: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
+    """Sufficient statistics of "everything except this group", for segment-vs-rest.
+
+    Counts subtract; for the ``t`` method the mean and the sample standard deviation
+    of the rest follow from the sums and sums of squares implied by ``n``, ``mean``
+    and ``sd``. ``total`` is one row (the whole population) or one row per group.
+    Not available for ``median``, which needs the observations of the rest.
+
+    Examples
+    --------
+    >>> total = pd.DataFrame({"n": [10], "mean": [5.5], "sd": [3.0276503540974917]})
+    >>> group = pd.DataFrame({"n": [4], "mean": [2.5], "sd": [1.2909944487358056]})
+    >>> rest = complement("t", total, group)
+    >>> rest["n"].tolist(), rest["mean"].tolist(), round(float(rest["sd"].iloc[0]), 4)
+    ([6.0], [7.5], 1.8708)
+    """
+    spec = get_method(method)
+    if spec.raw:
+        raise UsageError(f"interval method {method!r} cannot derive the rest from statistics")
+    whole, part = spec.read_columns(total), spec.read_columns(groups)
+    if method != "t":
+        rest = {c: whole[c] - part[c] for c in spec.columns}
+        return pd.DataFrame(rest, index=groups.index)
+    n_all, m_all, s_all = whole["n"], whole["mean"], whole["sd"]
+    n, m, sd = part["n"], part["mean"], part["sd"]
+    n_rest = n_all - n
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sum_rest = n_all * m_all - np.where(n > 0, n * m, 0.0)
+        squares = (n_all - 1) * s_all**2 + n_all * m_all**2
+        squares_part = np.where(n > 1, (n - 1) * sd**2, 0.0) + np.where(n > 0, n * m**2, 0.0)
+        mean_rest = np.where(n_rest > 0, sum_rest / n_rest, np.nan)
+        var_rest = (squares - squares_part - n_rest * mean_rest**2) / (n_rest - 1)
+    # Cancellation can leave a tiny negative variance where the rest has no spread.
+    sd_rest = np.where(n_rest > 1, np.sqrt(np.maximum(var_rest, 0.0)), np.nan)
+    return pd.DataFrame({"n": n_rest, "mean": mean_rest, "sd": sd_rest}, index=groups.index)
