@@ -45,7 +45,9 @@ def compare_nps(
     The variance of each NPS is ``100^2 (p + d - (p - d)^2) / n`` (the DESIGN.md
     formula); the two are independent, so the difference has the sum of the variances.
     The p-value is the two-sided z test of that difference, so it is below 1 - level
-    exactly when the interval excludes 0.
+    exactly when the interval excludes 0. When neither group has any spread (each is
+    all promoters, all passives or all detractors) the difference is exact: p is 1 for
+    no difference and 0 otherwise — check :func:`low_sample` before reading it.
 
     Parameters
     ----------
