@@ -1,6 +1,6 @@
 """``kundepuls demo``: build a fresh demo store and serve it."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -87,7 +87,11 @@ def demo(
         engine.dispose()
     elapsed = time.perf_counter() - started
     out = Console(highlight=False)
-    out.print(f"Built the demo store in {elapsed:.1f} s (seed {seed}, data up to {day}):")
+    last = build.planted.end - timedelta(days=1)
+    out.print(
+        f"Built the demo store in {elapsed:.1f} s"
+        f" (seed {seed}; data from {build.planted.start} to {last}):"
+    )
     for kind, n in build.counts.items():
         out.print(f"  {n:>7,}  {KIND_LABELS[kind]}".replace(",", " "))
     out.print(f"Store: {_redact(url)}")

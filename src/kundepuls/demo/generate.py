@@ -24,7 +24,14 @@ from kundepuls.demo.planted import (
     Planted,
     planted_for,
 )
-from kundepuls.demo.timeline import SHOP_SATURDAY, SHOP_WEEKDAY, WEB_HOURS, Timeline, objects
+from kundepuls.demo.timeline import (
+    DAY_HOURS,
+    SHOP_SATURDAY,
+    SHOP_WEEKDAY,
+    WEB_HOURS,
+    Timeline,
+    objects,
+)
 
 KINDS = ("customers", "orders", "tickets", "complaints", "responses")
 ORDERS_PER_YEAR = 4.0  # mean purchase rate of an active customer
@@ -236,7 +243,13 @@ def _purchases(
 def _refunds(rng: np.random.Generator, timeline: Timeline, purchases: pd.DataFrame) -> pd.DataFrame:
     share = REFUND_SHARE + 0.05 * purchases["_late"].to_numpy()
     refunded = purchases[rng.random(len(purchases)) < share].copy()
-    refunded["_t"] = refunded["_t"] + rng.uniform(3, 25, len(refunded))
+    t = refunded["_t"].to_numpy() + rng.uniform(3, 25, len(refunded))
+    # Store purchases are refunded at the till: in opening hours, never on a Sunday.
+    store = refunded["channel"].to_numpy() == "butikk"
+    t[store] = t[store] + (timeline.weekday(t[store]) == 6)
+    t[store] = timeline.at_weekly_hours(rng, t[store], SHOP_WEEKDAY, SHOP_SATURDAY)
+    t[~store] = timeline.at_hours(rng, t[~store], DAY_HOURS)
+    refunded["_t"] = t
     refunded = refunded[refunded["_t"] < timeline.days]
     partial = rng.random(len(refunded)) < 0.3
     factor = np.where(partial, rng.uniform(0.2, 0.8, len(refunded)), 1.0)
