@@ -2,9 +2,12 @@
 
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from kundepuls.demo.service import DemoBuild
 
 from kundepuls.demo.planted import DEFAULT_CUSTOMERS, DEFAULT_SEED
 from kundepuls.kit.errors import UsageError
@@ -58,21 +61,35 @@ def demo(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
     """Build a realistic Norwegian demo data set into a fresh store and serve it."""
+    from kundepuls.config import get_settings
+
+    settings = get_settings()
+    day = _reference_day(today, settings.timezone)
+    url = database_url or _fresh_sqlite_file(Path.cwd() / DEMO_FILE)
+    build, elapsed = _build(url, seed=seed, today=day, customers=customers)
+    _report(build, elapsed, url, f"http://{host}:{port}/")
+    if serve:
+        import uvicorn
+
+        from kundepuls.app import create_app
+
+        app = create_app(settings.model_copy(update={"database_url": url}))
+        uvicorn.run(app, host=host, port=port)
+
+
+def _build(url: str, *, seed: int, today: date, customers: int) -> "tuple[DemoBuild, float]":
+    """Migrate the store at ``url`` and build the demo into it, showing progress."""
     import time
 
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from kundepuls.config import get_settings
     from kundepuls.db import make_engine, migrate, session_scope
     from kundepuls.demo.service import build_demo
 
-    settings = get_settings()
-    day = _reference_day(today, settings.timezone)
-    url = database_url or _fresh_sqlite_file(Path.cwd() / DEMO_FILE)
+    started = time.perf_counter()
     migrate(url)
     engine = make_engine(url)
-    started = time.perf_counter()
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     try:
         with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
@@ -82,28 +99,25 @@ def demo(
                 progress.update(task, description=label)
 
             with session_scope(engine) as session:
-                build = build_demo(session, seed=seed, today=day, customers=customers, step=step)
+                build = build_demo(session, seed=seed, today=today, customers=customers, step=step)
     finally:
         engine.dispose()
-    elapsed = time.perf_counter() - started
+    return build, time.perf_counter() - started
+
+
+def _report(build: "DemoBuild", elapsed: float, url: str, address: str) -> None:
+    from rich.console import Console
+
     out = Console(highlight=False)
     last = build.planted.end - timedelta(days=1)
     out.print(
         f"Built the demo store in {elapsed:.1f} s"
-        f" (seed {seed}; data from {build.planted.start} to {last}):"
+        f" (seed {build.seed}; data from {build.planted.start} to {last}):"
     )
     for kind, n in build.counts.items():
         out.print(f"  {n:>7,}  {KIND_LABELS[kind]}".replace(",", " "))
     out.print(f"Store: {_redact(url)}")
-    out.print(f"Open http://{host}:{port}/ to see it.")
-    if serve:
-        import uvicorn
-
-        from kundepuls.app import create_app
-
-        uvicorn.run(
-            create_app(settings.model_copy(update={"database_url": url})), host=host, port=port
-        )
+    out.print(f"Open {address} to see it.")
 
 
 def _redact(url: str) -> str:

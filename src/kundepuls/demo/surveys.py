@@ -167,13 +167,7 @@ def draw_responses(
         + FALLING_REGION_SHIFT * falling
         + rng.normal(0, NOISE, n)
     )
-    nps = np.clip(np.round(s), 0, 10)
-    csat = np.clip(np.round(1 + (s - 1.5) / 2.1 + rng.normal(0, 0.45, n)), 1, 5)
-    fcr = r["_fcr"].fillna(0.5).to_numpy()
-    ces = np.clip(np.round(4.2 + 0.55 * (s - 7) + 1.2 * (fcr - 0.5) + rng.normal(0, 0.8, n)), 1, 7)
-    r["nps"] = pd.array(np.where(r["_nps"], nps, np.nan), dtype="Int64")
-    r["csat"] = pd.array(np.where(r["_csat"], csat, np.nan), dtype="Int64")
-    r["ces"] = pd.array(np.where(r["_ces"], ces, np.nan), dtype="Int64")
+    _score(rng, r, s)
     # The carrier trouble and recent complaints are what people write about.
     theme = r["_theme"].to_numpy().copy()
     theme[(falling > 0) & (rng.random(n) < 0.5)] = "levering"
@@ -185,6 +179,19 @@ def draw_responses(
     web = rng.choice(["e-post", "sms"], size=n, p=[0.83, 0.17])
     r["channel"] = np.where(r["_app"], "app", web)
     return r
+
+
+def _score(rng: np.random.Generator, r: pd.DataFrame, s: np.ndarray) -> None:
+    """NPS, CSAT and CES read off the hidden satisfaction ``s`` (where the survey asks them)."""
+    n = len(r)
+    nps = np.clip(np.round(s), 0, 10)
+    csat = np.clip(np.round(1 + (s - 1.5) / 2.1 + rng.normal(0, 0.45, n)), 1, 5)
+    # Effort also depends on whether one contact was enough.
+    fcr = r["_fcr"].fillna(0.5).to_numpy()
+    ces = np.clip(np.round(4.2 + 0.55 * (s - 7) + 1.2 * (fcr - 0.5) + rng.normal(0, 0.8, n)), 1, 7)
+    r["nps"] = pd.array(np.where(r["_nps"], nps, np.nan), dtype="Int64")
+    r["csat"] = pd.array(np.where(r["_csat"], csat, np.nan), dtype="Int64")
+    r["ces"] = pd.array(np.where(r["_ces"], ces, np.nan), dtype="Int64")
 
 
 def _polarity(rng: np.random.Generator, s: np.ndarray) -> np.ndarray:
