@@ -105,6 +105,15 @@ def test_every_time_lies_in_the_two_years_before_the_reference_day(full_demo: Bu
     assert (answered["first_response_at"] >= answered["created_at"]).all()
     resolved = answered.dropna(subset=["resolved_at"])
     assert (resolved["resolved_at"] >= resolved["first_response_at"]).all()
+    signup = full_demo.frames["customers"].set_index("customer_id")["signup_at"]
+    for kind, column in [("tickets", "created_at"), ("responses", "submitted_at")]:
+        known = full_demo.frames[kind].dropna(subset=["customer_id"])
+        assert (known[column] >= known["customer_id"].map(signup)).all(), kind
+    responses = full_demo.frames["responses"]
+    after = responses[responses["touchpoint"] == "etter_kjop"]
+    ordered = full_demo.frames["orders"].set_index("order_id")["ordered_at"]
+    bought = after["attributes"].map(lambda a: a["ordre_id"]).map(ordered)
+    assert (after["submitted_at"] > bought).all()
     live = tickets[tickets["channel"] != "e-post"]["created_at"].dt.tz_convert(OSLO)
     assert live.dt.hour.between(8, 19).all()  # chat and telephone only while support is open
 

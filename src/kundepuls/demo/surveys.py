@@ -104,7 +104,10 @@ def _relationship(
             people["_leaves"].to_numpy() > start - 90
         )
         cust = np.flatnonzero(active & (rng.random(len(people)) < RELATIONSHIP_RESPONSE_RATE))
-        frames.append(pd.DataFrame({"_cust": cust, "_t": start + rng.random(len(cust)) * quarter}))
+        # Asked on a day of the quarter when they were already customers.
+        begin = np.maximum(start, people["_signup"].to_numpy()[cust] + 1)
+        t = begin + rng.random(len(cust)) * (start + quarter - begin)
+        frames.append(pd.DataFrame({"_cust": cust, "_t": t}))
     both = pd.concat(frames, ignore_index=True)
     n = len(both)
     both["_t"] = timeline.at_hours(rng, both["_t"].to_numpy(), DAY_HOURS)
