@@ -25,20 +25,25 @@ def _free_port() -> int:
 
 
 def test_demo_builds_a_fresh_store_each_time(tmp_path: Path) -> None:
-    first = run_cli("demo", "--no-serve", *SMALL, cwd=tmp_path)
-    assert first.returncode == 0, first.stderr
-    assert (tmp_path / "kundepuls-demo.db").exists()
-    assert "customers" in first.stdout
-    assert "survey responses" in first.stdout
-    assert "Open http://127.0.0.1:8000/" in first.stdout
+    stale = f"sqlite:///{tmp_path / 'kundepuls-demo.db'}"
+    migrate(stale)  # a demo store from an earlier run, changed since
+    engine = make_engine(stale)
+    with session_scope(engine) as session:
+        session.add(Customer(customer_id="stale"))
+    engine.dispose()
+    result = run_cli("demo", "--no-serve", *SMALL, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "300  customers" in result.stdout
+    assert "survey responses" in result.stdout
+    assert "data from 2024-12-01 to 2026-11-30" in result.stdout
+    assert "Open http://127.0.0.1:8000/" in result.stdout
     assert not (tmp_path / "kundepuls.db").exists()  # a user's own store is never touched
-    again = run_cli("demo", "--no-serve", *SMALL, cwd=tmp_path)
-    assert again.returncode == 0, again.stderr
-    counts = [line for line in first.stdout.splitlines() if line.startswith("  ")]
-    assert counts == [line for line in again.stdout.splitlines() if line.startswith("  ")]
-    engine = make_engine(f"sqlite:///{tmp_path / 'kundepuls-demo.db'}")
+    engine = make_engine(stale)
     with engine.connect() as conn:
         assert conn.scalar(sa.text("SELECT count(*) FROM customers")) == 300
+        assert (
+            conn.scalar(sa.text("SELECT count(*) FROM customers WHERE customer_id = 'stale'")) == 0
+        )
         assert conn.scalar(sa.text("SELECT count(*) FROM import_batches")) == 5
     engine.dispose()
 
