@@ -50,6 +50,9 @@ class Planted:
     improvement_name: str
     improvement_kpi: str
     improvement_start: date
+    weekend_factor_before: float
+    weekend_factor_after: float
+    fall_nps_points: float
     team_fcr: dict[str, float]
 
 
@@ -67,5 +70,8 @@ def planted_for(today: date) -> Planted:
         improvement_name=IMPROVEMENT_NAME,
         improvement_kpi=IMPROVEMENT_KPI,
         improvement_start=today - timedelta(days=IMPROVEMENT_DAYS_BEFORE_END),
+        weekend_factor_before=WEEKEND_FIRST_RESPONSE_FACTOR_BEFORE,
+        weekend_factor_after=WEEKEND_FIRST_RESPONSE_FACTOR_AFTER,
+        fall_nps_points=FALL_NPS_POINTS,
         team_fcr=dict(TEAM_FCR),
     )
