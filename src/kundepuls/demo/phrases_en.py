@@ -5,18 +5,7 @@ ADVERBS = ("very", "really", "extremely", "quite", "super", "incredibly")
 BUT = ("but", "although", "even though")
 AND = (" and ", ", and ", ". ", ", and also ")
 
-ITEMS = (
-    "jacket",
-    "shoes",
-    "backpack",
-    "tent",
-    "bike",
-    "trousers",
-    "jumper",
-    "sleeping bag",
-    "gloves",
-    "helmet",
-)
+ITEMS = ("jacket", "backpack", "tent", "bike", "jumper", "sleeping bag", "helmet", "fleece")
 NUMBERS = ("two", "three", "four", "five", "six", "ten", "14")
 
 POSITIVE: dict[str, tuple[str, ...]] = {
