@@ -50,3 +50,10 @@ def test_an_empty_store_has_an_empty_summary(session: Session) -> None:
     assert summary.total_rows == 0
     assert all(k.rows == 0 and k.first is None for k in summary.kinds)
     assert summary.imports == []
+
+
+def test_a_tiny_demo_with_an_empty_kind_is_written(session: Session) -> None:
+    build = build_demo(session, seed=0, today=TODAY, customers=10)
+    assert build.counts["complaints"] == 0  # seed 0 at this size draws no complaint
+    summary = facts_service.store_summary(session)
+    assert {k.kind: k.rows for k in summary.kinds} == build.counts

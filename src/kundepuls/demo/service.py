@@ -82,6 +82,7 @@ def build_demo(
         for row in rows:
             row["batch_id"] = batch.id
             row["updated_at"] = now
-        session.execute(insert(FACT_MODELS[kind].__table__), rows)  # type: ignore[arg-type]
+        if rows:  # an empty parameter list would run one INSERT without values
+            session.execute(insert(FACT_MODELS[kind].__table__), rows)  # type: ignore[arg-type]
     session.flush()
     return DemoBuild(seed=seed, counts=data.counts(), planted=data.planted)
