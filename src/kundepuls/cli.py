@@ -7,6 +7,7 @@ from rich.console import Console
 
 from kundepuls.config import get_settings
 from kundepuls.db import migrate
+from kundepuls.demo.commands import demo
 from kundepuls.kit.errors import KundepulsError
 
 app = typer.Typer(
@@ -38,6 +39,9 @@ def serve(
 
     migrate(get_settings().database_url)
     uvicorn.run(create_app(), host=host, port=port)
+
+
+app.command()(demo)
 
 
 def _redact(url: str) -> str:
