@@ -9,6 +9,7 @@ from kundepuls.config import get_settings
 from kundepuls.db import migrate
 from kundepuls.demo.commands import demo
 from kundepuls.kit.errors import KundepulsError
+from kundepuls.text import commands as text_commands
 
 app = typer.Typer(
     name="kundepuls",
@@ -17,6 +18,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 err = Console(stderr=True, soft_wrap=True)
+app.add_typer(text_commands.app, name="text")
 
 
 @app.command()

@@ -1,0 +1,63 @@
+"""``kundepuls text …``: analyse comments from a file or stdin, and the stored responses."""
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kundepuls.kit.errors import KundepulsError, UsageError
+
+app = typer.Typer(help="Comment analytics: language, sentiment, themes, masked personal data.")
+
+
+def _read(source: str) -> str:
+    if source == "-":
+        return sys.stdin.buffer.read().decode("utf-8", errors="replace")
+    path = Path(source)
+    try:
+        return path.read_bytes().decode("utf-8-sig", errors="replace")
+    except OSError as error:
+        raise KundepulsError(f"{source}: cannot read ({error.strerror})") from None
+
+
+def _comments(source: str, text: str) -> list[str]:
+    """One comment per line, or the ``comment`` column of a CSV file."""
+    if source.lower().endswith(".csv"):
+        reader = csv.DictReader(io.StringIO(text))
+        if reader.fieldnames is None or "comment" not in reader.fieldnames:
+            raise UsageError(f"{source}: a CSV file needs a column named 'comment'")
+        return [row.get("comment") or "" for row in reader]
+    return text.splitlines()
+
+
+@app.command("analyze")
+def analyze_command(
+    source: Annotated[str, typer.Argument(help="File with one comment per line, a CSV file "
+                                          "with a 'comment' column, or - for stdin.")] = "-",
+    language: Annotated[
+        str | None, typer.Option(help="The customers' known language (nb, nn, en).")
+    ] = None,
+) -> None:
+    """Print one JSON line per comment: language, sentiment, score, themes, masked."""
+    from kundepuls.text.service import analyze
+
+    for comment in _comments(source, _read(source)):
+        typer.echo(json.dumps(analyze(comment, language).as_dict(), ensure_ascii=False))
+
+
+@app.command("reanalyze")
+def reanalyze_command() -> None:
+    """Analyse every stored response with a comment again and store the results."""
+    from kundepuls.config import get_settings
+    from kundepuls.db import engine_for, migrate, session_scope
+    from kundepuls.text.service import analyze_responses
+
+    url = get_settings().database_url
+    migrate(url)
+    with session_scope(engine_for(url)) as session:
+        count = analyze_responses(session, pending_only=False)
+    typer.echo(f"Analysed {count} comments.")
