@@ -17,19 +17,22 @@ LANGUAGES: tuple[Language, ...] = ("nb", "nn", "en", "other")
 _NB = frozenset(
     "ikke jeg hva hvordan hvorfor hvor hvilken noe noen mye hun fra dere deres bare også "
     "ble blitt mer meg deg seg selv fikk gikk helt hjelp etter mens uten nå enn kun "
-    "hadde ingenting tjeneste tjenesten svært vært leveringen kommer".split()
+    "hadde ingenting tjeneste tjenesten vært leveringen kommer da hele hver fortsatt sto "
+    "satte samme dager uker synes gang ganger enda lørdag lørdager igjen".split()
 )
 _NN = frozenset(
-    "ikkje eg ein eit me dei kva korleis kvifor kvar kven noko nokon mykje ho frå dykk "
-    "berre òg vart vorte meir meg sjølv fekk gjekk heilt hjelp etter medan utan no enn "
-    "berre hjå nøgd nøgde tenesta tenester dykkar mitt sidan fordi kjem seier kome "
+    "ikkje eg ein eit ei dei kva korleis kvifor kvar kven noko nokon mykje ho frå dykk "
+    "då heile gonger veke veker framleis stod sette tida synest saka laurdag laurdagar "
+    "dagar inga ope kvardagar enno att "
+    "berre òg vart vorte meir sjølv fekk gjekk heilt medan utan "
+    "berre hjå nøgd nøgde tenesta tenester dykkar sidan kjem seier kome "
     "vore hugse gong gongen mogleg ventetida".split()
 )
 _EN = frozenset(
     "the and is was you it of not very my with but they this that have had were "
     "are be been an in on we our your too just what when why how would could "
     "should will can did does don't didn't it's i'm never great good delivery staff "
-    "thanks thank".split()
+    "thanks thank as always last all from there their".split()
 )
 _DANISH = frozenset("meget hvad nogle nogen mig efter købt blev sådan tak køb".split())
 _SWEDISH = frozenset("inte jag och är mycket också hade att för inga någon köpte".split())
@@ -42,22 +45,30 @@ _CANDIDATES = (
 
 
 @cache
-def _lexical() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """Sentiment words that only Norwegian (or only English, or only Nynorsk) uses."""
-    from kundepuls.text.lexicon import default_lexicon
+def _lexical() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+    """Sentiment words of Norwegian, of English only, of Nynorsk only and of Bokmål only."""
+    from kundepuls.text.lexicon import _inflect, _read_tsv, default_lexicon
 
     tables = default_lexicon().tables
-    nb, nn, en = (set(tables[k].words) for k in ("nb", "nn", "en"))
-    return frozenset((nb | nn) - en), frozenset(en - nb - nn), frozenset(nn - nb)
+    nb = set(_inflect(_read_tsv("lexicon_nb.tsv"), ("e", "t")))
+    nn = set(_inflect(_read_tsv("lexicon_nn.tsv"), ("e", "t")))
+    en = set(tables["en"].words)
+    norwegian = (nb | nn) - en
+    return frozenset(norwegian), frozenset(en - nb - nn), frozenset(nn - nb), frozenset(nb - nn)
 
 
 def _votes(tokens: list[str]) -> dict[str, float]:
     """Function-word (and sentiment-word) evidence per language."""
     votes = {"nb": 0.0, "nn": 0.0, "en": 0.0, "da": 0.0, "sv": 0.0}
-    norwegian, english, nynorsk = _lexical()
+    norwegian, english, nynorsk, bokmal = _lexical()
     for token in tokens:
-        if token in norwegian:
-            votes["nn" if token in nynorsk else "nb"] += 0.5
+        if token in nynorsk:
+            votes["nn"] += 0.5
+        elif token in bokmal:
+            votes["nb"] += 0.5
+        elif token in norwegian:
+            votes["nb"] += 0.25  # shared by both written standards: evidence of Norwegian
+            votes["nn"] += 0.25
         elif token in english:
             votes["en"] += 0.5
         if token in _SHARED_NB_NN:
@@ -69,7 +80,7 @@ def _votes(tokens: list[str]) -> dict[str, float]:
         votes["sv"] += token in _SWEDISH
         if len(token) > 4:
             # Nynorsk adjectives end in -leg, Bokmål ones in -lig ("venleg" / "vennlig").
-            if token.endswith(("leg", "lege", "legt")):
+            if token.endswith(("leg", "lege", "legt", "ane", "are")):
                 votes["nn"] += 0.5
             elif token.endswith(("lig", "lige", "ligt")):
                 votes["nb"] += 0.5
@@ -90,33 +101,31 @@ def _detector() -> Any | None:
 
 def _from_lingua(text: str, votes: dict[str, float], prior: Language | None) -> Language:
     detector = _detector()
-    if detector is None:
-        return prior or "other"
-    values = detector.compute_language_confidence_values(text)
+    values = detector.compute_language_confidence_values(text) if detector else []
     if not values:
         return prior or "other"
     confidence = {v.language.name: v.value for v in values}
-    best = values[0].language.name
-    if values[0].value < 0.5:
-        # Lingua is unsure (short text): Scandinavian mass or the prior decides.
-        nordic_mass = sum(confidence.get(k, 0.0) for k in ("BOKMAL", "NYNORSK", "DANISH"))
-        if prior is not None and prior != "other":
+    best, top_value = values[0].language.name, values[0].value
+    swedish = votes["sv"] > 0 or any(ch in text for ch in "äöÄÖ")
+    danish = votes["da"] > votes["nb"]
+    nordic = {"BOKMAL", "NYNORSK"} | ({"DANISH"} if not danish else set())
+    nordic |= {"SWEDISH"} if not swedish else set()
+    if best in nordic or (top_value < 0.5 and prior in ("nb", "nn")):
+        # Norwegian: the function words pick the written standard, then the prior, then lingua.
+        if votes["nb"] != votes["nn"]:
+            return "nb" if votes["nb"] > votes["nn"] else "nn"
+        if prior in ("nb", "nn"):
             return prior
-        if nordic_mass >= 0.3:
-            return "nn" if confidence.get("NYNORSK", 0) > confidence.get("BOKMAL", 0) else "nb"
-        return "other"
-    if prior in ("nb", "nn", "en"):
-        name = {"nb": "BOKMAL", "nn": "NYNORSK", "en": "ENGLISH"}[prior]
-        nordic = prior in ("nb", "nn") and best in ("DANISH", "SWEDISH", "BOKMAL", "NYNORSK")
-        nordic = nordic and votes["sv"] == 0 and not any(ch in text for ch in "äöÄÖ")
-        if confidence.get(name, 0.0) >= 0.1 or nordic:
+        bokmal = confidence.get("BOKMAL", 0.0) + confidence.get("DANISH", 0.0)
+        return "nn" if confidence.get("NYNORSK", 0.0) > bokmal else "nb"
+    if top_value < 0.5:
+        # Lingua is unsure (short text): the prior or Scandinavian mass decides.
+        if prior is not None:
             return prior
-    if best == "DANISH":
-        return "other" if votes["da"] > votes["nb"] else "nb"
-    if best == "SWEDISH":
-        # A one-word "Bra" is as Norwegian as it is Swedish; Swedish needs its own evidence.
-        swedish = votes["sv"] > 0 or any(ch in text for ch in "äöÄÖ")
-        return "other" if swedish else "nb"
+        mass = sum(confidence.get(k, 0.0) for k in ("BOKMAL", "NYNORSK", "DANISH"))
+        return "nb" if mass >= 0.3 else "other"
+    if prior == "en" and confidence.get("ENGLISH", 0.0) >= 0.1:
+        return "en"
     return _CODES.get(best, "other")
 
 
@@ -146,10 +155,10 @@ def detect_language(text: str, known_language: str | None = None) -> Language:
         return top  # type: ignore[return-value]
     if top in ("nb", "nn", "en") and best >= 0.5 and second == 0 and len(tokens) <= 3:
         return top  # type: ignore[return-value]
+    if top in ("nb", "nn") and best >= 1 and votes["en"] < 0.5 and votes["nb"] != votes["nn"]:
+        return top  # type: ignore[return-value]
     if top in ("da", "sv") and best >= 2 and best - second >= 1:
         return "other"
-    if prior in ("nb", "nn") and top in ("nb", "nn") and votes["nb"] != votes["nn"]:
-        return top  # type: ignore[return-value]
     return _from_lingua(text[:2000], votes, prior)
 
 

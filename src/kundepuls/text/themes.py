@@ -63,9 +63,15 @@ class Taxonomy:
         self.prefix: dict[str, set[str]] = {}
         self.suffix: dict[str, set[str]] = {}
         self.phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        # Weak terms ("~varen") count only when nothing else in the comment names a theme.
+        self.weak: set[tuple[str, str]] = set()
         for theme in themes:
             for term in theme.terms:
-                self._add(term.strip().lower(), theme.key)
+                term = term.strip().lower()
+                if term.startswith("~"):
+                    term = term[1:]
+                    self.weak.add((theme.key, term.strip("*")))
+                self._add(term, theme.key)
         self.lengths = sorted({len(p) for p in self.prefix}, reverse=True)
         self.suffix_lengths = sorted({len(s) for s in self.suffix}, reverse=True)
 
@@ -82,38 +88,45 @@ class Taxonomy:
         elif term:
             self.exact.setdefault(term, set()).add(key)
 
-    def match_token(self, token: str) -> set[str]:
-        """The themes one token signals."""
-        found = set(self.exact.get(token, ()))
+    def match_token(self, token: str) -> set[tuple[str, str]]:
+        """The (theme, term) pairs one token signals."""
+        found = {(key, token) for key in self.exact.get(token, ())}
         for length in self.lengths:
             if length <= len(token):
-                found |= self.prefix.get(token[:length], set())
+                stem = token[:length]
+                found |= {(key, stem) for key in self.prefix.get(stem, ())}
         for length in self.suffix_lengths:
             if length < len(token):
-                found |= self.suffix.get(token[-length:], set())
+                end = token[-length:]
+                found |= {(key, end) for key in self.suffix.get(end, ())}
         return found
 
     def matches(self, tokens: list[str]) -> dict[str, list[tuple[int, str]]]:
         """Per theme key, the (token index, term) of each mention."""
-        found: dict[str, list[tuple[int, str]]] = {}
+        strong: dict[str, list[tuple[int, str]]] = {}
+        weak: dict[str, list[tuple[int, str]]] = {}
         for i, token in enumerate(tokens):
             for parts, key in self.phrases.get(token, ()):
                 if tuple(tokens[i : i + len(parts)]) == parts:
-                    found.setdefault(key, []).append((i, " ".join(parts)))
+                    term = " ".join(parts)
+                    target = weak if (key, term) in self.weak else strong
+                    target.setdefault(key, []).append((i, term))
             if token[:1].isalpha() or token[:1] == "[":
-                for key in self.match_token(token):
-                    found.setdefault(key, []).append((i, token))
-        return found
+                for key, term in self.match_token(token):
+                    target = weak if (key, term) in self.weak else strong
+                    target.setdefault(key, []).append((i, token))
+        return strong or weak
 
     def mentions(self, reading: LexiconResult) -> list[ThemeMention]:
         """The themes of a comment read by the lexicon, each with its own sentiment."""
         out = []
-        for key, hits in self.matches(reading.tokens).items():
+        matches = self.matches(reading.tokens)
+        for key, hits in matches.items():
             raw = sum(_clause_raw(reading, index) for index, _ in hits)
             score = squash(raw) if raw else reading.score
             terms = sorted({term for _, term in hits})
             out.append(ThemeMention(key, to_label(score), score, terms))
-        out.sort(key=lambda m: min(i for i, _ in self.matches(reading.tokens)[m.theme]))
+        out.sort(key=lambda m: min(i for i, _ in matches[m.theme]))
         return out
 
 
