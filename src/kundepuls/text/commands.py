@@ -36,8 +36,13 @@ def _comments(source: str, text: str) -> list[str]:
 
 @app.command("analyze")
 def analyze_command(
-    source: Annotated[str, typer.Argument(help="File with one comment per line, a CSV file "
-                                          "with a 'comment' column, or - for stdin.")] = "-",
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="File with one comment per line, a CSV file "
+            "with a 'comment' column, or - for stdin."
+        ),
+    ] = "-",
     language: Annotated[
         str | None, typer.Option(help="The customers' known language (nb, nn, en).")
     ] = None,
@@ -50,14 +55,54 @@ def analyze_command(
 
 
 @app.command("reanalyze")
-def reanalyze_command() -> None:
+def reanalyze_command(
+    learn: Annotated[
+        bool, typer.Option(help="Learn from the scored comments when there are enough.")
+    ] = True,
+) -> None:
     """Analyse every stored response with a comment again and store the results."""
     from kundepuls.config import get_settings
     from kundepuls.db import engine_for, migrate, session_scope
+    from kundepuls.text.learn import train_installation_model
     from kundepuls.text.service import analyze_responses
 
     url = get_settings().database_url
     migrate(url)
     with session_scope(engine_for(url)) as session:
-        count = analyze_responses(session, pending_only=False)
+        model = train_installation_model(session) if learn else None
+        if model is not None:
+            typer.echo(_describe(model.report()))
+        count = analyze_responses(session, pending_only=False, model=model)
     typer.echo(f"Analysed {count} comments.")
+
+
+def _describe(report: dict[str, object]) -> str:
+    if not report["fitted"]:
+        return (
+            f"Lexicon only: {report['comments']} scored comments, "
+            f"{report['minimum']} needed to learn from them."
+        )
+    return (
+        f"Learned from {report['comments']} scored comments; held-out accuracy "
+        f"{report['heldout_accuracy']:.3f} (lexicon {report['lexicon_heldout_accuracy']:.3f}, "
+        f"blend {report['blend_heldout_accuracy']:.3f})."
+    )
+
+
+@app.command("discover")
+def discover_command(
+    clusters: Annotated[
+        int | None, typer.Option(help="Number of clusters (default: by size).")
+    ] = None,
+) -> None:
+    """Cluster the stored comments that matched no theme; print each cluster as a JSON line."""
+    from kundepuls.config import get_settings
+    from kundepuls.db import engine_for, migrate, session_scope
+    from kundepuls.text.service import discover_themes
+
+    url = get_settings().database_url
+    migrate(url)
+    with session_scope(engine_for(url)) as session:
+        found = discover_themes(session, clusters)
+    for cluster in found:
+        typer.echo(json.dumps(cluster.as_dict(), ensure_ascii=False))

@@ -7,41 +7,49 @@ Danish-only words, and the customer's known language breaks ties.
 """
 
 from functools import cache
+from importlib import resources
 from typing import Any, Literal
+
+import yaml
 
 from kundepuls.text.tokens import words
 
 Language = Literal["nb", "nn", "en", "other"]
+
+
+def _function_words() -> dict[str, frozenset[str]]:
+    text = resources.files("kundepuls.text").joinpath("data", "function_words.yaml")
+    data = yaml.safe_load(text.read_text("utf-8"))
+    return {key: frozenset(str(value).split()) for key, value in data.items()}
+
+
 LANGUAGES: tuple[Language, ...] = ("nb", "nn", "en", "other")
 
-_NB = frozenset(
-    "ikke jeg hva hvordan hvorfor hvor hvilken noe noen mye hun fra dere deres bare også "
-    "ble blitt mer meg deg seg selv fikk gikk helt hjelp etter mens uten nå enn kun "
-    "hadde ingenting tjeneste tjenesten vært leveringen kommer da hele hver fortsatt sto "
-    "satte samme dager uker synes gang ganger enda lørdag lørdager igjen".split()
-)
-_NN = frozenset(
-    "ikkje eg ein eit ei dei kva korleis kvifor kvar kven noko nokon mykje ho frå dykk "
-    "då heile gonger veke veker framleis stod sette tida synest saka laurdag laurdagar "
-    "dagar inga ope kvardagar enno att "
-    "berre òg vart vorte meir sjølv fekk gjekk heilt medan utan "
-    "berre hjå nøgd nøgde tenesta tenester dykkar sidan kjem seier kome "
-    "vore hugse gong gongen mogleg ventetida".split()
-)
-_EN = frozenset(
-    "the and is was you it of not very my with but they this that have had were "
-    "are be been an in on we our your too just what when why how would could "
-    "should will can did does don't didn't it's i'm never great good delivery staff "
-    "thanks thank as always last all from there their".split()
-)
-_DANISH = frozenset("meget hvad nogle nogen mig efter købt blev sådan tak køb".split())
-_SWEDISH = frozenset("inte jag och är mycket också hade att för inga någon köpte".split())
+_WORDS = _function_words()
+_NB, _NN, _EN, _DANISH, _SWEDISH = (_WORDS[k] for k in ("nb", "nn", "en", "da", "sv"))
 _SHARED_NB_NN = frozenset({"meg", "hjelp", "etter", "enn"})
 _CODES: dict[str, Language] = {"BOKMAL": "nb", "NYNORSK": "nn", "ENGLISH": "en"}
-_CANDIDATES = (
-    "BOKMAL NYNORSK ENGLISH DANISH SWEDISH GERMAN FRENCH SPANISH ITALIAN DUTCH "
-    "POLISH FINNISH PORTUGUESE RUSSIAN ARABIC SOMALI TURKISH UKRAINIAN LITHUANIAN"
-).split()
+_CANDIDATES = [
+    "BOKMAL",
+    "NYNORSK",
+    "ENGLISH",
+    "DANISH",
+    "SWEDISH",
+    "GERMAN",
+    "FRENCH",
+    "SPANISH",
+    "ITALIAN",
+    "DUTCH",
+    "POLISH",
+    "FINNISH",
+    "PORTUGUESE",
+    "RUSSIAN",
+    "ARABIC",
+    "SOMALI",
+    "TURKISH",
+    "UKRAINIAN",
+    "LITHUANIAN",
+]
 
 
 @cache

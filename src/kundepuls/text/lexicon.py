@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 import yaml
 
-from kundepuls.text.tokens import is_boundary, tokenize
+from kundepuls.text.tokens import is_break, tokenize
 
 Label = Literal["negative", "neutral", "positive"]
 LABELS: tuple[Label, ...] = ("negative", "neutral", "positive")
@@ -209,7 +209,7 @@ class Lexicon:
         i, n = 0, len(tokens)
         while i < n:
             token = tokens[i]
-            if token == "," or is_boundary(token) or token in self.contrast:
+            if is_break(token) or token in self.contrast:
                 self._split(clauses, i, token, weight_after)
                 if token in self.contrast:
                     weight_after = self.after
@@ -248,7 +248,7 @@ class Lexicon:
     def _split(self, clauses: list[Clause], i: int, token: str, weight_after: float) -> None:
         """End the current clause at token ``i`` and open the next one."""
         current = clauses[-1]
-        hard = token != ","
+        hard = token not in {","}  # a comma ends a clause, not a stretch
         if token in self.contrast:
             current.end = i
             for clause in clauses:
@@ -256,7 +256,9 @@ class Lexicon:
             weight_after = self.after
         else:
             current.end = i + 1
-        clauses.append(Clause(current.end, current.end, current.segment + hard, weight=weight_after))
+        clauses.append(
+            Clause(current.end, current.end, current.segment + hard, weight=weight_after)
+        )
 
 
 @cache
@@ -268,7 +270,7 @@ def default_lexicon() -> Lexicon:
     emoji = _read_tsv("lexicon_emoji.tsv")
     norwegian = {**nb, **nn, **emoji}
     tables = {
-        "all": _table({**en, **nb, **nn, **emoji}),
+        "all": _table({**nb, **nn, **en, **emoji}),
         "nb": _table({**nn, **nb, **emoji}),
         "nn": _table(norwegian),
         "en": _table({**en, **emoji}),

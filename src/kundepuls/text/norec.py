@@ -6,7 +6,10 @@ n-grams plus three lexicon features; its weights blend a logistic regression wit
 vocabulary, idf and weights are stored (``data/norec_model.npz``), never a sentence.
 """
 
+import itertools
 import json
+import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -40,9 +43,37 @@ def lexicon_features(texts: list[str]) -> Matrix:
     return np.asarray(rows, dtype=np.float64).reshape(len(texts), 3)
 
 
+_WORD = re.compile(r"(?u)\b\w\w+\b")
+_SPACE = re.compile(r"\s\s+")
+
+
+def word_ngrams(text: str) -> list[str]:
+    """Word uni- and bigrams exactly as scikit-learn's default word analyzer makes them."""
+    tokens = _WORD.findall(text.lower())
+    return tokens + [f"{a} {b}" for a, b in itertools.pairwise(tokens)]
+
+
+def char_ngrams(text: str, low: int = 2, high: int = 5) -> list[str]:
+    """Character n-grams inside word boundaries, as scikit-learn's ``char_wb`` makes them."""
+    grams = []
+    for word in _SPACE.sub(" ", text.lower()).split():
+        padded = f" {word} "
+        size = len(padded)
+        for n in range(low, high + 1):
+            if size <= n:  # a short word counts once, as scikit-learn does
+                grams.append(padded)
+                break
+            grams.extend([padded[i : i + n] for i in range(size - n + 1)])
+    return grams
+
+
 @dataclass
 class Featurizer:
-    """TF-IDF word and character n-grams with a fixed vocabulary, as scikit-learn computes them."""
+    """Sublinear TF-IDF of word and character n-grams over a fixed vocabulary, plus lexicon.
+
+    Computes what scikit-learn's ``TfidfVectorizer(sublinear_tf=True)`` computes (each block
+    l2-normalised), without scikit-learn at run time.
+    """
 
     word_vocab: list[str]
     char_vocab: list[str]
@@ -51,28 +82,37 @@ class Featurizer:
     lexicon_scale: float = 1.0
 
     def __post_init__(self) -> None:
-        from sklearn.feature_extraction.text import CountVectorizer
+        self._word_index = {t: i for i, t in enumerate(self.word_vocab)}
+        offset = len(self.word_vocab)
+        self._char_index = {t: i + offset for i, t in enumerate(self.char_vocab)}
+        self._idf = np.concatenate([self.word_idf, self.char_idf])
+        self.width = offset + len(self.char_vocab) + 3
 
-        self._word = CountVectorizer(
-            ngram_range=(1, 2), vocabulary={t: i for i, t in enumerate(self.word_vocab)}
-        )
-        self._char = CountVectorizer(
-            analyzer="char_wb",
-            ngram_range=(2, 5),
-            vocabulary={t: i for i, t in enumerate(self.char_vocab)},
-        )
+    def _block(self, grams: list[str], index: dict[str, int]) -> tuple[list[int], list[float]]:
+        counts = Counter(map(index.get, grams))  # map and Counter run in C
+        counts.pop(None, None)
+        if not counts:
+            return [], []
+        cols: list[int] = list(counts)  # type: ignore[arg-type]
+        values = (1.0 + np.log(np.fromiter(counts.values(), float))) * self._idf[cols]
+        norm = float(np.sqrt(values @ values)) or 1.0
+        return cols, list(values / norm)
 
     def transform(self, texts: list[str]) -> sparse.csr_matrix:
-        """The feature matrix of ``texts`` (rows l2-normalised per n-gram block)."""
-        blocks = []
-        for vectorizer, idf in ((self._word, self.word_idf), (self._char, self.char_idf)):
-            counts = vectorizer.transform(texts).astype(np.float64).tocsr()
-            counts.data = (1.0 + np.log(counts.data)) * idf[counts.indices]
-            norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
-            norms[norms == 0] = 1.0
-            blocks.append(sparse.diags(1.0 / norms) @ counts)
-        blocks.append(sparse.csr_matrix(lexicon_features(texts) * self.lexicon_scale))
-        return sparse.hstack(blocks).tocsr()
+        """The feature matrix of ``texts``."""
+        indptr, indices, data = [0], [], []
+        lexicon = lexicon_features(texts) * self.lexicon_scale
+        base = self.width - 3
+        for row, text in enumerate(texts):
+            wc, wv = self._block(word_ngrams(text), self._word_index)
+            cc, cv = self._block(char_ngrams(text), self._char_index)
+            indices.extend([*wc, *cc, base, base + 1, base + 2])
+            data.extend([*wv, *cv, *lexicon[row]])
+            indptr.append(len(indices))
+        return sparse.csr_matrix(
+            (np.asarray(data), np.asarray(indices), np.asarray(indptr)),
+            shape=(len(texts), self.width),
+        )
 
 
 @dataclass

@@ -33,7 +33,7 @@ def responses_with_comments(
             CommentAnalysis, CommentAnalysis.response_id == Response.response_id
         ).where(CommentAnalysis.response_id.is_(None))
     for row in session.execute(query.execution_options(yield_per=batch)):
-        yield row[0], row[1], row[2], row[3], row[4]
+        yield row[0], row[1] or "", row[2], row[3], row[4]
 
 
 def save_analysis(session: Session, response_id: str, values: dict[str, Any]) -> None:
@@ -58,3 +58,14 @@ def scored_comments(session: Session) -> list[tuple[str, int | None, int | None,
 def get_analysis(session: Session, response_id: str) -> CommentAnalysis | None:
     """The stored analysis of one response."""
     return session.get(CommentAnalysis, response_id)
+
+
+def masked_comments_without_themes(session: Session, limit: int = 5000) -> list[str]:
+    """Masked comments of analyses that matched no theme (newest analyses first)."""
+    query = (
+        select(CommentAnalysis.masked_comment, CommentAnalysis.themes)
+        .order_by(CommentAnalysis.analysed_at.desc())
+        .limit(limit * 4)
+    )
+    rows = [r[0] for r in session.execute(query) if not r[1] and r[0] and r[0].strip()]
+    return rows[:limit]

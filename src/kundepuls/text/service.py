@@ -7,7 +7,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from kundepuls.text import repository
+from kundepuls.text.discovery import Cluster, discover
 from kundepuls.text.language import detect_language
+from kundepuls.text.learn import InstallationModel
 from kundepuls.text.lexicon import Label, default_lexicon, to_label
 from kundepuls.text.masking import mask
 from kundepuls.text.themes import ThemeMention, default_taxonomy
@@ -47,9 +49,14 @@ def clean(comment: object) -> str:
 
 
 def analyze(
-    comment: object, known_language: str | None = None, customer_name: str | None = None
+    comment: object,
+    known_language: str | None = None,
+    customer_name: str | None = None,
+    model: InstallationModel | None = None,
 ) -> CommentResult:
     """Language, sentiment, themes (each with its own sentiment) and masked text of a comment.
+
+    ``model``, when fitted on this installation's scored comments, is blended in.
 
     Examples
     --------
@@ -67,6 +74,8 @@ def analyze(
     score, version = reading.score, LEXICON_VERSION
     if reading.hits == 0 and language in ("nb", "nn"):
         score, version = _norec_score(head, score, version)
+    if model is not None and model.fitted:
+        score, version = model.blend_score(head, score), f"{version}+installation"
     themes = default_taxonomy().mentions(reading)
     return CommentResult(language, to_label(score), score, themes, masked, version)
 
@@ -84,7 +93,9 @@ def _norec_score(text: str, score: float, version: str) -> tuple[float, str]:
     return score, version
 
 
-def analyze_responses(session: Session, *, pending_only: bool = True) -> int:
+def analyze_responses(
+    session: Session, *, pending_only: bool = True, model: InstallationModel | None = None
+) -> int:
     """Analyse stored responses with comments (only those not yet analysed, or all); flushes.
 
     Safe to run twice: an analysis is replaced, never duplicated. Returns how many were
@@ -93,7 +104,7 @@ def analyze_responses(session: Session, *, pending_only: bool = True) -> int:
     count = 0
     rows = list(repository.responses_with_comments(session, pending_only=pending_only))
     for response_id, comment, language, customer_language, name in rows:
-        result = analyze(comment, language or customer_language, name)
+        result = analyze(comment, language or customer_language, name, model)
         repository.save_analysis(
             session,
             response_id,
@@ -117,3 +128,8 @@ def analyze_responses(session: Session, *, pending_only: bool = True) -> int:
 def analyze_pending(session: Session) -> int:
     """The background job's use case: analyse responses whose comment has no analysis yet."""
     return analyze_responses(session, pending_only=True)
+
+
+def discover_themes(session: Session, n_clusters: int | None = None) -> list[Cluster]:
+    """Clusters of the stored comments that matched no theme, to name as new themes."""
+    return discover(repository.masked_comments_without_themes(session), n_clusters)

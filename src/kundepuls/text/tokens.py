@@ -44,3 +44,8 @@ def words(text: str) -> list[str]:
 def is_boundary(token: str) -> bool:
     """Whether ``token`` ends a sentence (commas and emoticons do not)."""
     return token[0] in ".;:!?" and token[-1] in ".;:!?"
+
+
+def is_break(token: str) -> bool:
+    """Whether ``token`` ends a clause: sentence punctuation or a comma."""
+    return token in {","} or is_boundary(token)
