@@ -53,27 +53,27 @@ _CANDIDATES = [
 
 
 @cache
-def _lexical() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
-    """Sentiment words of Norwegian, of English only, of Nynorsk only and of Bokmål only."""
+def _lexical() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Sentiment words of Norwegian, of English only, and of Nynorsk only.
+
+    The Nynorsk word list holds only forms that differ from Bokmål, so Bokmål-only words
+    cannot be told from shared ones: those count for both standards.
+    """
     from kundepuls.text.lexicon import _inflect, _read_tsv, default_lexicon
 
-    tables = default_lexicon().tables
     nb = set(_inflect(_read_tsv("lexicon_nb.tsv"), ("e", "t")))
     nn = set(_inflect(_read_tsv("lexicon_nn.tsv"), ("e", "t")))
-    en = set(tables["en"].words)
-    norwegian = (nb | nn) - en
-    return frozenset(norwegian), frozenset(en - nb - nn), frozenset(nn - nb), frozenset(nb - nn)
+    en = set(default_lexicon().tables["en"].words)
+    return frozenset((nb | nn) - en), frozenset(en - nb - nn), frozenset(nn - nb)
 
 
 def _votes(tokens: list[str]) -> dict[str, float]:
     """Function-word (and sentiment-word) evidence per language."""
     votes = {"nb": 0.0, "nn": 0.0, "en": 0.0, "da": 0.0, "sv": 0.0}
-    norwegian, english, nynorsk, bokmal = _lexical()
+    norwegian, english, nynorsk = _lexical()
     for token in tokens:
         if token in nynorsk:
             votes["nn"] += 0.5
-        elif token in bokmal:
-            votes["nb"] += 0.5
         elif token in norwegian:
             votes["nb"] += 0.25  # shared by both written standards: evidence of Norwegian
             votes["nn"] += 0.25
@@ -130,6 +130,8 @@ def _from_lingua(text: str, votes: dict[str, float], prior: Language | None) -> 
         # Lingua is unsure (short text): the prior or Scandinavian mass decides.
         if prior is not None:
             return prior
+        if votes["nb"] + votes["nn"] > 0 and votes["en"] == 0:
+            return "nn" if votes["nn"] > votes["nb"] else "nb"
         mass = sum(confidence.get(k, 0.0) for k in ("BOKMAL", "NYNORSK", "DANISH"))
         return "nb" if mass >= 0.3 else "other"
     if prior == "en" and confidence.get("ENGLISH", 0.0) >= 0.1:

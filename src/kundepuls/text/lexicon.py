@@ -162,10 +162,14 @@ class Lexicon:
 
     def word_weight(self, token: str, table: _Table) -> float | None:
         """The weight of one token, trying compound prefixes such as "kjempe-"."""
-        weight = table.words.get(token)
+        weight = self._compound_weight(token, table)
         if weight is None and table is not self.tables["all"]:
             # A word from another of the languages ("kjempehyggelige" in English) still counts.
-            weight = self.tables["all"].words.get(token)
+            weight = self._compound_weight(token, self.tables["all"])
+        return weight
+
+    def _compound_weight(self, token: str, table: _Table) -> float | None:
+        weight = table.words.get(token)
         if weight is not None or len(token) < 5:
             return weight
         if token in table.compounds:

@@ -14,11 +14,13 @@ NATIONAL_ID = "[fødselsnummer]"
 CARD = "[kortnummer]"
 NAME = "[navn]"
 
-_EMAIL = re.compile(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
+_EMAIL = re.compile(r"(?<![\w.+%-])[\w.+%-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
 _DIGIT_RUN = re.compile(r"(?<![\w+])(?:\+|00)?\d(?:[ .\-]?\d){7,22}(?!\w)")
 # Norwegian numbers start with 2–9 and are written in groups split by spaces; dates and
 # order numbers with dots or hyphens are left alone.
-_NO_PHONE = re.compile(r"(?<![\w+.\-])(?:(?:\+|00)\s?47\s?)?[2-9](?: ?\d){7}(?![\w.\-]\d|\w)")
+_NO_PHONE = re.compile(
+    r"(?<![\w+.\-])(?<!\d )(?:(?:\+|00)\s?47\s?)?[2-9](?: ?\d){7}(?! ?\d)(?![\w.\-]\d|\w)"
+)
 _INTL_PHONE = re.compile(r"(?<![\w+])(?:\+|00)[1-9]\d{0,2}(?:[ \-]?\(?\d{1,5}\)?){2,6}(?!\w)")
 _W1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 _W2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)

@@ -1,5 +1,6 @@
 """Use cases of the text domain: analyse one comment, and analyse the stored responses."""
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -14,6 +15,8 @@ from kundepuls.text.lexicon import Label, default_lexicon, to_label
 from kundepuls.text.masking import mask
 from kundepuls.text.themes import ThemeMention, default_taxonomy
 
+# Control characters (NUL cannot be stored in PostgreSQL) and lone surrogates (not UTF-8).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 MAX_CHARS = 20_000  # analysed prefix of a very long comment; the masked text is kept whole
 LEXICON_VERSION = "lexicon-1"
 # The NoReC model decides only Norwegian comments in which the lexicon finds nothing, and only
@@ -45,7 +48,7 @@ class CommentResult:
 def clean(comment: object) -> str:
     """A comment as text: None becomes "", control characters (NUL …) become spaces."""
     text = "" if comment is None else str(comment)
-    return "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in text)
+    return _CONTROL.sub(" ", text)
 
 
 def analyze(

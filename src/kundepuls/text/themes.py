@@ -122,7 +122,7 @@ class Taxonomy:
         out = []
         matches = self.matches(reading.tokens)
         for key, hits in matches.items():
-            raw = sum(_clause_raw(reading, index) for index, _ in hits)
+            raw = _theme_raw(reading, [index for index, _ in hits])
             score = squash(raw) if raw else reading.score
             terms = sorted({term for _, term in hits})
             out.append(ThemeMention(key, to_label(score), score, terms))
@@ -130,14 +130,28 @@ class Taxonomy:
         return out
 
 
-def _clause_raw(reading: LexiconResult, index: int) -> float:
-    """The sentiment around token ``index``: its clause, else its stretch of the comment."""
-    clause = reading.clause_at(index)
-    if clause is None:
+def _theme_raw(reading: LexiconResult, indices: list[int]) -> float:
+    """The sentiment around a theme's mentions, the later side of a contrast weighing more.
+
+    Each mention takes its clause's sentiment, else that of its stretch between contrast
+    words; the clauses are weighted as in the comment and rescaled so that the heaviest
+    keeps its full weight.
+    """
+    parts: dict[int, tuple[float, float]] = {}
+    for index in indices:
+        clause = reading.clause_at(index)
+        if clause is None:
+            continue
+        if clause.hits:
+            parts[clause.start] = (clause.raw, clause.weight)
+            continue
+        for other in reading.clauses:
+            if other.segment == clause.segment and other.hits:
+                parts[other.start] = (other.raw, other.weight)
+    if not parts:
         return 0.0
-    if clause.hits:
-        return clause.raw
-    return sum(c.raw for c in reading.clauses if c.segment == clause.segment and c.hits)
+    heaviest = max(weight for _, weight in parts.values())
+    return sum(raw * weight for raw, weight in parts.values()) / heaviest
 
 
 def load_taxonomy(text: str, source: str = "themes file") -> Taxonomy:
