@@ -85,7 +85,7 @@ def _describe(report: dict[str, object]) -> str:
     return (
         f"Learned from {report['comments']} scored comments; held-out accuracy "
         f"{report['heldout_accuracy']:.3f} (lexicon {report['lexicon_heldout_accuracy']:.3f}, "
-        f"blend {report['blend_heldout_accuracy']:.3f})."
+        f"blend {report['blend_heldout_accuracy']:.3f} with weight {report['blend_weight']})."
     )
 
 

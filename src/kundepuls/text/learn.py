@@ -4,7 +4,8 @@ Every survey comment arrives with a score, which labels it for free: NPS 0–6 n
 neutral, 9–10 positive; else CSAT 1–2 / 3 / 4–5; else CES 1–3 / 4–5 / 6–7. With at least
 ``MIN_COMMENTS`` labelled comments a TF-IDF (word and character n-gram) logistic regression
 is fitted, its accuracy measured on a held-out fifth, and its polarity blended with the
-lexicon's score; below the minimum the lexicon alone is used.
+lexicon's score with a weight chosen on that held-out fifth; below the minimum the lexicon
+alone is used.
 """
 
 from collections.abc import Sequence
@@ -20,6 +21,7 @@ from kundepuls.text.lexicon import LABELS, Label, default_lexicon, to_label
 MIN_COMMENTS = 200
 HELDOUT_SHARE = 0.2
 BLEND = 0.5
+BLEND_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
 def label_from_scores(nps: int | None, csat: int | None, ces: int | None) -> Label | None:
@@ -44,7 +46,8 @@ class InstallationModel:
     """A sentiment classifier fitted on one installation's scored comments.
 
     Attributes ending in ``_`` are set by :meth:`fit`: ``heldout_accuracy_`` (model alone),
-    ``lexicon_accuracy_`` and ``blend_accuracy_`` on the same held-out comments, ``n_``.
+    ``lexicon_accuracy_`` and ``blend_accuracy_`` on the same held-out comments, ``n_``;
+    ``blend`` (the model's weight against the lexicon) is chosen on the held-out comments.
 
     Examples
     --------
@@ -89,10 +92,20 @@ class InstallationModel:
         model_pred = list(pipeline.predict(held_texts))
         lexicon = default_lexicon()
         lexicon_scores = [lexicon.analyze(t).score for t in held_texts]
-        blended = [to_label(s) for s in self._blend(held_texts, lexicon_scores)]
+        polarity = self.polarity(held_texts)
+        # The blend weight is chosen on the held-out fifth: the model gets weight only where
+        # it helps on this installation's own comments (ties keep the lexicon).
+        best = (-1.0, 0.0)
+        for weight in BLEND_WEIGHTS:
+            labels_ = [
+                to_label((1 - weight) * s + weight * p)
+                for s, p in zip(lexicon_scores, polarity, strict=True)
+            ]
+            best = max(best, (_accuracy(gold, labels_), -weight))
+        self.blend = -best[1]
         self.heldout_accuracy_ = _accuracy(gold, model_pred)
         self.lexicon_accuracy_ = _accuracy(gold, [to_label(s) for s in lexicon_scores])
-        self.blend_accuracy_ = _accuracy(gold, blended)
+        self.blend_accuracy_ = best[0]
         self.pipeline_ = self._pipeline().fit(texts, labels)
         return self
 
@@ -129,6 +142,7 @@ class InstallationModel:
             "heldout_accuracy": self.heldout_accuracy_,
             "lexicon_heldout_accuracy": self.lexicon_accuracy_,
             "blend_heldout_accuracy": self.blend_accuracy_,
+            "blend_weight": self.blend,
         }
 
 
