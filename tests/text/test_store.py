@@ -156,3 +156,15 @@ def test_analyze_command_from_stdin_and_bad_files(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     with pytest.raises(KundepulsError, match=r"nope.txt: cannot read"):
         commands._read(str(tmp_path / "nope.txt"))
+
+
+def test_the_job_analyses_new_comments_once(database_url: str, session: Session) -> None:
+    from kundepuls.text.tasks import analyze_new_comments
+
+    add_responses(session)
+    session.commit()
+    assert analyze_new_comments(database_url) == 4
+    assert analyze_new_comments() == 0  # the settings point at the same store
+    session.add(Response(response_id="r9", submitted_at=WHEN, comment="Topp!"))
+    session.commit()
+    assert analyze_new_comments(database_url) == 1

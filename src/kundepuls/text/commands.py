@@ -30,7 +30,10 @@ def _comments(source: str, text: str) -> list[str]:
         reader = csv.DictReader(io.StringIO(text))
         if reader.fieldnames is None or "comment" not in reader.fieldnames:
             raise UsageError(f"{source}: a CSV file needs a column named 'comment'")
-        return [row.get("comment") or "" for row in reader]
+        try:
+            return [row.get("comment") or "" for row in reader]
+        except csv.Error as error:
+            raise UsageError(f"{source}, line {reader.line_num}: not valid CSV ({error})") from None
     return text.splitlines()
 
 
