@@ -53,8 +53,8 @@ def test_the_model_scores_the_norwegian_eval_dev_split_above_a_floor() -> None:
     rows = [r for r in read_eval(EVAL, "dev") if r["language"] in ("nb", "nn")]
     predicted = load_norec_model().predict([r["text"] for r in rows])
     score = macro_f1([r["sentiment"] for r in rows], predicted)
-    # Reviews are not CX comments, so the floor is modest; the lexicon leads in analyze().
-    assert score > 0.55
+    # Reviews are not CX comments (0.82 when committed); the lexicon leads in analyze().
+    assert score > 0.7
 
 
 def test_macro_f1_matches_scikit_learn() -> None:
