@@ -15,12 +15,15 @@ from rich.progress import (
     TextColumn,
     TimeRemainingColumn,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from kundepuls.config import get_settings
 from kundepuls.db import engine_for, migrate, session_scope
-from kundepuls.ingest.columns import KINDS
+from kundepuls.ingest.columns import KINDS, spec_for
+from kundepuls.ingest.readers import check_path
 from kundepuls.ingest.schemas import ImportReport
 from kundepuls.ingest.service import import_file
+from kundepuls.kit.errors import KundepulsError
 
 HELP = f"""Import a file of KIND ({", ".join(KINDS)}) into the store.
 
@@ -83,12 +86,19 @@ def import_command(
         bool, typer.Option("--dry-run", help="Validate and count; write nothing.")
     ] = False,
 ) -> int:
+    spec_for(kind)  # a wrong kind or file should not create a store on its way out
+    check_path(file)
     url = get_settings().database_url
     migrate(url)
     progress = _LazyProgress()
     try:
         with session_scope(engine_for(url)) as session:
             report = import_file(session, kind, file, dry_run=dry_run, progress=progress)
+    except SQLAlchemyError as error:
+        # Validation should keep every row the store would refuse out; if one gets
+        # through anyway, nothing was written and the user gets the database's reason.
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+        raise KundepulsError(f"{file}: the store refused the import: {reason}") from None
     finally:
         progress.stop()
     _print(report)

@@ -44,15 +44,7 @@ def fatal(path: Path, reason: str) -> KundepulsError:
 @contextmanager
 def open_source(path: Path) -> Iterator[Source]:
     """Open ``path`` by its ending; an unreadable, empty or unknown file is fatal."""
-    if not path.exists():
-        raise fatal(path, "no such file")
-    if not path.is_file():
-        raise fatal(path, "not a file")
-    suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise fatal(path, f"unknown file type {suffix or '(none)'!r}: use {', '.join(FORMATS)}")
-    if path.stat().st_size == 0:
-        raise fatal(path, "the file is empty")
+    suffix = check_path(path)
     opener = {
         ".csv": _csv,
         ".json": _json_array,
@@ -64,7 +56,21 @@ def open_source(path: Path) -> Iterator[Source]:
         with opener(path) as source:
             yield source
     except OSError as error:
-        raise fatal(path, f"cannot read the file ({error.strerror or error})") from None
+        raise fatal(path, f"{error.strerror or error} ({error.filename or path})") from None
+
+
+def check_path(path: Path) -> str:
+    """The file's ending, once it is known to be an existing, non-empty file of a known type."""
+    if not path.exists():
+        raise fatal(path, "no such file")
+    if not path.is_file():
+        raise fatal(path, "not a file")
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise fatal(path, f"unknown file type {suffix or '(none)'!r}: use {', '.join(FORMATS)}")
+    if path.stat().st_size == 0:
+        raise fatal(path, "the file is empty")
+    return suffix
 
 
 def _unique(names: list[str]) -> list[str]:

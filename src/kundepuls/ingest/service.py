@@ -68,12 +68,10 @@ def _import(
     validator = RowValidator(spec, columns, get_settings().tz, datetime.now(UTC))
     batch = repository.start_batch(session, spec.kind, str(report.file.resolve()), _user())
     report.batch_id = None if report.dry_run else batch.id
-    written = _written_columns(spec, columns)
-    repository.begin_seen(session)
+    writer = _Writer(session, spec, _written_columns(spec, columns), batch.id)
     with RejectsWriter(report.file, source.columns, source.delimiter, not report.dry_run) as bad:
         for chunk in _chunks(source.rows, CHUNK):
-            good = _validate(chunk, validator, bad, report)
-            _write(session, spec, good, written, batch.id, report)
+            writer.write(_validate(chunk, validator, bad, report), report)
             if progress is not None:
                 progress(report.rows, source.fraction())
         report.rejected = bad.count
@@ -99,44 +97,54 @@ def _validate(
     return good
 
 
-def _write(
-    session: Session,
-    spec: KindSpec,
-    good: list[dict[str, Any]],
-    written: list[str],
-    batch_id: int,
-    report: ImportReport,
-) -> None:
-    """Upsert one chunk; the last row of an id wins, and every row is counted once."""
-    by_id = {values[spec.id_field]: values for values in good}
-    report.duplicates += len(good) - len(by_id)
-    if not by_id:
-        return
-    ids = list(by_id)
-    again = repository.seen_before(session, ids)
-    existing = repository.existing_ids(session, spec.kind, ids)
-    if spec.kind != "customers":
-        # An order must not be lost because the customer export comes later: its customer
-        # is created bare here, and a later customer import fills that row in.
-        customers = {v["customer_id"] for v in by_id.values() if v.get("customer_id")}
-        report.customers_created += repository.ensure_customers(session, customers, batch_id)
-    now = datetime.now(UTC)
-    rows = [
-        {**{c: v.get(c) for c in written}, "batch_id": batch_id, "updated_at": now}
-        for v in by_id.values()
-    ]
-    changed = repository.upsert(session, spec.kind, rows, written)
-    report.inserted += len(ids) - len(existing)
-    report.updated += len((changed & existing) - again)
-    report.unchanged += len(existing - changed - again)
-    report.duplicates += len(again)
+class _Writer:
+    """Upserts the good rows of one import chunk by chunk, and counts what happened."""
+
+    def __init__(
+        self, session: Session, spec: KindSpec, written: tuple[list[str], list[str]], batch_id: int
+    ):
+        self.session = session
+        self.spec = spec
+        self.upsert = repository.upserter(session, spec.kind, *written)
+        self.customers = repository.bare_customers(session) if spec.kind != "customers" else None
+        self.seen = repository.begin_seen(session)
+        self.seen_query = repository.seen_query(session)
+        self.existing_query = repository.existing_query(session, spec.kind)
+        self.stamp = {"batch_id": batch_id, "updated_at": datetime.now(UTC)}
+
+    def write(self, good: list[dict[str, Any]], report: ImportReport) -> None:
+        """The last row of an id wins, and every row is counted once."""
+        by_id = {values[self.spec.id_field]: values for values in good}
+        report.duplicates += len(good) - len(by_id)
+        if not by_id:
+            return
+        ids = list(by_id)
+        again = repository.select_among(self.session, self.seen_query, ids)
+        self.seen.run(self.session, ({"id": i} for i in ids if i not in again), {})
+        existing = repository.select_among(self.session, self.existing_query, ids)
+        if self.customers is not None:
+            # An order must not be lost because the customer export comes later: its
+            # customer is created bare here, and a later customer import fills it in.
+            wanted = {v["customer_id"] for v in by_id.values() if v.get("customer_id")}
+            rows = ({"customer_id": c} for c in wanted)
+            stamp = {**self.stamp, "attributes": {}}
+            report.customers_created += self.customers.run(self.session, rows, stamp)
+        fresh = (v for i, v in by_id.items() if i not in again)
+        changed = self.upsert.run(self.session, fresh, self.stamp)
+        # A row seen earlier in this file replaces what that earlier row wrote.
+        self.upsert.run(self.session, (by_id[i] for i in again), self.stamp)
+        inserted = len(ids) - len(existing)
+        report.inserted += inserted
+        report.updated += changed - inserted
+        report.unchanged += len(existing) - len(again) - (changed - inserted)
+        report.duplicates += len(again)
 
 
-def _written_columns(spec: KindSpec, columns: ColumnMap) -> list[str]:
-    """The columns this file sets: its fields, those with defaults, and its extras."""
+def _written_columns(spec: KindSpec, columns: ColumnMap) -> tuple[list[str], list[str]]:
+    """The columns an insert sets, and those an update overwrites (the file's own)."""
     present = set(columns.fields.values())
     names = [f.name for f in spec.fields if f.name in present or f.default is not None]
-    return [*names, "attributes"] if columns.extras else names
+    return [*names, "attributes"], [*names, "attributes"] if columns.extras else names
 
 
 def _chunks(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from kundepuls.facts.models import COMPLAINT_STATUSES
+from kundepuls.facts.models import COMPLAINT_STATUSES, FACT_MODELS
 from kundepuls.ingest.columns import ColumnMap, KindSpec
 from kundepuls.kit.times import parse_datetime, to_utc
 
@@ -49,6 +49,8 @@ _STATUS = {s: s for s in COMPLAINT_STATUSES} | {
 
 
 def _text(value: Any) -> str | None:
+    if value.__class__ is str:  # the common case first: every CSV value is a string
+        return value.strip() or None
     if value is None:
         return None
     if isinstance(value, float):
@@ -68,6 +70,11 @@ def _datetime(value: Any, tz: ZoneInfo) -> datetime | None:
     text = _text(value)
     if text is None:
         return None
+    if text[4:5] == "-":  # ISO 8601, as kit.times.parse_datetime reads it
+        try:
+            return to_utc(datetime.fromisoformat(text.replace("Z", "+00:00")), tz)
+        except ValueError:
+            pass
     match = _NORWEGIAN_DATE.match(text)
     if match:
         day, month, year, hour, minute, second = (int(g) if g else 0 for g in match.groups())
@@ -95,12 +102,14 @@ def _decimal(value: Any) -> Decimal | None:
     text = _text(value)
     if text is None:
         return None
-    raw, text = text, _SPACES.sub("", text)
-    if "," in text:
-        if "." in text and text.rindex(".") > text.rindex(","):
-            text = text.replace(",", "")  # 1,234.50
-        else:
-            text = text.replace(".", "").replace(",", ".")  # 1.234,50 and 1234,50
+    raw = text
+    if not text.isascii() or "," in text or " " in text:
+        text = _SPACES.sub("", text)
+        if "," in text:
+            if "." in text and text.rindex(".") > text.rindex(","):
+                text = text.replace(",", "")  # 1,234.50
+            else:
+                text = text.replace(".", "").replace(",", ".")  # 1.234,50 and 1234,50
     try:
         number = Decimal(text)
     except InvalidOperation:
@@ -202,13 +211,36 @@ def parsers(tz: ZoneInfo) -> dict[str, Parser]:
     }
 
 
+def _bounded(parse: Parser, length: int) -> Parser:
+    def bounded(value: Any) -> Any:
+        text = parse(value)
+        if text is not None and len(text) > length:
+            raise ValueError(f"longer than {length} characters")
+        return text
+
+    return bounded
+
+
+def _plan(spec: KindSpec, columns: ColumnMap, tz: ZoneInfo) -> list[tuple[str, str, Parser]]:
+    """(file column, field, parser) for each mapped column; text is checked for length."""
+    by_type = parsers(tz)
+    types = {f.name: f.type for f in spec.fields}
+    table = FACT_MODELS[spec.kind].__table__
+    plan = []
+    for column, name in columns.fields.items():
+        parse = by_type[types[name]]
+        length = getattr(table.c[name].type, "length", None)
+        if types[name] in ("text", "id", "email") and length:
+            parse = _bounded(parse, length)
+        plan.append((column, name, parse))
+    return plan
+
+
 class RowValidator:
     """Validates the rows of one file: ``check(raw)`` gives ``(values, problems)``."""
 
     def __init__(self, spec: KindSpec, columns: ColumnMap, tz: ZoneInfo, now: datetime):
-        by_type = parsers(tz)
-        types = {f.name: f.type for f in spec.fields}
-        self.plan = [(col, name, by_type[types[name]]) for col, name in columns.fields.items()]
+        self.plan = _plan(spec, columns, tz)
         self.extras = columns.extras
         self.required = spec.required
         self.defaults = {f.name: f.default for f in spec.fields if f.default is not None}
@@ -217,11 +249,12 @@ class RowValidator:
 
     def check(self, raw: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         """The converted values and the list of problems (``field: reason``) of one row."""
-        values: dict[str, Any] = dict(self.defaults)
+        values: dict[str, Any] = self.defaults.copy()
         problems: list[str] = []
+        get = raw.get
         for column, name, parse in self.plan:
             try:
-                value = parse(raw.get(column))
+                value = parse(get(column))
             except ValueError as error:
                 problems.append(f"field {name}: {error}")
                 continue
@@ -230,12 +263,11 @@ class RowValidator:
         for name in self.required:
             if name not in values and not any(p.startswith(f"field {name}:") for p in problems):
                 problems.append(f"field {name}: required but empty")
-        problems.extend(self._time_problems(values))
-        values["attributes"] = self._attributes(raw)
+        self._check_times(values, problems)
+        values["attributes"] = self._attributes(raw) if self.extras else {}
         return values, problems
 
-    def _time_problems(self, values: dict[str, Any]) -> list[str]:
-        problems = []
+    def _check_times(self, values: dict[str, Any], problems: list[str]) -> None:
         for name in self.times:
             moment = values.get(name)
             if moment is None:
@@ -249,7 +281,6 @@ class RowValidator:
             moment = values.get(name)
             if created is not None and moment is not None and moment < created:
                 problems.append(f"field {name}: before created_at")
-        return problems
 
     def _attributes(self, raw: dict[str, Any]) -> dict[str, Any]:
         attributes: dict[str, Any] = {}
