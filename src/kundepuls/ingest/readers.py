@@ -150,36 +150,38 @@ def _objects(path: Path, items: Iterator[tuple[int, Any, str | None]]) -> Iterat
             yield number, {}, f"is not a JSON object: {str(item)[:60]!r}"
 
 
-def _first_columns(path: Path, rows: Iterator[Row]) -> tuple[list[str], Iterator[Row]]:
-    """The keys of the first object give the columns; the row is put back in front."""
-    first = next(rows, None)
-    if first is None:
+def _all_keys(path: Path, rows: Iterator[Row]) -> list[str]:
+    """Every key used by any object, in order of appearance (a first pass over the file).
+
+    JSON objects need not all have the same keys, so the first one does not tell them.
+    """
+    keys: dict[str, None] = {}
+    empty = True
+    for _, values, _problem in rows:
+        empty = False
+        keys.update(dict.fromkeys(values))
+    if empty:
         raise fatal(path, "the file has no rows")
-
-    def chained() -> Iterator[Row]:
-        yield first
-        yield from rows
-
-    return list(first[1]), chained()
+    return list(keys)
 
 
 @contextmanager
 def _json_lines(path: Path) -> Iterator[Source]:
+    def rows(handle: IO[bytes]) -> Iterator[tuple[int, Any, str | None]]:
+        number = 0
+        for line in handle:
+            if not line.strip():
+                continue
+            number += 1
+            try:
+                yield number, json.loads(line), None
+            except (ValueError, UnicodeDecodeError) as error:
+                yield number, None, f"is not valid JSON ({error})"
+
     with path.open("rb") as handle:
-
-        def items() -> Iterator[tuple[int, Any, str | None]]:
-            number = 0
-            for line in handle:
-                if not line.strip():
-                    continue
-                number += 1
-                try:
-                    yield number, json.loads(line), None
-                except (ValueError, UnicodeDecodeError) as error:
-                    yield number, None, f"is not valid JSON ({error})"
-
-        columns, rows = _first_columns(path, _objects(path, items()))
-        yield Source(columns, rows, _position(handle, path.stat().st_size))
+        columns = _all_keys(path, _objects(path, rows(handle)))
+    with path.open("rb") as handle:
+        yield Source(columns, _objects(path, rows(handle)), _position(handle, path.stat().st_size))
 
 
 def _json_items(path: Path, text: IO[str]) -> Iterator[tuple[int, Any, str | None]]:
@@ -217,12 +219,14 @@ def _json_items(path: Path, text: IO[str]) -> Iterator[tuple[int, Any, str | Non
 
 @contextmanager
 def _json_array(path: Path) -> Iterator[Source]:
-    with path.open(encoding="utf-8-sig") as text:
-        try:
-            columns, rows = _first_columns(path, _objects(path, _json_items(path, text)))
-        except UnicodeDecodeError:
-            raise fatal(path, "JSON must be UTF-8") from None
-        yield Source(columns, rows, _position(text.buffer, path.stat().st_size))
+    try:
+        with path.open(encoding="utf-8-sig") as text:
+            columns = _all_keys(path, _objects(path, _json_items(path, text)))
+        with path.open(encoding="utf-8-sig") as text:
+            rows = _objects(path, _json_items(path, text))
+            yield Source(columns, rows, _position(text.buffer, path.stat().st_size))
+    except UnicodeDecodeError:
+        raise fatal(path, "JSON must be UTF-8") from None
 
 
 @contextmanager
