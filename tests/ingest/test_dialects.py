@@ -38,8 +38,11 @@ def test_a_norwegian_excel_export_imports_cleanly(
 
     assert (report.inserted, report.rejected) == (3, 0), report.messages
     amounts = {o: session.get(Order, o).amount for o in ("1001", "1002", "1003")}  # type: ignore[union-attr]
-    assert amounts == {"1001": Decimal("1234.50"), "1002": Decimal("2500.00"),
-                       "1003": Decimal("1099.90")}
+    assert amounts == {
+        "1001": Decimal("1234.50"),
+        "1002": Decimal("2500.00"),
+        "1003": Decimal("1099.90"),
+    }
     order = session.get(Order, "1001")
     assert order is not None
     assert order.ordered_at == datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
@@ -62,7 +65,11 @@ def test_norwegian_and_english_header_names_are_recognised(
     customer = session.get(Customer, "42")
     assert customer is not None
     assert (customer.email, customer.name, customer.region, customer.segment, customer.gender) == (
-        "ola@example.no", "Ola Nordmann", "Vestland", "privat", "M"
+        "ola@example.no",
+        "Ola Nordmann",
+        "Vestland",
+        "privat",
+        "M",
     )
     assert customer.signup_at == datetime(2024, 1, 31, 23, 0, tzinfo=UTC)
     assert customer.attributes == {"Kundeklubb": "ja"}
@@ -78,8 +85,15 @@ def test_the_delimiter_is_sniffed_from_the_header(line: str, expected: str) -> N
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("1234.5", "1234.5"), ("1 234,50", "1234.50"), ("1.234,50", "1234.50"),
-     ("1,234.50", "1234.50"), ("-99,00", "-99.00"), ("1\u202f000", "1000"), ("0,5", "0.5")],
+    [
+        ("1234.5", "1234.5"),
+        ("1 234,50", "1234.50"),
+        ("1.234,50", "1234.50"),
+        ("1,234.50", "1234.50"),
+        ("-99,00", "-99.00"),
+        ("1\u202f000", "1000"),
+        ("0,5", "0.5"),
+    ],
 )
 def test_amounts_in_every_common_notation(text: str, expected: str) -> None:
     assert _decimal(text) == Decimal(expected)

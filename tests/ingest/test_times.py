@@ -30,7 +30,8 @@ def test_naive_times_on_dst_change_days(session: Session, tmp_path: Path) -> Non
     assert report.inserted == len(CASES), report.messages
     for key, (_, expected) in CASES.items():
         ticket = session.get(Ticket, key)
-        assert ticket is not None and ticket.created_at == expected, key
+        assert ticket is not None, key
+        assert ticket.created_at == expected, key
 
 
 def test_the_configured_timezone_is_used(
@@ -41,4 +42,5 @@ def test_the_configured_timezone_is_used(
     rows = [{"ticket_id": "t1", "created_at": "2026-03-29 12:00"}]
     run_import(session, "tickets", write_rows(tmp_path / "t.jsonl", rows))
     ticket = session.get(Ticket, "t1")
-    assert ticket is not None and ticket.created_at == datetime(2026, 3, 29, 16, 0, tzinfo=UTC)
+    assert ticket is not None
+    assert ticket.created_at == datetime(2026, 3, 29, 16, 0, tzinfo=UTC)

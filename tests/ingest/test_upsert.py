@@ -32,21 +32,27 @@ def test_reimporting_the_same_file_changes_nothing(
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 3)
     assert count(engine, "orders") == 3
     order = session.get(Order, "o1")
-    assert order is not None and order.batch_id == first.batch_id  # untouched by the re-run
+    assert order is not None
+    assert order.batch_id == first.batch_id
     batch = session.get(ImportBatch, again.batch_id)
-    assert batch is not None and (batch.status, batch.inserted, batch.updated) == ("done", 0, 0)
-    assert batch.started_by and batch.finished_at is not None
+    assert batch is not None
+    assert (batch.status, batch.inserted, batch.updated) == ("done", 0, 0)
+    assert batch.started_by
+    assert batch.finished_at is not None
 
 
 def test_only_changed_rows_count_as_updated(session: Session, tmp_path: Path) -> None:
     run_import(session, "orders", write_rows(tmp_path / "a.csv", _orders({"o1": "10", "o2": "20"})))
     report = run_import(
-        session, "orders", write_rows(tmp_path / "b.csv", _orders({"o1": "10", "o2": "25", "o3": "1"}))
+        session,
+        "orders",
+        write_rows(tmp_path / "b.csv", _orders({"o1": "10", "o2": "25", "o3": "1"})),
     )
     assert (report.inserted, report.updated, report.unchanged) == (1, 1, 1)
     session.expire_all()
     order = session.get(Order, "o2")
-    assert order is not None and order.amount == Decimal("25.00")
+    assert order is not None
+    assert order.amount == Decimal("25.00")
 
 
 def test_duplicate_ids_in_one_file_last_row_wins(
@@ -59,7 +65,8 @@ def test_duplicate_ids_in_one_file_last_row_wins(
 
     assert (report.rows, report.inserted, report.duplicates) == (5, 3, 2)
     assert (session.get(Order, "o1").amount, session.get(Order, "o2").amount) == (  # type: ignore[union-attr]
-        Decimal("11.00"), Decimal("22.00")
+        Decimal("11.00"),
+        Decimal("22.00"),
     )
 
 
@@ -77,21 +84,40 @@ def test_an_order_before_its_customer_creates_a_bare_customer_filled_later(
     session.expire_all()
     customer = session.get(Customer, "c1")
     assert customer is not None
-    assert (customer.email, customer.region, customer.segment) == ("a@example.no", "Agder", "bedrift")
+    assert (customer.email, customer.region, customer.segment) == (
+        "a@example.no",
+        "Agder",
+        "bedrift",
+    )
 
 
 def test_extra_columns_are_kept_as_attributes(session: Session, tmp_path: Path) -> None:
-    rows = [{"response_id": "r1", "submitted_at": "2026-04-01", "nps": 3, "Butikk": "Oslo",
-             "antall_besøk": 4, "medlem": True, "tom": ""}]
+    rows = [
+        {
+            "response_id": "r1",
+            "submitted_at": "2026-04-01",
+            "nps": 3,
+            "Butikk": "Oslo",
+            "antall_besøk": 4,
+            "medlem": True,
+            "tom": "",
+        }
+    ]
     run_import(session, "responses", write_rows(tmp_path / "r.json", rows))
-    run_import(session, "responses", write_rows(tmp_path / "r.csv", [{**rows[0], "response_id": "r2"}]))
+    run_import(
+        session, "responses", write_rows(tmp_path / "r.csv", [{**rows[0], "response_id": "r2"}])
+    )
     from kundepuls.facts.models import Response
 
     assert session.get(Response, "r1").attributes == {  # type: ignore[union-attr]
-        "Butikk": "Oslo", "antall_besøk": 4, "medlem": True
+        "Butikk": "Oslo",
+        "antall_besøk": 4,
+        "medlem": True,
     }
     assert session.get(Response, "r2").attributes == {  # type: ignore[union-attr]
-        "Butikk": "Oslo", "antall_besøk": "4", "medlem": "True"
+        "Butikk": "Oslo",
+        "antall_besøk": "4",
+        "medlem": "True",
     }
 
 
@@ -103,7 +129,8 @@ def test_a_dry_run_counts_but_writes_nothing(
     report = run_import(session, "orders", path, dry_run=True)
 
     assert (report.inserted, report.rejected, report.customers_created) == (1, 1, 1)
-    assert report.rejects_path is None and not list(tmp_path.glob("*.rejects.csv*"))
+    assert report.rejects_path is None
+    assert not list(tmp_path.glob("*.rejects.csv*"))
     for table in ("orders", "customers", "import_batches"):
         assert count(engine, table) == 0
 
@@ -114,7 +141,7 @@ def test_a_file_broken_half_way_imports_nothing(
     monkeypatch.setattr(service, "CHUNK", 1)
     path = tmp_path / "o.json"
     good = '{"order_id": "o1", "customer_id": "c1", "ordered_at": "2026-01-01", "amount": 1}'
-    path.write_text(f"[{good}, {good.replace('o1', 'o2')}, {{\"order_id\": ", encoding="utf-8")
+    path.write_text(f'[{good}, {good.replace("o1", "o2")}, {{"order_id": ', encoding="utf-8")
     with pytest.raises(KundepulsError, match="not valid JSON"):
         service.import_file(session, "orders", path)
     session.rollback()
