@@ -133,3 +133,23 @@ def test_a_clean_reimport_removes_the_old_rejects_file(session: Session, tmp_pat
     write_rows(path, [{**BASE, "order_id": "o1"}])
     assert run_import(session, "orders", path).rejects_path is None
     assert not (tmp_path / "o.csv.rejects.csv").exists()
+
+
+def test_a_row_with_more_values_than_the_header_is_rejected_whole(
+    session: Session, tmp_path: Path
+) -> None:
+    path = tmp_path / "o.csv"
+    path.write_text(
+        "order_id,customer_id,ordered_at,amount\n"
+        "o1,c1,2026-01-01,10\n"
+        "o2,c1,2026-01-01,10,50,extra\n",
+        encoding="utf-8",
+    )
+    report = run_import(session, "orders", path)
+    assert report.inserted == 1
+    assert report.messages == ["row 2: has 6 values but the header has 4 columns"]
+    assert report.rejects_path is not None
+    line = report.rejects_path.read_text(encoding="utf-8-sig").splitlines()[1]
+    assert line.startswith("o2,c1,2026-01-01,10,")
+    assert "other values" in line
+    assert "extra" in line

@@ -132,10 +132,12 @@ def _csv(path: Path) -> Iterator[Source]:
             for number, values in enumerate(reader, start=1):
                 if not any(values):
                     continue
+                row: dict[str, Any] = dict(zip(columns, values, strict=False))
                 problem = None
                 if len(values) > width and any(v.strip() for v in values[width:]):
                     problem = f"has {len(values)} values but the header has {width} columns"
-                yield number, dict(zip(columns, values, strict=False)), problem
+                    row["(extra values)"] = values[width:]  # kept for the rejects file
+                yield number, row, problem
 
         yield Source(columns, rows(), _position(text.buffer, path.stat().st_size), delimiter)
 
@@ -247,10 +249,13 @@ def _excel(path: Path) -> Iterator[Source]:
         done = [0]
 
         def rows() -> Iterator[Row]:
-            for number, values in enumerate(cells, start=1):
-                done[0] = number
-                if any(v is not None and v != "" for v in values):
-                    yield number, dict(zip(columns, values, strict=False)), None
+            try:
+                for number, values in enumerate(cells, start=1):
+                    done[0] = number
+                    if any(v is not None and v != "" for v in values):
+                        yield number, dict(zip(columns, values, strict=False)), None
+            except (ValueError, KeyError, OSError) as error:  # a damaged sheet part
+                raise fatal(path, f"cannot read row {done[0]} of the workbook ({error})") from None
 
         total = max((sheet.max_row or 0) - 1, 1)
         yield Source(columns, rows(), lambda: min(done[0] / total, 1.0))
@@ -271,10 +276,13 @@ def _parquet(path: Path) -> Iterator[Source]:
     done = [0]
 
     def rows() -> Iterator[Row]:
-        for batch in parquet.iter_batches(batch_size=5000):
-            for values in batch.to_pylist():
-                done[0] += 1
-                yield done[0], values, None
+        try:
+            for batch in parquet.iter_batches(batch_size=5000):
+                for values in batch.to_pylist():
+                    done[0] += 1
+                    yield done[0], values, None
+        except (pa.ArrowException, OSError) as error:
+            raise fatal(path, f"cannot read the rows after row {done[0]} ({error})") from None
 
     with parquet:
         yield Source(list(parquet.schema_arrow.names), rows(), lambda: done[0] / total)
