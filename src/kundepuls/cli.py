@@ -8,6 +8,7 @@ from rich.console import Console
 from kundepuls.config import get_settings
 from kundepuls.db import migrate
 from kundepuls.demo.commands import demo
+from kundepuls.ingest import commands as ingest_commands
 from kundepuls.kit.errors import KundepulsError
 from kundepuls.text import commands as text_commands
 
@@ -27,6 +28,9 @@ def init() -> None:
     url = get_settings().database_url
     migrate(url)
     typer.echo(f"Store ready: {_redact(url)}")
+
+
+app.command("import", help=ingest_commands.HELP)(ingest_commands.import_command)
 
 
 @app.command()
