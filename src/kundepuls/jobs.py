@@ -45,18 +45,18 @@ def queue_path(settings: Settings) -> Path:
     return Path("kundepuls-jobs.db")
 
 
-def make_huey(settings: Settings) -> Huey:
+def make_huey(settings: Settings, name: str = "kundepuls") -> Huey:
     """A Huey on the configured broker, with the schedule registered."""
     broker = settings.broker_url
     if broker and broker.startswith(("redis://", "rediss://", "unix://")):
-        huey: Huey = RedisHuey("kundepuls", url=broker, utc=True)
+        huey: Huey = RedisHuey(name, url=broker, utc=True)
     elif broker:
         raise UsageError(
             f"KUNDEPULS_BROKER_URL: unsupported broker {broker.split(':')[0]!r} "
             "(use redis://…, or leave it unset for the embedded queue)"
         )
     else:
-        huey = SqliteHuey("kundepuls", filename=str(queue_path(settings)), utc=True)
+        huey = SqliteHuey(name, filename=str(queue_path(settings)), utc=True)
     for name, (job, when) in SCHEDULE.items():
         huey.periodic_task(crontab(**when), name=name)(job)
     return huey

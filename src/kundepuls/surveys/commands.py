@@ -88,7 +88,8 @@ def show(
         rate = "-" if r["rate"] is None else f"{r['rate']} %"
         typer.echo(
             f"  {r['channel']:<7} {r['touchpoint'] or '-'}: sent {r['sent']}, "
-            f"opened {r['opened']}, answered {r['answered']}, skipped {r['skipped']}, response rate {rate}"
+            f"opened {r['opened']}, answered {r['answered']}, skipped {r['skipped']}, "
+            f"response rate {rate}"
         )
     if qr is not None:
         typer.echo(f"QR code written to {qr}")

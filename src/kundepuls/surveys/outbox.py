@@ -92,7 +92,7 @@ def _send_one(
             return  # another worker has it
         message = session.get(OutboxMessage, row_id)
         assert message is not None
-        if _cancel_if_moot(session, message):
+        if _cancel_if_moot(session, message, now):
             report.cancelled += 1
             return
         outgoing = mail.Mail(
@@ -106,14 +106,14 @@ def _send_one(
     try:
         mail.send(outgoing, settings)
     except mail.MailError as error:
-        _record_failure(engine, row_id, owner, error, report)
+        _record_failure(engine, row_id, owner, error, now, report)
         return
     with session_scope(engine) as session:
         _record_sent(session, row_id, datetime.now(UTC))
     report.sent += 1
 
 
-def _cancel_if_moot(session: Session, message: OutboxMessage) -> bool:
+def _cancel_if_moot(session: Session, message: OutboxMessage, now: datetime) -> bool:
     """Drop a message whose invitation was answered, closed, or whose customer opted out."""
     invitation = session.get(Invitation, message.invitation_id)
     reason = None
@@ -123,7 +123,7 @@ def _cancel_if_moot(session: Session, message: OutboxMessage) -> bool:
         reason = "unsubscribed"
     elif message.kind == "reminder" and invitation.response_id is not None:
         reason = "already answered"
-    elif invitation.expires_at is not None and invitation.expires_at < datetime.now(UTC):
+    elif invitation.expires_at is not None and invitation.expires_at < now:
         reason = "survey closed"
     if reason is None:
         return False
@@ -152,7 +152,12 @@ def _record_sent(session: Session, row_id: int, when: datetime) -> None:
 
 
 def _record_failure(
-    engine: Engine, row_id: int, owner: str, error: mail.MailError, report: DrainReport
+    engine: Engine,
+    row_id: int,
+    owner: str,
+    error: mail.MailError,
+    now: datetime,
+    report: DrainReport,
 ) -> None:
     with session_scope(engine) as session:
         message = session.get(OutboxMessage, row_id)
@@ -169,5 +174,5 @@ def _record_failure(
             report.failed += 1
         else:
             message.status = "queued"
-            message.next_attempt_at = datetime.now(UTC) + backoff(message.attempts)
+            message.next_attempt_at = now + backoff(message.attempts)
             report.retried += 1

@@ -111,7 +111,7 @@ def orders_to_invite(
         .where(Order.ordered_at > start, Order.ordered_at <= end, _untriggered(key))
         .order_by(Order.ordered_at)
     )
-    return [(o, c) for o, c in session.execute(query).tuples()]
+    return [(o, c) for o, c in session.execute(query)]
 
 
 def tickets_to_invite(
@@ -124,7 +124,7 @@ def tickets_to_invite(
         .where(Ticket.resolved_at > start, Ticket.resolved_at <= end, _untriggered(key))
         .order_by(Ticket.resolved_at)
     )
-    return [(t, c) for t, c in session.execute(query).tuples()]
+    return [(t, c) for t, c in session.execute(query)]
 
 
 def all_customers(session: Session) -> Sequence[Customer]:
@@ -185,8 +185,8 @@ def pending_outbox(session: Session, invitation_id: str) -> Sequence[OutboxMessa
 def outbox_counts(session: Session) -> dict[str, int]:
     rows = session.execute(
         sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
-    ).tuples()
-    return dict(rows)
+    )
+    return {status: count for status, count in rows}
 
 
 def response_rates(session: Session, survey: str | None = None) -> list[dict[str, Any]]:
