@@ -33,10 +33,11 @@ class LinkError(KundepulsError):
 
     status_code = 404
 
-    def __init__(self, reason: str, status_code: int = 404) -> None:
+    def __init__(self, reason: str, status_code: int = 404, language: str = "nb") -> None:
         super().__init__(reason)
         self.reason = reason
         self.status_code = status_code
+        self.language = language
 
 
 @dataclass
@@ -56,7 +57,7 @@ def open_link(session: Session, token: str, now: datetime) -> tuple[Invitation, 
     if invitation is None or invitation.status in ("skipped", "failed"):
         raise LinkError("invalid")
     if invitation.expires_at is not None and now > invitation.expires_at:
-        raise LinkError("expired", status_code=410)
+        raise LinkError("expired", status_code=410, language=invitation.language)
     if invitation.opened_at is None:
         invitation.opened_at = now
     if invitation.status in ("queued", "sent"):

@@ -52,7 +52,7 @@ def _message(request: Request, key: str, lang: str = "nb", status: int = 200) ->
 
 
 def _link_error(request: Request, error: LinkError) -> HTMLResponse:
-    return _message(request, error.reason, status=error.status_code)
+    return _message(request, error.reason, error.language, error.status_code)
 
 
 def _show(
