@@ -34,6 +34,9 @@ SURVEY = {
 }
 
 
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
 @pytest.fixture
 def client(settings: Settings) -> Iterator[httpx.Client]:
     app = create_app(settings)
@@ -86,6 +89,7 @@ def test_one_click_score_is_stored_then_follow_up_and_thanks(
     assert invitation.opened_at is not None and invitation.status == "answered"
 
 
+@SQLITE_ONLY
 def test_page_without_javascript_walks_score_then_rest(
     client: httpx.Client, session: Session, settings: Settings
 ) -> None:
@@ -135,6 +139,7 @@ def test_bad_tokens_scores_and_missing_csrf(
     assert closed.status_code == 410 and "closed" in closed.text
 
 
+@SQLITE_ONLY
 def test_anonymous_survey_stores_no_customer(
     client: httpx.Client, session: Session, settings: Settings
 ) -> None:
@@ -144,6 +149,7 @@ def test_anonymous_survey_stores_no_customer(
     assert row.nps == 7 and row.customer_id is None
 
 
+@SQLITE_ONLY
 def test_shared_link_qr_code_and_widget(client: httpx.Client, session: Session) -> None:
     survey = add_survey(session, **SURVEY)
     session.commit()
@@ -160,6 +166,7 @@ def test_shared_link_qr_code_and_widget(client: httpx.Client, session: Session) 
     assert client.get("/l/unknown-link").status_code == 404
 
 
+@SQLITE_ONLY
 def test_public_pages_are_rate_limited(settings: Settings) -> None:
     app = create_app(settings)
     app.state.survey_limiter = RateLimiter(rate=3, per=60)
@@ -168,6 +175,7 @@ def test_public_pages_are_rate_limited(settings: Settings) -> None:
     assert codes == [404, 404, 404, 429, 429]
 
 
+@SQLITE_ONLY
 def test_unsubscribe_page_and_one_click_post(
     client: httpx.Client, session: Session, settings: Settings
 ) -> None:
@@ -184,6 +192,7 @@ def test_unsubscribe_page_and_one_click_post(
     assert pref is not None and pref.unsubscribed_at is not None
 
 
+@SQLITE_ONLY
 def test_survey_api_versions_and_names_bad_fields(client: httpx.Client) -> None:
     created = client.post("/api/v1/surveys", json=SURVEY)
     assert created.status_code == 201 and created.json()["version"] == 1
