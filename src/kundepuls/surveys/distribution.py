@@ -113,7 +113,7 @@ def invite(
         if existing is not None:
             return Invited(existing, None, created=False)
     definition = definition_of(survey)
-    due = max(due or now, now)
+    due = due or now
     reason = None
     if customer is not None and channel == "email":
         reason = skip_reason(session, customer, due, policy)
