@@ -32,7 +32,8 @@ def test_redis_broker_when_configured(tmp_path: Path) -> None:
     except redis.exceptions.ConnectionError:
         pytest.skip("Redis is not running on 127.0.0.1:6379")
     huey = make_huey(
-        _settings(tmp_path, broker_url="redis://127.0.0.1:6379/0"), name=f"kp-test-{uuid.uuid4().hex}"
+        _settings(tmp_path, broker_url="redis://127.0.0.1:6379/0"),
+        name=f"kp-test-{uuid.uuid4().hex}",
     )
     assert isinstance(huey, RedisHuey)
 

@@ -16,9 +16,7 @@ def smtp() -> Iterator[SMTPServer]:
 
 
 @pytest.fixture
-def settings(
-    database_url: str, smtp: SMTPServer, monkeypatch: pytest.MonkeyPatch
-) -> Settings:
+def settings(database_url: str, smtp: SMTPServer, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """Settings of a test: the test's store, the loopback SMTP server, a fixed secret."""
     monkeypatch.setenv("KUNDEPULS_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("KUNDEPULS_SMTP_PORT", str(smtp.port))

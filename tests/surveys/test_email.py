@@ -46,13 +46,15 @@ def test_invitation_email_has_one_click_links_and_unsubscribe(
     assert "recommend us to a friend or colleague" in text_part(en)
     links = re.findall(r"http://testserver/s/([\w-]+)/score/(\d+)", text_part(nb))
     assert [int(n) for _, n in links] == list(range(11))
-    assert len({t for t, _ in links}) == 1 and len(links[0][0]) >= 43
+    assert len({t for t, _ in links}) == 1
+    assert len(links[0][0]) >= 43
     assert 'href="http://testserver/s/' in html_part(nb)
     assert nb["List-Unsubscribe"].strip().startswith("<http://testserver/u/")
     invitation = session.scalars(sa.select(Invitation).where(Invitation.customer_id == "c1")).one()
     assert nb["Message-ID"] == f"<{invitation.invitation_id}@butikk.no>"
     session.expire_all()
-    assert invitation.status == "sent" and invitation.sent_at is not None
+    assert invitation.status == "sent"
+    assert invitation.sent_at is not None
     skipped = session.scalars(sa.select(Invitation).where(Invitation.customer_id == "c3")).one()
     assert (skipped.status, skipped.skip_reason) == ("skipped", "no email address")
     sent = session.scalars(sa.select(OutboxMessage).where(OutboxMessage.status == "sent")).all()
@@ -71,7 +73,9 @@ def test_smtp_down_keeps_the_email_queued_and_retries(
     assert (report.sent, report.retried) == (0, 2)
     rows = session.scalars(sa.select(OutboxMessage).where(OutboxMessage.kind == "invitation")).all()
     assert {(r.status, r.attempts) for r in rows} == {("queued", 1)}
-    assert all(r.next_attempt_at > NOON and "Connection refused" in (r.last_error or "") for r in rows)
+    assert all(
+        r.next_attempt_at > NOON and "Connection refused" in (r.last_error or "") for r in rows
+    )
     # Not due again until its back-off has passed.
     assert outbox.drain(engine, settings, now=NOON).sent == 0
     smtp.restart()
@@ -91,7 +95,8 @@ def test_smtp_refusing_temporarily_then_permanently(
     assert outbox.drain(engine, settings, now=later).failed == 2
     invitation = session.scalars(sa.select(Invitation).where(Invitation.customer_id == "c1")).one()
     session.refresh(invitation)
-    assert invitation.status == "failed" and "550" in (invitation.skip_reason or "")
+    assert invitation.status == "failed"
+    assert "550" in (invitation.skip_reason or "")
     assert smtp.inbox.messages == []
 
 
@@ -110,7 +115,8 @@ def test_one_reminder_after_the_set_days_unless_answered(
     assert outbox.drain(engine, settings, now=after + timedelta(days=9)).sent == 0
     assert len(smtp.inbox.to("c1@example.no")) == 1, "answered: no reminder"
     reminders = smtp.inbox.to("c2@example.no")
-    assert len(reminders) == 2 and reminders[1]["Subject"].startswith("Reminder")
+    assert len(reminders) == 2
+    assert reminders[1]["Subject"].startswith("Reminder")
 
 
 def _definition(session: Session, invitation: Invitation) -> tuple:  # type: ignore[type-arg]

@@ -4,9 +4,9 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 import sqlalchemy as sa
-import httpx
 from sqlalchemy.orm import Session
 
 from kundepuls.app import create_app
@@ -71,22 +71,35 @@ def test_one_click_score_is_stored_then_follow_up_and_thanks(
     token, invitation_id = _invite(session, settings)
     page = client.get(f"/s/{token}/score/4")
     assert page.status_code == 200
-    assert "What could we do better?" in page.text and "How did you find us?" in page.text
+    assert "What could we do better?" in page.text
+    assert "How did you find us?" in page.text
     row = _response(session)
     assert (row.nps, row.customer_id, row.response_id) == (4, "c1", f"kp-{invitation_id}")
     assert row.attributes["complete"] is False
-    form = {"csrf": _csrf(page.text), "step": "rest", "follow_up": "Faster delivery", "q_channel": "web"}
+    form = {
+        "csrf": _csrf(page.text),
+        "step": "rest",
+        "follow_up": "Faster delivery",
+        "q_channel": "web",
+    }
     done = client.post(f"/s/{token}", data=form)
     assert (done.status_code, done.headers["location"]) == (303, f"/s/{token}/thanks")
     row = _response(session)
-    assert (row.nps, row.comment, row.channel, row.language) == (4, "Faster delivery", "email", "en")
+    assert (row.nps, row.comment, row.channel, row.language) == (
+        4,
+        "Faster delivery",
+        "email",
+        "en",
+    )
     assert row.attributes["answers"] == {"nps": 4, "channel": "web"}
     assert row.attributes["complete"] is True
     thanks = client.get(f"/s/{token}/thanks")
     assert "Thank you for your answer!" in thanks.text
     invitation = session.get(Invitation, invitation_id)
-    assert invitation is not None and invitation.response_id == row.response_id
-    assert invitation.opened_at is not None and invitation.status == "answered"
+    assert invitation is not None
+    assert invitation.response_id == row.response_id
+    assert invitation.opened_at is not None
+    assert invitation.status == "answered"
 
 
 @SQLITE_ONLY
@@ -95,9 +108,13 @@ def test_page_without_javascript_walks_score_then_rest(
 ) -> None:
     token, _ = _invite(session, settings)
     page = client.get(f"/s/{token}")
-    assert "<fieldset" in page.text and "<legend>How likely" in page.text
-    assert 'type="radio"' in page.text and "<script" not in page.text
-    nxt = client.post(f"/s/{token}", data={"csrf": _csrf(page.text), "step": "score", "q_nps": "10"})
+    assert "<fieldset" in page.text
+    assert "<legend>How likely" in page.text
+    assert 'type="radio"' in page.text
+    assert "<script" not in page.text
+    nxt = client.post(
+        f"/s/{token}", data={"csrf": _csrf(page.text), "step": "score", "q_nps": "10"}
+    )
     assert (nxt.status_code, nxt.headers["location"]) == (303, f"/s/{token}")
     assert "What did you like most?" in client.get(f"/s/{token}").text
     assert _response(session).nps == 10
@@ -123,11 +140,13 @@ def test_bad_tokens_scores_and_missing_csrf(
     assert client.get("/s/" + "x" * 43).status_code == 404
     assert client.get("/s/../../etc/passwd").status_code == 404
     bad = client.get(f"/s/{token}/score/11")
-    assert bad.status_code == 422 and "from 0 to 10" in bad.text
+    assert bad.status_code == 422
+    assert "from 0 to 10" in bad.text
     assert client.get(f"/s/{token}/score/abc").status_code == 422
     assert client.get(f"/s/{token}/score/-1").status_code == 422
     no_csrf = client.post(f"/s/{token}", data={"step": "score", "q_nps": "5"})
-    assert no_csrf.status_code == 403 and "expired" in no_csrf.text
+    assert no_csrf.status_code == 403
+    assert "expired" in no_csrf.text
     forged = client.post(f"/s/{token}", data={"csrf": "1.abc", "step": "score", "q_nps": "5"})
     assert forged.status_code == 403
     assert session.scalar(sa.select(sa.func.count()).select_from(Response)) == 0
@@ -136,7 +155,8 @@ def test_bad_tokens_scores_and_missing_csrf(
     invitation.expires_at = datetime.now(UTC) - timedelta(seconds=1)
     session.commit()
     closed = client.get(f"/s/{token}/score/5")
-    assert closed.status_code == 410 and "closed" in closed.text
+    assert closed.status_code == 410
+    assert "closed" in closed.text
 
 
 @SQLITE_ONLY
@@ -146,7 +166,8 @@ def test_anonymous_survey_stores_no_customer(
     token, _ = _invite(session, settings, anonymous=True)
     client.get(f"/s/{token}/score/7")
     row = _response(session)
-    assert row.nps == 7 and row.customer_id is None
+    assert row.nps == 7
+    assert row.customer_id is None
 
 
 @SQLITE_ONLY
@@ -154,14 +175,16 @@ def test_shared_link_qr_code_and_widget(client: httpx.Client, session: Session) 
     survey = add_survey(session, **SURVEY)
     session.commit()
     first = client.get(f"/l/{survey.link_key}?via=qr")
-    assert first.status_code == 303 and first.headers["location"].startswith("/s/")
+    assert first.status_code == 303
+    assert first.headers["location"].startswith("/s/")
     second = client.get(f"/l/{survey.link_key}")
     assert second.headers["location"] != first.headers["location"]
     client.get(first.headers["location"] + "/score/10")
     row = _response(session)
     assert (row.nps, row.channel, row.customer_id) == (10, "qr", None)
     svg = client.get(f"/l/{survey.link_key}/qr.svg")
-    assert svg.headers["content-type"] == "image/svg+xml" and "<svg" in svg.text
+    assert svg.headers["content-type"] == "image/svg+xml"
+    assert "<svg" in svg.text
     assert "data-kundepuls-survey" in client.get("/static/surveys/widget.js").text
     assert client.get("/l/unknown-link").status_code == 404
 
@@ -181,7 +204,8 @@ def test_unsubscribe_page_and_one_click_post(
 ) -> None:
     token, _ = _invite(session, settings)
     page = client.get(f"/u/{token}")
-    assert page.status_code == 200 and "<form" in page.text
+    assert page.status_code == 200
+    assert "<form" in page.text
     from kundepuls.surveys.models import ContactPreference
 
     assert session.get(ContactPreference, "c1") is None, "a GET does not unsubscribe"
@@ -189,19 +213,25 @@ def test_unsubscribe_page_and_one_click_post(
     assert done.status_code == 200
     session.expire_all()
     pref = session.get(ContactPreference, "c1")
-    assert pref is not None and pref.unsubscribed_at is not None
+    assert pref is not None
+    assert pref.unsubscribed_at is not None
 
 
 @SQLITE_ONLY
 def test_survey_api_versions_and_names_bad_fields(client: httpx.Client) -> None:
     created = client.post("/api/v1/surveys", json=SURVEY)
-    assert created.status_code == 201 and created.json()["version"] == 1
+    assert created.status_code == 201
+    assert created.json()["version"] == 1
     assert client.post("/api/v1/surveys", json=SURVEY).json()["version"] == 1
     changed = {**SURVEY, "touchpoint": "store"}
     assert client.post("/api/v1/surveys", json=changed).json()["version"] == 2
     assert client.get("/api/v1/surveys/service?version=1").json()["touchpoint"] is None
-    bad = client.post("/api/v1/surveys", json={"key": "x", "questions": [{"id": "q", "type": "ces", "max": 9}]})
-    assert bad.status_code == 422 and "questions[0]" in bad.json()["detail"]
+    bad = client.post(
+        "/api/v1/surveys", json={"key": "x", "questions": [{"id": "q", "type": "ces", "max": 9}]}
+    )
+    assert bad.status_code == 422
+    assert "questions[0]" in bad.json()["detail"]
     assert client.get("/api/v1/surveys/nope").status_code == 404
     rates = client.get("/api/v1/surveys/service/response-rate")
-    assert rates.status_code == 200 and rates.json() == []
+    assert rates.status_code == 200
+    assert rates.json() == []

@@ -1,4 +1,4 @@
-"""Restart safety: a worker killed with SIGKILL in the middle of a send loses and doubles nothing."""
+"""Restart safety: a worker killed with SIGKILL mid-send loses and doubles nothing."""
 
 import os
 import subprocess

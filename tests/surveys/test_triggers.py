@@ -32,7 +32,8 @@ def test_after_purchase_waits_for_the_delay_and_invites_once(
     (invitation,) = _invitations(session)
     assert invitation.trigger_key == "order:o1:etter-kjop"
     assert invitation.due_at == NOON + timedelta(hours=24)
-    assert invitation.touchpoint == "purchase" and invitation.survey_version == 1
+    assert invitation.touchpoint == "purchase"
+    assert invitation.survey_version == 1
 
 
 def test_old_orders_from_an_import_are_not_invited(session: Session, settings: Settings) -> None:
@@ -58,7 +59,8 @@ def test_fatigue_holds_across_two_surveys(session: Session, settings: Settings) 
     add_ticket(session, "t1", "c1", NOON + timedelta(days=3))  # asked 2 days ago: too soon
     add_ticket(session, "t2", "c2", NOON + timedelta(days=3))
     report = triggers.scan(session, settings, NOON + timedelta(days=3, hours=2))
-    assert report.invited == 1 and report.skipped == {"asked within 30 days": 1}
+    assert report.invited == 1
+    assert report.skipped == {"asked within 30 days": 1}
     add_ticket(session, "t3", "c1", NOON + timedelta(days=40))  # a month later: fine
     assert triggers.scan(session, settings, NOON + timedelta(days=40, hours=2)).invited == 1
     statuses = {(i.trigger_key, i.status) for i in _invitations(session)}
@@ -125,7 +127,8 @@ def test_milestone_schedule_and_campaign(session: Session, settings: Settings) -
     keys = [i.trigger_key for i in _invitations(session)]
     assert "milestone:c0:renewal_at:2026-06-17:fornyelse" in keys
     scheduled = [i for i in _invitations(session) if i.survey == "relasjon"]
-    assert len(scheduled) == 3 and {i.wave for i in scheduled} == {"2026Q2"}
+    assert len(scheduled) == 3
+    assert {i.wave for i in scheduled} == {"2026Q2"}
     assert sorted(i.status for i in scheduled).count("skipped") >= 1  # fatigue or wave cap
     assert report.invited + sum(report.skipped.values()) == 4
     assert triggers.scan(session, settings, NOON + timedelta(hours=1)).invited == 0
@@ -136,7 +139,8 @@ def test_milestone_schedule_and_campaign(session: Session, settings: Settings) -
     again = triggers.campaign(
         session, settings, "relasjon", where={"segment": "vip"}, wave="juni", limit=None, now=NOON
     )
-    assert again.invited == 0 and again.skipped == {}
+    assert again.invited == 0
+    assert again.skipped == {}
 
 
 @SQLITE_ONLY

@@ -199,7 +199,8 @@ def load_definition(path: Path) -> SurveyDefinition:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
-        raise UsageError(f"{path}: {where}not valid YAML") from None
+        problem = getattr(error, "problem", None)
+        raise UsageError(f"{path}: {where}not valid YAML ({problem or error})") from None
     return parse_definition(data, str(path))
 
 
