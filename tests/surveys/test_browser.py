@@ -102,5 +102,6 @@ def test_answer_from_the_email_link_in_chromium(
 
     session.expire_all()
     row = session.scalars(sa.select(Response)).one()
-    assert (row.nps, row.comment, row.customer_id) == (9, "Rask levering og hyggelig service", "kari")
+    assert (row.nps, row.customer_id) == (9, "kari")
+    assert row.comment == "Rask levering og hyggelig service"
     assert row.attributes["complete"] is True
