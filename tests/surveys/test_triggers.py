@@ -36,6 +36,7 @@ def test_after_purchase_waits_for_the_delay_and_invites_once(
     assert invitation.survey_version == 1
 
 
+@SQLITE_ONLY
 def test_old_orders_from_an_import_are_not_invited(session: Session, settings: Settings) -> None:
     add_survey(session)
     add_customer(session, "c1")
@@ -68,6 +69,7 @@ def test_fatigue_holds_across_two_surveys(session: Session, settings: Settings) 
     assert ("ticket:t3:support", "queued") in statuses
 
 
+@SQLITE_ONLY
 def test_fatigue_window_is_configurable(session: Session, settings: Settings) -> None:
     add_survey(session)
     add_customer(session, "c1")
@@ -78,6 +80,7 @@ def test_fatigue_window_is_configurable(session: Session, settings: Settings) ->
     assert triggers.scan(session, settings, NOON + timedelta(days=9), policy).invited == 1
 
 
+@SQLITE_ONLY
 def test_consent_attribute_and_missing_email_are_skipped_with_reasons(
     session: Session, settings: Settings
 ) -> None:
@@ -91,6 +94,7 @@ def test_consent_attribute_and_missing_email_are_skipped_with_reasons(
     assert session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 0
 
 
+@SQLITE_ONLY
 def test_quiet_hours_move_the_email_to_the_morning(session: Session, settings: Settings) -> None:
     add_survey(session)
     add_customer(session, "c1")
