@@ -132,3 +132,10 @@ def test_an_old_invitation_keeps_its_version(session: Session, settings: Setting
     invitation, definition = answering.open_link(session, made.token, datetime.now(UTC))
     assert invitation.survey_version == 1
     assert [q.type for q in definition.questions] == ["nps"]
+
+
+def test_the_shipped_example_is_valid() -> None:
+    example = Path(__file__).resolve().parents[2] / "src/kundepuls/surveys/examples/etter-kjop.yaml"
+    definition = load_definition(example)
+    assert definition.trigger.kind == "after_purchase"
+    assert definition.lead is not None

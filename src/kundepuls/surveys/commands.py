@@ -24,7 +24,10 @@ def _engine() -> Engine:
 
 @survey_app.command("create")
 def create(file: Annotated[Path, typer.Argument(help="Survey definition (YAML).")]) -> None:
-    """Create a survey from FILE, or a new version of it when the definition changed."""
+    """Create a survey from FILE, or a new version of it when the definition changed.
+
+    See src/kundepuls/surveys/examples/etter-kjop.yaml for a commented example.
+    """
     definition = load_definition(file)
     with session_scope(_engine()) as session:
         survey, new = service.save_survey(session, definition)
