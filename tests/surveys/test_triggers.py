@@ -165,3 +165,13 @@ def test_response_rate_per_survey_touchpoint_and_channel(
     (row,) = service.response_rates(session, "etter-kjop")
     assert (row["touchpoint"], row["channel"]) == ("purchase", "email")
     assert (row["sent"], row["opened"], row["answered"], row["rate"]) == (4, 3, 1, 25.0)
+
+
+def test_policy_from_settings_where_set() -> None:
+    class Configured(Settings):
+        survey_fatigue_days: int = 14
+        survey_quiet_hours: str = "22-07"
+
+    policy = Policy.from_settings(Configured())
+    assert (policy.fatigue_days, policy.quiet_start.hour, policy.quiet_end.hour) == (14, 22, 7)
+    assert Policy.from_settings(Settings()) == Policy()

@@ -13,7 +13,7 @@ from kundepuls.db import engine_for, session_scope
 from kundepuls.kit.errors import UsageError
 from kundepuls.surveys import outbox, service, sharing, texts, triggers
 from kundepuls.surveys.definitions import load_definition
-from kundepuls.surveys.distribution import render_email
+from kundepuls.surveys.distribution import Policy, render_email
 
 survey_app = typer.Typer(help="Define surveys, send them, and see how they are answered.")
 
@@ -124,6 +124,7 @@ def send(
             wave=wave or now.date().isoformat(),
             limit=limit,
             now=now,
+            policy=Policy.from_settings(settings),
         )
     typer.echo(f"survey {key}: {report}")
     if deliver:

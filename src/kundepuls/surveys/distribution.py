@@ -44,6 +44,18 @@ class Policy:
     quiet_start: time = time(21, 0)
     quiet_end: time = time(8, 0)
 
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Policy":
+        """The policy of ``settings`` where it sets one (``survey_fatigue_days``,
+        ``survey_quiet_hours`` as ``"21-08"``), the defaults otherwise."""
+        days = getattr(settings, "survey_fatigue_days", None)
+        hours = getattr(settings, "survey_quiet_hours", None)
+        policy = cls(fatigue_days=int(days)) if days else cls()
+        if isinstance(hours, str) and "-" in hours:
+            start, end = (time(int(h) % 24) for h in hours.split("-", 1))
+            policy = cls(policy.fatigue_days, start, end)
+        return policy
+
 
 @dataclass(frozen=True)
 class Invited:
