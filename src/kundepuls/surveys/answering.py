@@ -169,13 +169,14 @@ def _save(
     now: datetime,
 ) -> None:
     response_id = invitation.response_id or f"kp-{invitation.invitation_id}"
-    row = repository.response(session, response_id)
+    row = repository.response(session, response_id) if invitation.response_id else None
+    _mark_answered(invitation, response_id, now)
     if row is None:
         row = Response(response_id=response_id, submitted_at=now, attributes={})
+        _fill(row, invitation, definition, answers)
         try:
             with session.begin_nested():
                 session.add(row)
-                _fill(row, invitation, definition, answers)
                 session.flush()
         except IntegrityError:
             # A parallel first post of the same invitation won the insert; update theirs.
@@ -183,14 +184,19 @@ def _save(
             if found is None:
                 raise
             row = found
+            _mark_answered(invitation, response_id, now)
     _fill(row, invitation, definition, answers)
+    if invitation.channel == "email" and invitation.reminded_at is None:
+        for message in repository.pending_outbox(session, invitation.invitation_id):
+            if message.kind == "reminder" and message.status == "queued":
+                message.status, message.body_text, message.body_html = "cancelled", None, None
+    session.flush()
+
+
+def _mark_answered(invitation: Invitation, response_id: str, now: datetime) -> None:
     invitation.response_id = response_id
     invitation.answered_at = invitation.answered_at or now
     invitation.status = "answered"
-    for message in repository.pending_outbox(session, invitation.invitation_id):
-        if message.kind == "reminder" and message.status == "queued":
-            message.status, message.body_text, message.body_html = "cancelled", None, None
-    session.flush()
 
 
 def _fill(

@@ -58,7 +58,23 @@ def get_survey(session: Session, key: str, version: int | None = None) -> Survey
 
 
 def definition_of(survey: Survey) -> SurveyDefinition:
-    return parse_definition(survey.definition, f"survey {survey.key} v{survey.version}")
+    """The checked definition of a stored survey version (parsed once per process)."""
+    # A stored version never changes, and its link key is unique, so they identify it.
+    return _parsed(survey.key, survey.version, survey.link_key, survey.definition)
+
+
+_cache: dict[tuple[str, int, str], SurveyDefinition] = {}
+
+
+def _parsed(key: str, version: int, link_key: str, data: dict[str, Any]) -> SurveyDefinition:
+    found = _cache.get((key, version, link_key))
+    if found is None:
+        if len(_cache) > 1000:
+            _cache.clear()
+        found = _cache[(key, version, link_key)] = parse_definition(
+            data, f"survey {key} v{version}"
+        )
+    return found
 
 
 def list_surveys(session: Session) -> list[Survey]:
