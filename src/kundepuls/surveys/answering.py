@@ -12,10 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kundepuls.facts.models import Response
 from kundepuls.kit.errors import KundepulsError
 from kundepuls.kit.security import hash_token
 from kundepuls.surveys import repository, texts
@@ -114,8 +112,9 @@ def record(
     form: Mapping[str, Sequence[str]],
     step: str,
     now: datetime,
-) -> dict[str, str]:
-    """Validate and save one step; returns errors per field (and saves nothing) when bad."""
+) -> tuple[dict[str, str], Answers]:
+    """Validate and save one step; returns errors per field (and saves nothing) when bad,
+    and the answers as they now stand."""
     answers = current(session, invitation)
     errors: dict[str, str] = {}
     lang = invitation.language
@@ -131,11 +130,11 @@ def record(
     if step == "rest" and FOLLOW_UP_FIELD in form:
         answers.follow_up = _text(form[FOLLOW_UP_FIELD]) or None
     if errors:
-        return errors
+        return errors, answers
     rest = has_rest(definition, answers, lang)
     answers.complete = answers.complete or step == "rest" or not rest
     _save(session, invitation, definition, answers, now)
-    return {}
+    return {}, answers
 
 
 def _parse(question: Question, raw: list[str], lang: str) -> tuple[Any, str | None]:
@@ -168,24 +167,13 @@ def _save(
     answers: Answers,
     now: datetime,
 ) -> None:
+    # One upsert keyed by the invitation: racing or repeated posts all land in one row.
     response_id = invitation.response_id or f"kp-{invitation.invitation_id}"
-    row = repository.response(session, response_id) if invitation.response_id else None
-    _mark_answered(invitation, response_id, now)
-    if row is None:
-        row = Response(response_id=response_id, submitted_at=now, attributes={})
-        _fill(row, invitation, definition, answers)
-        try:
-            with session.begin_nested():
-                session.add(row)
-                session.flush()
-        except IntegrityError:
-            # A parallel first post of the same invitation won the insert; update theirs.
-            found = repository.response(session, response_id)
-            if found is None:
-                raise
-            row = found
-            _mark_answered(invitation, response_id, now)
-    _fill(row, invitation, definition, answers)
+    values = _values(response_id, invitation, definition, answers, now)
+    repository.upsert_response(session, values)
+    invitation.response_id = response_id
+    invitation.answered_at = invitation.answered_at or now
+    invitation.status = "answered"
     if invitation.channel == "email" and invitation.reminded_at is None:
         for message in repository.pending_outbox(session, invitation.invitation_id):
             if message.kind == "reminder" and message.status == "queued":
@@ -193,20 +181,13 @@ def _save(
     session.flush()
 
 
-def _mark_answered(invitation: Invitation, response_id: str, now: datetime) -> None:
-    invitation.response_id = response_id
-    invitation.answered_at = invitation.answered_at or now
-    invitation.status = "answered"
-
-
-def _fill(
-    row: Response, invitation: Invitation, definition: SurveyDefinition, answers: Answers
-) -> None:
-    row.customer_id = None if definition.anonymous else invitation.customer_id
-    row.survey = definition.key
-    row.touchpoint = definition.touchpoint
-    row.channel = invitation.channel
-    row.language = invitation.language
+def _values(
+    response_id: str,
+    invitation: Invitation,
+    definition: SurveyDefinition,
+    answers: Answers,
+    now: datetime,
+) -> dict[str, Any]:
     kpis: dict[str, int | None] = {"nps": None, "csat": None, "ces": None}
     texts_given = []
     for question in definition.questions:
@@ -215,12 +196,22 @@ def _fill(
             kpis[question.type] = value
         if question.type == "text" and value:
             texts_given.append(str(value))
-    row.nps, row.csat, row.ces = kpis["nps"], kpis["csat"], kpis["ces"]
-    row.comment = answers.follow_up or (texts_given[0] if texts_given else None)
-    row.attributes = {
-        "answers": dict(answers.values),
-        "survey_version": invitation.survey_version,
-        "complete": answers.complete,
+    return {
+        "response_id": response_id,
+        "submitted_at": now,
+        "customer_id": None if definition.anonymous else invitation.customer_id,
+        "survey": definition.key,
+        "touchpoint": definition.touchpoint,
+        "channel": invitation.channel,
+        "language": invitation.language,
+        **kpis,
+        "comment": answers.follow_up or (texts_given[0] if texts_given else None),
+        "attributes": {
+            "answers": dict(answers.values),
+            "survey_version": invitation.survey_version,
+            "complete": answers.complete,
+        },
+        "updated_at": now,
     }
 
 

@@ -143,8 +143,7 @@ def _submit(
                 form=form,
                 csrf_failed=True,
             )
-        errors = answering.record(session, invitation, definition, form, step, _now())
-        answers = answering.current(session, invitation)
+        errors, answers = answering.record(session, invitation, definition, form, step, _now())
         if errors:
             shown = step
         elif step == "rest" or not answering.has_rest(definition, answers, invitation.language):

@@ -212,3 +212,26 @@ def response_rates(session: Session, survey: str | None = None) -> list[dict[str
 
 def response(session: Session, response_id: str) -> Response | None:
     return session.get(Response, response_id)
+
+
+def upsert_response(session: Session, values: dict[str, Any]) -> None:
+    """Insert the response, or update it (all but its id and first time) when it exists."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        statement: Any = pg_insert(Response).values(**values)
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        statement = sqlite_insert(Response).values(**values)
+    else:  # other backends: the ORM's look-up-then-write
+        session.merge(Response(**values))
+        return
+    changes = {k: statement.excluded[k] for k in values if k not in ("response_id", "submitted_at")}
+    session.execute(
+        statement.on_conflict_do_update(index_elements=[Response.response_id], set_=changes)
+    )
+    existing = session.identity_map.get(session.identity_key(Response, values["response_id"]))
+    if existing is not None:
+        session.expire(existing)
