@@ -90,10 +90,40 @@ def prepare(url: str, count: int) -> dict[str, str]:
     return tokens
 
 
+ROUNDS = 6
+
+
+class Totals:
+    """Requests, time and latencies summed over rounds."""
+
+    def __init__(self) -> None:
+        self.accepted: list[str] = []
+        self.failed = 0
+        self.elapsed = 0.0
+        self.latencies: list[float] = []
+
+    def add(self, run: dict[str, Any]) -> None:
+        self.accepted += run["accepted"]
+        self.failed += run["failed"]
+        self.elapsed += run["elapsed"]
+        self.latencies += run["latencies"]
+
+    def summary(self) -> dict[str, Any]:
+        lat = sorted(self.latencies)
+        return {
+            "done": len(self.accepted),
+            "failed": self.failed,
+            "per_second": len(self.accepted) / self.elapsed if self.elapsed else 0.0,
+            "p50_ms": 1000 * statistics.median(lat) if lat else 0.0,
+            "p95_ms": 1000 * lat[int(0.95 * (len(lat) - 1))] if lat else 0.0,
+            "accepted": self.accepted,
+        }
+
+
 def load(
-    base: str, paths: list[tuple[str, str]], concurrency: int, seconds: float
+    clients: list[httpx.Client], paths: list[tuple[str, str]], seconds: float
 ) -> dict[str, Any]:
-    """Send every request (method, path) with ``concurrency`` threads; bounded by ``seconds``."""
+    """Send every request (method, path), one thread per (kept-alive) client; time-bounded."""
     latencies: list[float] = []
     accepted: list[str] = []
     failed: list[str] = []
@@ -101,36 +131,32 @@ def load(
     todo = iter(paths)
     deadline = time.monotonic() + seconds
 
-    def worker() -> None:
-        with httpx.Client(base_url=base, timeout=30) as client:
-            while time.monotonic() < deadline:
-                with lock:
-                    item = next(todo, None)
-                if item is None:
-                    return
-                method, path = item
-                started = time.perf_counter()
-                reply = client.request(method, path)
-                took = time.perf_counter() - started
-                with lock:
-                    latencies.append(took)
-                    (accepted if reply.status_code == 200 else failed).append(path)
+    def worker(client: httpx.Client) -> None:
+        while time.monotonic() < deadline:
+            with lock:
+                item = next(todo, None)
+            if item is None:
+                return
+            method, path = item
+            started = time.perf_counter()
+            reply = client.request(method, path)
+            took = time.perf_counter() - started
+            with lock:
+                latencies.append(took)
+                (accepted if reply.status_code == 200 else failed).append(path)
 
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    threads = [threading.Thread(target=worker, args=(c,)) for c in clients]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
-    latencies.sort()
     return {
-        "done": len(accepted),
-        "failed": len(failed),
-        "per_second": len(accepted) / elapsed if elapsed else 0.0,
-        "p50_ms": 1000 * statistics.median(latencies) if latencies else 0.0,
-        "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))] if latencies else 0.0,
         "accepted": accepted,
+        "failed": len(failed),
+        "elapsed": elapsed,
+        "latencies": latencies,
     }
 
 
@@ -169,37 +195,51 @@ def main() -> None:
     )
     try:
         wait_until_up(base, server)
-        load(base, [("GET", "/health")] * 50, 2, 10)  # warm up both processes
+        clients = [httpx.Client(base_url=base, timeout=30) for _ in range(args.concurrency)]
+        load(clients, [("GET", "/health")] * 50, 10)  # warm up both processes and connections
         answers = [("GET", f"/s/{t}/score/{i % 11}") for i, t in enumerate(tokens)]
         bare = [("POST", f"/bench/bare/{i % 11}") for i in range(len(answers))]
-        baseline = load(base, bare, args.concurrency, args.seconds)
-        measured = load(base, answers, args.concurrency, args.seconds)
+        # Interleaved rounds, so that a busy machine slows both sides alike.
+        baseline, measured = Totals(), Totals()
+        chunk = max(len(answers) // ROUNDS, 1)
+        for start in range(0, len(answers), chunk):
+            baseline.add(load(clients, bare[start : start + chunk], args.seconds / ROUNDS))
+            measured.add(load(clients, answers[start : start + chunk], args.seconds / ROUNDS))
+        for client in clients:
+            client.close()
     finally:
         server.terminate()
         server.wait(30)
 
+    baseline_run, measured_run = baseline.summary(), measured.summary()
     engine = make_engine(url)
     with engine.connect() as conn:
         stored = set(
             conn.scalars(sa.select(Response.response_id).where(Response.survey == "bench"))
         )
     engine.dispose()
-    expected = {"kp-" + tokens[path.split("/")[2]] for path in measured["accepted"]}
+    expected = {"kp-" + tokens[path.split("/")[2]] for path in measured_run["accepted"]}
     missing = expected - stored
-    ratio = measured["per_second"] / baseline["per_second"] if baseline["per_second"] else 0.0
+    ratio = (
+        measured_run["per_second"] / baseline_run["per_second"]
+        if baseline_run["per_second"]
+        else 0.0
+    )
     print(
         f"requests: {len(answers)} answers, {len(bare)} bare inserts, "
         f"concurrency {args.concurrency}"
     )
-    for name, run in (("bare insert (baseline)", baseline), ("survey answer", measured)):
+    for name, run in (("bare insert (baseline)", baseline_run), ("survey answer", measured_run)):
         print(
             f"{name:<24} {run['per_second']:8.1f}/s  p50 {run['p50_ms']:6.1f} ms  "
             f"p95 {run['p95_ms']:6.1f} ms  accepted {run['done']}  failed {run['failed']}"
         )
     print(f"ratio answers/baseline: {ratio:.2f} (goal ≥ 0.50)")
     print(f"accepted answers in the store: {len(expected) - len(missing)}/{len(expected)}")
-    if missing or measured["failed"]:
-        raise SystemExit(f"{len(missing)} accepted answers missing, {measured['failed']} failed")
+    if missing or measured_run["failed"]:
+        raise SystemExit(
+            f"{len(missing)} accepted answers missing, {measured_run['failed']} failed"
+        )
 
 
 if __name__ == "__main__":

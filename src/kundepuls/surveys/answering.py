@@ -19,7 +19,7 @@ from kundepuls.kit.security import hash_token
 from kundepuls.surveys import repository, texts
 from kundepuls.surveys.definitions import Question, SurveyDefinition
 from kundepuls.surveys.models import Invitation
-from kundepuls.surveys.service import definition_of, get_survey
+from kundepuls.surveys.service import definition_for
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 MAX_TEXT = 5000
@@ -60,8 +60,7 @@ def open_link(session: Session, token: str, now: datetime) -> tuple[Invitation, 
         invitation.opened_at = now
     if invitation.status in ("queued", "sent"):
         invitation.status = "opened"
-    survey = get_survey(session, invitation.survey, invitation.survey_version)
-    return invitation, definition_of(survey)
+    return invitation, definition_for(session, invitation.survey, invitation.survey_version)
 
 
 def current(session: Session, invitation: Invitation) -> Answers:

@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -214,24 +215,43 @@ def response(session: Session, response_id: str) -> Response | None:
     return session.get(Response, response_id)
 
 
-def upsert_response(session: Session, values: dict[str, Any]) -> None:
-    """Insert the response, or update it (all but its id and first time) when it exists."""
-    dialect = session.get_bind().dialect.name
+UPSERT_COLUMNS = (
+    "customer_id",
+    "survey",
+    "touchpoint",
+    "channel",
+    "language",
+    "nps",
+    "csat",
+    "ces",
+    "comment",
+    "attributes",
+    "updated_at",
+)
+
+
+@cache
+def _upsert(dialect: str) -> Any:
+    """The upsert statement of a dialect, built once so that its compiled form is reused."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        statement: Any = pg_insert(Response).values(**values)
-    elif dialect == "sqlite":
+        statement: Any = pg_insert(Response)
+    else:
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-        statement = sqlite_insert(Response).values(**values)
-    else:  # other backends: the ORM's look-up-then-write
+        statement = sqlite_insert(Response)
+    changes = {name: statement.excluded[name] for name in UPSERT_COLUMNS}
+    return statement.on_conflict_do_update(index_elements=[Response.response_id], set_=changes)
+
+
+def upsert_response(session: Session, values: dict[str, Any]) -> None:
+    """Insert the response, or update it (all but its id and first time) when it exists."""
+    dialect = session.get_bind().dialect.name
+    if dialect not in ("postgresql", "sqlite"):  # other backends: look up, then write
         session.merge(Response(**values))
         return
-    changes = {k: statement.excluded[k] for k in values if k not in ("response_id", "submitted_at")}
-    session.execute(
-        statement.on_conflict_do_update(index_elements=[Response.response_id], set_=changes)
-    )
+    session.execute(_upsert(dialect), values)
     existing = session.identity_map.get(session.identity_key(Response, values["response_id"]))
     if existing is not None:
         session.expire(existing)
