@@ -47,20 +47,39 @@ class Answers:
     complete: bool = False
 
 
-def open_link(session: Session, token: str, now: datetime) -> tuple[Invitation, SurveyDefinition]:
-    """The invitation behind ``token`` and its survey version; records the first opening."""
+def open_link(
+    session: Session, token: str, now: datetime, *, defer: bool = False
+) -> tuple[Invitation, SurveyDefinition]:
+    """The invitation behind ``token`` and its survey version; records the first opening.
+
+    The invitation is a detached copy; changes are written with single UPDATEs (the answer
+    path is hot). With ``defer`` the opening is written by ``record`` or ``note_open``.
+    """
     if not TOKEN.match(token or ""):
         raise LinkError("invalid")
-    invitation = repository.invitation_by_token_hash(session, hash_token(token))
-    if invitation is None or invitation.status in ("skipped", "failed"):
+    row = repository.invitation_row(session, hash_token(token))
+    if row is None or row["status"] in ("skipped", "failed"):
         raise LinkError("invalid")
+    invitation = Invitation(**row)
     if invitation.expires_at is not None and now > invitation.expires_at:
         raise LinkError("expired", status_code=410, language=invitation.language)
     if invitation.opened_at is None:
         invitation.opened_at = now
     if invitation.status in ("queued", "sent"):
         invitation.status = "opened"
+    if not defer:
+        note_open(session, invitation, row)
     return invitation, definition_for(session, invitation.survey, invitation.survey_version)
+
+
+def note_open(session: Session, invitation: Invitation, before: Mapping[str, Any]) -> None:
+    """Write the opening recorded on ``invitation`` by ``open_link`` (when it changed)."""
+    if (invitation.opened_at, invitation.status) != (before["opened_at"], before["status"]):
+        repository.update_invitation(
+            session,
+            invitation.invitation_id,
+            {"opened_at": invitation.opened_at, "status": invitation.status},
+        )
 
 
 def current(session: Session, invitation: Invitation) -> Answers:
@@ -173,11 +192,15 @@ def _save(
     invitation.response_id = response_id
     invitation.answered_at = invitation.answered_at or now
     invitation.status = "answered"
+    changes = {
+        "response_id": response_id,
+        "answered_at": invitation.answered_at,
+        "status": "answered",
+        "opened_at": invitation.opened_at or now,
+    }
+    repository.update_invitation(session, invitation.invitation_id, changes)
     if invitation.channel == "email" and invitation.reminded_at is None:
-        for message in repository.pending_outbox(session, invitation.invitation_id):
-            if message.kind == "reminder" and message.status == "queued":
-                message.status, message.body_text, message.body_html = "cancelled", None, None
-    session.flush()
+        repository.cancel_reminder(session, invitation.invitation_id)
 
 
 def _values(

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -12,6 +12,9 @@ from kundepuls.facts.models import Customer, Order, Response, Ticket
 from kundepuls.surveys.models import ContactPreference, Invitation, OutboxMessage, Survey
 
 SKIPPED = "skipped"
+# Plain tables for the hot answer path, where Core statements skip the ORM's bookkeeping.
+INVITATIONS = cast(sa.Table, Invitation.__table__)
+OUTBOX = cast(sa.Table, OutboxMessage.__table__)
 
 
 def latest_survey(session: Session, key: str) -> Survey | None:
@@ -50,6 +53,35 @@ def latest_surveys(session: Session) -> Sequence[Survey]:
 
 def invitation_by_token_hash(session: Session, token_hash: str) -> Invitation | None:
     return session.scalars(sa.select(Invitation).where(Invitation.token_hash == token_hash)).first()
+
+
+def invitation_row(session: Session, token_hash: str) -> dict[str, Any] | None:
+    """The invitation with this token hash, as plain column values."""
+    table = INVITATIONS
+    row = session.execute(sa.select(table).where(table.c.token_hash == token_hash)).first()
+    return dict(row._mapping) if row is not None else None
+
+
+def update_invitation(session: Session, invitation_id: str, values: dict[str, Any]) -> None:
+    table = INVITATIONS
+    session.execute(sa.update(table).where(table.c.invitation_id == invitation_id).values(**values))
+    cached = session.identity_map.get(session.identity_key(Invitation, invitation_id))
+    if cached is not None:
+        session.expire(cached)
+
+
+def cancel_reminder(session: Session, invitation_id: str) -> None:
+    """Drop the queued reminder of an invitation (its answer arrived)."""
+    table = OUTBOX
+    session.execute(
+        sa.update(table)
+        .where(
+            table.c.invitation_id == invitation_id,
+            table.c.kind == "reminder",
+            table.c.status == "queued",
+        )
+        .values(status="cancelled", body_text=None, body_html=None, last_error="answered")
+    )
 
 
 def invitation_by_trigger(session: Session, trigger_key: str) -> Invitation | None:
