@@ -55,16 +55,38 @@ def invitation_by_token_hash(session: Session, token_hash: str) -> Invitation | 
     return session.scalars(sa.select(Invitation).where(Invitation.token_hash == token_hash)).first()
 
 
+# Statements of the hot answer path, built once: no cache-key work per request.
+_BY_TOKEN = sa.select(INVITATIONS).where(INVITATIONS.c.token_hash == sa.bindparam("token_hash"))
+_CANCEL_REMINDER = (
+    sa.update(OUTBOX)
+    .where(
+        OUTBOX.c.invitation_id == sa.bindparam("iid"),
+        OUTBOX.c.kind == "reminder",
+        OUTBOX.c.status == "queued",
+    )
+    .values(status="cancelled", body_text=None, body_html=None, last_error="answered")
+)
+
+
+@cache
+def _update_invitation(columns: tuple[str, ...]) -> Any:
+    return (
+        sa.update(INVITATIONS)
+        .where(INVITATIONS.c.invitation_id == sa.bindparam("iid"))
+        .values({name: sa.bindparam(f"v_{name}") for name in columns})
+    )
+
+
 def invitation_row(session: Session, token_hash: str) -> dict[str, Any] | None:
     """The invitation with this token hash, as plain column values."""
-    table = INVITATIONS
-    row = session.execute(sa.select(table).where(table.c.token_hash == token_hash)).first()
+    row = session.execute(_BY_TOKEN, {"token_hash": token_hash}).first()
     return dict(row._mapping) if row is not None else None
 
 
 def update_invitation(session: Session, invitation_id: str, values: dict[str, Any]) -> None:
-    table = INVITATIONS
-    session.execute(sa.update(table).where(table.c.invitation_id == invitation_id).values(**values))
+    statement = _update_invitation(tuple(sorted(values)))
+    params = {"iid": invitation_id, **{f"v_{k}": v for k, v in values.items()}}
+    session.execute(statement, params)
     cached = session.identity_map.get(session.identity_key(Invitation, invitation_id))
     if cached is not None:
         session.expire(cached)
@@ -72,16 +94,7 @@ def update_invitation(session: Session, invitation_id: str, values: dict[str, An
 
 def cancel_reminder(session: Session, invitation_id: str) -> None:
     """Drop the queued reminder of an invitation (its answer arrived)."""
-    table = OUTBOX
-    session.execute(
-        sa.update(table)
-        .where(
-            table.c.invitation_id == invitation_id,
-            table.c.kind == "reminder",
-            table.c.status == "queued",
-        )
-        .values(status="cancelled", body_text=None, body_html=None, last_error="answered")
-    )
+    session.execute(_CANCEL_REMINDER, {"iid": invitation_id})
 
 
 def invitation_by_trigger(session: Session, trigger_key: str) -> Invitation | None:
