@@ -7,6 +7,7 @@ from rich.console import Console
 
 from kundepuls.config import get_settings
 from kundepuls.db import migrate
+from kundepuls.demo.commands import demo
 from kundepuls.jobs import jobs_app
 from kundepuls.kit.errors import KundepulsError
 from kundepuls.surveys.commands import survey_app
@@ -57,6 +58,9 @@ def serve(
     finally:
         if background:
             background.stop()
+
+
+app.command()(demo)
 
 
 def _redact(url: str) -> str:
