@@ -29,4 +29,6 @@ def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Sess
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
-SessionDep = Annotated[Session, Depends(get_session)]
+# "function" scope: the transaction commits before the response is sent, so an answer is
+# durable before its thank-you page and a client's next request sees what it just wrote.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
