@@ -7,7 +7,9 @@ from rich.console import Console
 
 from kundepuls.config import get_settings
 from kundepuls.db import migrate
+from kundepuls.jobs import jobs_app
 from kundepuls.kit.errors import KundepulsError
+from kundepuls.surveys.commands import survey_app
 
 app = typer.Typer(
     name="kundepuls",
@@ -16,6 +18,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 err = Console(stderr=True, soft_wrap=True)
+app.add_typer(survey_app, name="survey")
+app.add_typer(jobs_app, name="jobs")
 
 
 @app.command()
@@ -30,14 +34,29 @@ def init() -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    worker: Annotated[
+        bool | None,
+        typer.Option(help="Run the job worker in this process (default: without a broker)."),
+    ] = None,
 ) -> None:
     """Serve the web app and the REST API."""
     import uvicorn
 
     from kundepuls.app import create_app
+    from kundepuls.jobs import BackgroundWorker
 
-    migrate(get_settings().database_url)
-    uvicorn.run(create_app(), host=host, port=port)
+    settings = get_settings()
+    migrate(settings.database_url)
+    background = (
+        BackgroundWorker() if worker or (worker is None and not settings.broker_url) else None
+    )
+    if background:
+        background.start()
+    try:
+        uvicorn.run(create_app(), host=host, port=port)
+    finally:
+        if background:
+            background.stop()
 
 
 def _redact(url: str) -> str:

@@ -1,0 +1,118 @@
+"""The job runner and the schedule: durable background jobs with Huey.
+
+Why Huey: it is small, well kept (since 2011, regular releases), and it runs the same task
+code on an embedded SQLite queue (``SqliteHuey``: a file next to the store, no server —
+the default) and on Redis (``RedisHuey``) when ``KUNDEPULS_BROKER_URL`` is ``redis://…``.
+Its queue survives a restart, and it has a periodic scheduler built in, which is all that
+kundepuls needs. (Dramatiq needs a broker process even for the embedded case; Celery is
+far heavier.)
+
+Jobs run at most once per logical event because they do not trust the queue for that:
+every job scans the store, where a unique ``trigger_key`` per event and a lease per
+outgoing email decide, so a job that is delivered twice or lost changes nothing.
+
+``kundepuls jobs run`` is the worker; ``kundepuls serve`` runs the same worker in a
+thread of the web process for the embedded default (``--worker/--no-worker``).
+"""
+
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from huey import Huey, RedisHuey, SqliteHuey, crontab
+from huey.consumer import Consumer
+from sqlalchemy.engine import make_url
+
+from kundepuls.config import Settings, get_settings
+from kundepuls.kit.errors import UsageError
+from kundepuls.surveys import tasks as survey_tasks
+
+# name → (job, how often); the periodic jobs every worker runs.
+SCHEDULE: dict[str, tuple[Callable[[], str], dict[str, str]]] = {
+    "surveys.scan_triggers": (survey_tasks.scan_triggers, {"minute": "*"}),
+    "surveys.send_outbox": (survey_tasks.send_outbox, {"minute": "*"}),
+}
+
+
+def queue_path(settings: Settings) -> Path:
+    """The embedded queue's file: beside the SQLite store, else in the working directory."""
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        store = Path(url.database)
+        return store.with_name(store.name + ".jobs")
+    return Path("kundepuls-jobs.db")
+
+
+def make_huey(settings: Settings, name: str = "kundepuls") -> Huey:
+    """A Huey on the configured broker, with the schedule registered."""
+    broker = settings.broker_url
+    if broker and broker.startswith(("redis://", "rediss://", "unix://")):
+        huey: Huey = RedisHuey(name, url=broker, utc=True)
+    elif broker:
+        raise UsageError(
+            f"KUNDEPULS_BROKER_URL: unsupported broker {broker.split(':')[0]!r} "
+            "(use redis://…, or leave it unset for the embedded queue)"
+        )
+    else:
+        huey = SqliteHuey(name, filename=str(queue_path(settings)), utc=True)
+    for name, (job, when) in SCHEDULE.items():
+        huey.periodic_task(crontab(**when), name=name)(job)
+    return huey
+
+
+@lru_cache
+def get_huey() -> Huey:
+    return make_huey(get_settings())
+
+
+def run_once(lease_seconds: float = 120) -> dict[str, str]:
+    """Run every scheduled job once, in order, in this process (for cron and tests)."""
+    return {
+        "surveys.scan_triggers": survey_tasks.scan_triggers(),
+        "surveys.send_outbox": survey_tasks.send_outbox(lease_seconds),
+    }
+
+
+def run_worker(workers: int = 1) -> None:
+    """Run the worker in the foreground until interrupted (Ctrl-C stops it gracefully)."""
+    consumer = get_huey().create_consumer(workers=workers, worker_type="thread", periodic=True)
+    consumer.run()
+
+
+class BackgroundWorker:
+    """The worker in threads of another process (the web server), started and stopped by it.
+
+    Huey's ``Consumer.start`` installs signal handlers, which only the main thread may do and
+    which would take over the server's; so this starts the scheduler and workers directly.
+    """
+
+    def __init__(self, huey: Huey | None = None, workers: int = 1) -> None:
+        self.consumer: Any = Consumer(huey or get_huey(), workers=workers, worker_type="thread")
+
+    def start(self) -> None:
+        self.consumer.scheduler.start()
+        for _worker, thread in self.consumer.worker_threads:
+            thread.start()
+
+    def stop(self) -> None:
+        self.consumer.stop(graceful=True)
+
+
+jobs_app = typer.Typer(help="Background jobs: survey triggers and the email outbox.")
+
+
+@jobs_app.command("run")
+def run_command(
+    once: Annotated[bool, typer.Option(help="Run each job once and exit (for cron).")] = False,
+    workers: Annotated[int, typer.Option(min=1, max=16, help="Worker threads.")] = 1,
+    lease: Annotated[float, typer.Option(help="Seconds an email send may hold its lease.")] = 120,
+) -> None:
+    """Run the worker: scan triggers and send due emails, every minute."""
+    if once:
+        for name, result in run_once(lease_seconds=lease).items():
+            typer.echo(f"{name}: {result}")
+        return
+    typer.echo("worker running (Ctrl-C to stop)")
+    run_worker(workers)

@@ -1,0 +1,214 @@
+"""Every query of the survey domain."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from kundepuls.facts.models import Customer, Order, Response, Ticket
+from kundepuls.surveys.models import ContactPreference, Invitation, OutboxMessage, Survey
+
+SKIPPED = "skipped"
+
+
+def latest_survey(session: Session, key: str) -> Survey | None:
+    return session.scalars(
+        sa.select(Survey).where(Survey.key == key).order_by(Survey.version.desc()).limit(1)
+    ).first()
+
+
+def survey_version(session: Session, key: str, version: int) -> Survey | None:
+    return session.scalars(
+        sa.select(Survey).where(Survey.key == key, Survey.version == version)
+    ).first()
+
+
+def survey_by_link(session: Session, link_key: str) -> Survey | None:
+    return session.scalars(
+        sa.select(Survey)
+        .where(Survey.link_key == link_key)
+        .order_by(Survey.version.desc())
+        .limit(1)
+    ).first()
+
+
+def latest_surveys(session: Session) -> Sequence[Survey]:
+    newest = (
+        sa.select(Survey.key, sa.func.max(Survey.version).label("version"))
+        .group_by(Survey.key)
+        .subquery()
+    )
+    return session.scalars(
+        sa.select(Survey)
+        .join(newest, sa.and_(Survey.key == newest.c.key, Survey.version == newest.c.version))
+        .order_by(Survey.key)
+    ).all()
+
+
+def invitation_by_token_hash(session: Session, token_hash: str) -> Invitation | None:
+    return session.scalars(sa.select(Invitation).where(Invitation.token_hash == token_hash)).first()
+
+
+def invitation_by_trigger(session: Session, trigger_key: str) -> Invitation | None:
+    return session.scalars(
+        sa.select(Invitation).where(Invitation.trigger_key == trigger_key)
+    ).first()
+
+
+def invitations_for(session: Session, survey: str) -> Sequence[Invitation]:
+    return session.scalars(
+        sa.select(Invitation).where(Invitation.survey == survey).order_by(Invitation.created_at)
+    ).all()
+
+
+def asked_since(session: Session, customer_id: str, since: datetime) -> bool:
+    """Whether any survey has asked (or is about to ask) the customer after ``since``."""
+    found = session.scalar(
+        sa.select(Invitation.invitation_id)
+        .where(
+            Invitation.customer_id == customer_id,
+            Invitation.status != SKIPPED,
+            sa.func.coalesce(Invitation.sent_at, Invitation.due_at) > since,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def wave_size(session: Session, survey: str, wave: str, *, include_skipped: bool) -> int:
+    query = sa.select(sa.func.count()).where(Invitation.survey == survey, Invitation.wave == wave)
+    if not include_skipped:
+        query = query.where(Invitation.status != SKIPPED)
+    return session.scalar(query) or 0
+
+
+def is_unsubscribed(session: Session, customer_id: str) -> bool:
+    pref = session.get(ContactPreference, customer_id)
+    return pref is not None and pref.unsubscribed_at is not None
+
+
+def unsubscribe(session: Session, customer_id: str, now: datetime, source: str) -> None:
+    pref = session.get(ContactPreference, customer_id)
+    if pref is None:
+        session.add(ContactPreference(customer_id=customer_id, unsubscribed_at=now, source=source))
+    elif pref.unsubscribed_at is None:
+        pref.unsubscribed_at, pref.source = now, source
+
+
+def _untriggered(key_expr: Any) -> Any:
+    return ~sa.exists().where(Invitation.trigger_key == key_expr)
+
+
+def orders_to_invite(
+    session: Session, survey: str, start: datetime, end: datetime
+) -> Sequence[tuple[Order, Customer]]:
+    key = sa.literal("order:") + Order.order_id + sa.literal(f":{survey}")
+    query = (
+        sa.select(Order, Customer)
+        .join(Customer, Customer.customer_id == Order.customer_id)
+        .where(Order.ordered_at > start, Order.ordered_at <= end, _untriggered(key))
+        .order_by(Order.ordered_at)
+    )
+    return [(o, c) for o, c in session.execute(query)]
+
+
+def tickets_to_invite(
+    session: Session, survey: str, start: datetime, end: datetime
+) -> Sequence[tuple[Ticket, Customer]]:
+    key = sa.literal("ticket:") + Ticket.ticket_id + sa.literal(f":{survey}")
+    query = (
+        sa.select(Ticket, Customer)
+        .join(Customer, Customer.customer_id == Ticket.customer_id)
+        .where(Ticket.resolved_at > start, Ticket.resolved_at <= end, _untriggered(key))
+        .order_by(Ticket.resolved_at)
+    )
+    return [(t, c) for t, c in session.execute(query)]
+
+
+def all_customers(session: Session) -> Sequence[Customer]:
+    return session.scalars(sa.select(Customer).order_by(Customer.customer_id)).all()
+
+
+def active_customers(session: Session, since: datetime) -> Sequence[Customer]:
+    buyers = sa.select(Order.customer_id).where(Order.ordered_at >= since).distinct()
+    return session.scalars(
+        sa.select(Customer).where(Customer.customer_id.in_(buyers)).order_by(Customer.customer_id)
+    ).all()
+
+
+def due_outbox_ids(session: Session, now: datetime, limit: int) -> list[int]:
+    """Messages whose time has come, and messages whose sender's lease ran out."""
+    return list(
+        session.scalars(
+            sa.select(OutboxMessage.id)
+            .where(_claimable(now))
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(limit)
+        )
+    )
+
+
+def _claimable(now: datetime) -> Any:
+    return sa.or_(
+        sa.and_(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now),
+        sa.and_(OutboxMessage.status == "sending", OutboxMessage.lease_until < now),
+    )
+
+
+def claim_outbox(session: Session, row_id: int, owner: str, now: datetime, until: datetime) -> bool:
+    """Take the lease on one message; exactly one of several racing workers gets True."""
+    result = session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == row_id, _claimable(now))
+        .values(
+            status="sending",
+            lease_owner=owner,
+            lease_until=until,
+            attempts=OutboxMessage.attempts + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
+def pending_outbox(session: Session, invitation_id: str) -> Sequence[OutboxMessage]:
+    return session.scalars(
+        sa.select(OutboxMessage).where(
+            OutboxMessage.invitation_id == invitation_id,
+            OutboxMessage.status.in_(("queued", "sending")),
+        )
+    ).all()
+
+
+def outbox_counts(session: Session) -> dict[str, int]:
+    rows = session.execute(
+        sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
+    )
+    return {status: count for status, count in rows}
+
+
+def response_rates(session: Session, survey: str | None = None) -> list[dict[str, Any]]:
+    """Invitations sent, opened and answered per survey, touchpoint and channel."""
+    sent = Invitation.sent_at.is_not(None)
+    answered = Invitation.response_id.is_not(None)
+    query = sa.select(
+        Invitation.survey,
+        Invitation.touchpoint,
+        Invitation.channel,
+        sa.func.count().label("invitations"),
+        sa.func.count(Invitation.sent_at).label("sent"),
+        sa.func.count(Invitation.opened_at).label("opened"),
+        sa.func.count(Invitation.response_id).label("answered"),
+        sa.func.sum(sa.case((sa.and_(sent, answered), 1), else_=0)).label("answered_of_sent"),
+        sa.func.sum(sa.case((Invitation.status == SKIPPED, 1), else_=0)).label("skipped"),
+    ).group_by(Invitation.survey, Invitation.touchpoint, Invitation.channel)
+    if survey:
+        query = query.where(Invitation.survey == survey)
+    order = (Invitation.survey, Invitation.touchpoint, Invitation.channel)
+    return [dict(row._mapping) for row in session.execute(query.order_by(*order))]
+
+
+def response(session: Session, response_id: str) -> Response | None:
+    return session.get(Response, response_id)
