@@ -7,6 +7,9 @@ from fastapi import Depends, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from kundepuls.accounts.permissions import Permission
+from kundepuls.accounts.schemas import Principal
+from kundepuls.accounts.web import current_user, require
 from kundepuls.config import Settings
 from kundepuls.db import session_scope
 
@@ -30,3 +33,28 @@ def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Sess
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SessionDep = Annotated[Session, Depends(get_session)]
+# A session committed when the route returns, before the response is sent: for changes the
+# next request (a redirect, a poll) must already see.
+CommitSessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+# Who is signed in (pages redirect to /login, the API answers 401) and what they may do;
+# state-changing requests with a session cookie are CSRF-checked (kundepuls.accounts.web).
+CurrentUser = Annotated[Principal, Depends(current_user)]
+ViewerUser = Annotated[Principal, Depends(require(Permission.READ_DASHBOARDS))]
+AnalystUser = Annotated[Principal, Depends(require(Permission.READ_API))]
+AdminUser = Annotated[Principal, Depends(require(Permission.MANAGE_USERS))]
+OwnerUser = Annotated[Principal, Depends(require(Permission.MANAGE_OWNERS))]
+
+__all__ = [
+    "AdminUser",
+    "AnalystUser",
+    "CommitSessionDep",
+    "CurrentUser",
+    "EngineDep",
+    "OwnerUser",
+    "Permission",
+    "SessionDep",
+    "SettingsDep",
+    "ViewerUser",
+    "require",
+]
