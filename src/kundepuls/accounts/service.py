@@ -213,6 +213,8 @@ def start_session(
 ) -> str:
     """Open a browser session for ``user``; returns the random id for the cookie."""
     now = now or _now()
+    # Expired rows are useless; clearing them here keeps the table small without a job.
+    repository.delete_expired_sessions(session, now)
     raw = new_token(32)
     row = UserSession(
         id_hash=hash_token(raw),
