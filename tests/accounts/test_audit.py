@@ -5,7 +5,7 @@ from sqlalchemy import Engine
 
 from kundepuls.accounts import audit, service
 from kundepuls.db import session_scope
-from tests.accounts.conftest import MakeUser, login
+from tests.accounts.conftest import MakeUser, login, sqlite_only
 
 
 def test_sign_ins_user_and_token_changes_are_recorded(
@@ -80,6 +80,7 @@ def test_other_domains_record_through_the_service(make_user: MakeUser, engine: E
         )
 
 
+@sqlite_only
 def test_only_admins_read_the_log(client: TestClient, make_user: MakeUser) -> None:
     login(client, make_user("analyst"))
     assert client.get("/api/v1/audit").status_code == 403

@@ -46,6 +46,7 @@ def test_cookie_is_secure_when_served_over_https(
     assert "Secure" in response.headers["set-cookie"]
 
 
+@sqlite_only
 def test_failures_look_the_same_and_are_audited(
     client: TestClient, make_user: MakeUser, engine: Engine
 ) -> None:
@@ -151,6 +152,7 @@ def test_sessions_survive_a_restart_with_a_new_secret(
         assert second.get("/account", follow_redirects=False).status_code == 200
 
 
+@sqlite_only
 def test_logout_ends_the_session(client: TestClient, make_user: MakeUser, engine: Engine) -> None:
     account: Account = make_user("viewer", language="en")
     csrf = login(client, account)

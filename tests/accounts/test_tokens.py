@@ -23,6 +23,7 @@ def _bearer(raw: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {raw}"}
 
 
+@sqlite_only
 def test_created_on_the_page_shown_once_and_stored_hashed(
     client: TestClient, make_user: MakeUser, engine: Engine
 ) -> None:
@@ -48,6 +49,7 @@ def test_created_on_the_page_shown_once_and_stored_hashed(
     assert (me["role"], me["scope"]) == ("analyst", "read")
 
 
+@sqlite_only
 def test_scopes_limit_what_a_token_may_do(
     client: TestClient, make_user: MakeUser, engine: Engine
 ) -> None:
@@ -64,6 +66,7 @@ def test_scopes_limit_what_a_token_may_do(
     assert client.get("/api/v1/me", headers=_bearer(full)).json()["scope"] == "admin"
 
 
+@sqlite_only
 def test_a_token_never_exceeds_its_creators_role(
     client: TestClient, make_user: MakeUser, engine: Engine
 ) -> None:
