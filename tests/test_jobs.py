@@ -77,6 +77,7 @@ def test_a_queued_job_survives_a_restart_and_runs_in_the_background_worker(
         worker.stop()
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_jobs_run_once_from_the_command_line(database_url: str) -> None:
     result = run_cli("jobs", "run", "--once", timeout=120)
     assert result.returncode == 0, result.stderr

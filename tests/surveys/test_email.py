@@ -3,6 +3,7 @@
 import re
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -20,6 +21,7 @@ from tests.surveys.factories import (
     utc,
 )
 
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 NOON = utc(2026, 6, 10, 10)  # 12:00 in Oslo, outside the quiet hours
 
 
@@ -84,6 +86,7 @@ def test_smtp_down_keeps_the_email_queued_and_retries(
     assert len(smtp.inbox.messages) == 2
 
 
+@SQLITE_ONLY
 def test_smtp_refusing_temporarily_then_permanently(
     session: Session, engine: Engine, settings: Settings, smtp: SMTPServer
 ) -> None:
@@ -100,6 +103,7 @@ def test_smtp_refusing_temporarily_then_permanently(
     assert smtp.inbox.messages == []
 
 
+@SQLITE_ONLY
 def test_one_reminder_after_the_set_days_unless_answered(
     session: Session, engine: Engine, settings: Settings, smtp: SMTPServer
 ) -> None:
@@ -125,6 +129,7 @@ def _definition(session: Session, invitation: Invitation) -> tuple:  # type: ign
     return (definition_of(get_survey(session, invitation.survey, invitation.survey_version)),)
 
 
+@SQLITE_ONLY
 def test_unsubscribe_cancels_queued_mail_and_future_invitations(
     session: Session, engine: Engine, settings: Settings, smtp: SMTPServer
 ) -> None:

@@ -36,6 +36,7 @@ def test_after_purchase_waits_for_the_delay_and_invites_once(
     assert invitation.survey_version == 1
 
 
+@SQLITE_ONLY
 def test_old_orders_from_an_import_are_not_invited(session: Session, settings: Settings) -> None:
     add_survey(session)
     add_customer(session, "c1")
@@ -68,6 +69,7 @@ def test_fatigue_holds_across_two_surveys(session: Session, settings: Settings) 
     assert ("ticket:t3:support", "queued") in statuses
 
 
+@SQLITE_ONLY
 def test_fatigue_window_is_configurable(session: Session, settings: Settings) -> None:
     add_survey(session)
     add_customer(session, "c1")
@@ -78,6 +80,7 @@ def test_fatigue_window_is_configurable(session: Session, settings: Settings) ->
     assert triggers.scan(session, settings, NOON + timedelta(days=9), policy).invited == 1
 
 
+@SQLITE_ONLY
 def test_consent_attribute_and_missing_email_are_skipped_with_reasons(
     session: Session, settings: Settings
 ) -> None:
@@ -91,6 +94,7 @@ def test_consent_attribute_and_missing_email_are_skipped_with_reasons(
     assert session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 0
 
 
+@SQLITE_ONLY
 def test_quiet_hours_move_the_email_to_the_morning(session: Session, settings: Settings) -> None:
     add_survey(session)
     add_customer(session, "c1")
@@ -161,3 +165,13 @@ def test_response_rate_per_survey_touchpoint_and_channel(
     (row,) = service.response_rates(session, "etter-kjop")
     assert (row["touchpoint"], row["channel"]) == ("purchase", "email")
     assert (row["sent"], row["opened"], row["answered"], row["rate"]) == (4, 3, 1, 25.0)
+
+
+def test_policy_from_settings_where_set() -> None:
+    class Configured(Settings):
+        survey_fatigue_days: int = 14
+        survey_quiet_hours: str = "22-07"
+
+    policy = Policy.from_settings(Configured())
+    assert (policy.fatigue_days, policy.quiet_start.hour, policy.quiet_end.hour) == (14, 22, 7)
+    assert Policy.from_settings(Settings()) == Policy()

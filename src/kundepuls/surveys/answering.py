@@ -12,16 +12,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kundepuls.facts.models import Response
 from kundepuls.kit.errors import KundepulsError
 from kundepuls.kit.security import hash_token
 from kundepuls.surveys import repository, texts
 from kundepuls.surveys.definitions import Question, SurveyDefinition
 from kundepuls.surveys.models import Invitation
-from kundepuls.surveys.service import definition_of, get_survey
+from kundepuls.surveys.service import definition_for
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 MAX_TEXT = 5000
@@ -49,21 +47,39 @@ class Answers:
     complete: bool = False
 
 
-def open_link(session: Session, token: str, now: datetime) -> tuple[Invitation, SurveyDefinition]:
-    """The invitation behind ``token`` and its survey version; records the first opening."""
+def open_link(
+    session: Session, token: str, now: datetime, *, defer: bool = False
+) -> tuple[Invitation, SurveyDefinition]:
+    """The invitation behind ``token`` and its survey version; records the first opening.
+
+    The invitation is a detached copy; changes are written with single UPDATEs (the answer
+    path is hot). With ``defer`` the opening is written by ``record`` or ``note_open``.
+    """
     if not TOKEN.match(token or ""):
         raise LinkError("invalid")
-    invitation = repository.invitation_by_token_hash(session, hash_token(token))
-    if invitation is None or invitation.status in ("skipped", "failed"):
+    row = repository.invitation_row(session, hash_token(token))
+    if row is None or row["status"] in ("skipped", "failed"):
         raise LinkError("invalid")
+    invitation = Invitation(**row)
     if invitation.expires_at is not None and now > invitation.expires_at:
         raise LinkError("expired", status_code=410, language=invitation.language)
     if invitation.opened_at is None:
         invitation.opened_at = now
     if invitation.status in ("queued", "sent"):
         invitation.status = "opened"
-    survey = get_survey(session, invitation.survey, invitation.survey_version)
-    return invitation, definition_of(survey)
+    if not defer:
+        note_open(session, invitation, row)
+    return invitation, definition_for(session, invitation.survey, invitation.survey_version)
+
+
+def note_open(session: Session, invitation: Invitation, before: Mapping[str, Any]) -> None:
+    """Write the opening recorded on ``invitation`` by ``open_link`` (when it changed)."""
+    if (invitation.opened_at, invitation.status) != (before["opened_at"], before["status"]):
+        repository.update_invitation(
+            session,
+            invitation.invitation_id,
+            {"opened_at": invitation.opened_at, "status": invitation.status},
+        )
 
 
 def current(session: Session, invitation: Invitation) -> Answers:
@@ -114,8 +130,9 @@ def record(
     form: Mapping[str, Sequence[str]],
     step: str,
     now: datetime,
-) -> dict[str, str]:
-    """Validate and save one step; returns errors per field (and saves nothing) when bad."""
+) -> tuple[dict[str, str], Answers]:
+    """Validate and save one step; returns errors per field (and saves nothing) when bad,
+    and the answers as they now stand."""
     answers = current(session, invitation)
     errors: dict[str, str] = {}
     lang = invitation.language
@@ -131,11 +148,11 @@ def record(
     if step == "rest" and FOLLOW_UP_FIELD in form:
         answers.follow_up = _text(form[FOLLOW_UP_FIELD]) or None
     if errors:
-        return errors
+        return errors, answers
     rest = has_rest(definition, answers, lang)
     answers.complete = answers.complete or step == "rest" or not rest
     _save(session, invitation, definition, answers, now)
-    return {}
+    return {}, answers
 
 
 def _parse(question: Question, raw: list[str], lang: str) -> tuple[Any, str | None]:
@@ -168,39 +185,31 @@ def _save(
     answers: Answers,
     now: datetime,
 ) -> None:
+    # One upsert keyed by the invitation: racing or repeated posts all land in one row.
     response_id = invitation.response_id or f"kp-{invitation.invitation_id}"
-    row = repository.response(session, response_id)
-    if row is None:
-        row = Response(response_id=response_id, submitted_at=now, attributes={})
-        try:
-            with session.begin_nested():
-                session.add(row)
-                _fill(row, invitation, definition, answers)
-                session.flush()
-        except IntegrityError:
-            # A parallel first post of the same invitation won the insert; update theirs.
-            found = repository.response(session, response_id)
-            if found is None:
-                raise
-            row = found
-    _fill(row, invitation, definition, answers)
+    values = _values(response_id, invitation, definition, answers, now)
+    repository.upsert_response(session, values)
     invitation.response_id = response_id
     invitation.answered_at = invitation.answered_at or now
     invitation.status = "answered"
-    for message in repository.pending_outbox(session, invitation.invitation_id):
-        if message.kind == "reminder" and message.status == "queued":
-            message.status, message.body_text, message.body_html = "cancelled", None, None
-    session.flush()
+    changes = {
+        "response_id": response_id,
+        "answered_at": invitation.answered_at,
+        "status": "answered",
+        "opened_at": invitation.opened_at or now,
+    }
+    repository.update_invitation(session, invitation.invitation_id, changes)
+    if invitation.channel == "email" and invitation.reminded_at is None:
+        repository.cancel_reminder(session, invitation.invitation_id)
 
 
-def _fill(
-    row: Response, invitation: Invitation, definition: SurveyDefinition, answers: Answers
-) -> None:
-    row.customer_id = None if definition.anonymous else invitation.customer_id
-    row.survey = definition.key
-    row.touchpoint = definition.touchpoint
-    row.channel = invitation.channel
-    row.language = invitation.language
+def _values(
+    response_id: str,
+    invitation: Invitation,
+    definition: SurveyDefinition,
+    answers: Answers,
+    now: datetime,
+) -> dict[str, Any]:
     kpis: dict[str, int | None] = {"nps": None, "csat": None, "ces": None}
     texts_given = []
     for question in definition.questions:
@@ -209,12 +218,22 @@ def _fill(
             kpis[question.type] = value
         if question.type == "text" and value:
             texts_given.append(str(value))
-    row.nps, row.csat, row.ces = kpis["nps"], kpis["csat"], kpis["ces"]
-    row.comment = answers.follow_up or (texts_given[0] if texts_given else None)
-    row.attributes = {
-        "answers": dict(answers.values),
-        "survey_version": invitation.survey_version,
-        "complete": answers.complete,
+    return {
+        "response_id": response_id,
+        "submitted_at": now,
+        "customer_id": None if definition.anonymous else invitation.customer_id,
+        "survey": definition.key,
+        "touchpoint": definition.touchpoint,
+        "channel": invitation.channel,
+        "language": invitation.language,
+        **kpis,
+        "comment": answers.follow_up or (texts_given[0] if texts_given else None),
+        "attributes": {
+            "answers": dict(answers.values),
+            "survey_version": invitation.survey_version,
+            "complete": answers.complete,
+        },
+        "updated_at": now,
     }
 
 

@@ -13,7 +13,7 @@ from kundepuls.db import engine_for, session_scope
 from kundepuls.kit.errors import UsageError
 from kundepuls.surveys import outbox, service, sharing, texts, triggers
 from kundepuls.surveys.definitions import load_definition
-from kundepuls.surveys.distribution import render_email
+from kundepuls.surveys.distribution import Policy, render_email
 
 survey_app = typer.Typer(help="Define surveys, send them, and see how they are answered.")
 
@@ -24,7 +24,10 @@ def _engine() -> Engine:
 
 @survey_app.command("create")
 def create(file: Annotated[Path, typer.Argument(help="Survey definition (YAML).")]) -> None:
-    """Create a survey from FILE, or a new version of it when the definition changed."""
+    """Create a survey from FILE, or a new version of it when the definition changed.
+
+    See src/kundepuls/surveys/examples/etter-kjop.yaml for a commented example.
+    """
     definition = load_definition(file)
     with session_scope(_engine()) as session:
         survey, new = service.save_survey(session, definition)
@@ -121,6 +124,7 @@ def send(
             wave=wave or now.date().isoformat(),
             limit=limit,
             now=now,
+            policy=Policy.from_settings(settings),
         )
     typer.echo(f"survey {key}: {report}")
     if deliver:

@@ -44,6 +44,18 @@ class Policy:
     quiet_start: time = time(21, 0)
     quiet_end: time = time(8, 0)
 
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Policy":
+        """The policy of ``settings`` where it sets one (``survey_fatigue_days``,
+        ``survey_quiet_hours`` as ``"21-08"``), the defaults otherwise."""
+        days = getattr(settings, "survey_fatigue_days", None)
+        hours = getattr(settings, "survey_quiet_hours", None)
+        policy = cls(fatigue_days=int(days)) if days else cls()
+        if isinstance(hours, str) and "-" in hours:
+            start, end = (time(int(h) % 24) for h in hours.split("-", 1))
+            policy = cls(policy.fatigue_days, start, end)
+        return policy
+
 
 @dataclass(frozen=True)
 class Invited:
@@ -114,19 +126,7 @@ def invite(
             return Invited(existing, None, created=False)
     definition = definition_of(survey)
     due = due or now
-    reason = None
-    if customer is not None and channel == "email":
-        reason = skip_reason(session, customer, due, policy)
-    if (
-        reason is None
-        and wave
-        and definition.wave_cap
-        and (
-            repository.wave_size(session, survey.key, wave, include_skipped=False)
-            >= definition.wave_cap
-        )
-    ):
-        reason = "wave cap reached"
+    reason = _reason(session, survey.key, definition, customer, channel, due, wave, policy)
     token = None if reason else new_token()
     invitation = Invitation(
         invitation_id=uuid.uuid4().hex,
@@ -162,6 +162,31 @@ def invite(
     if token and channel == "email" and customer is not None and customer.email:
         _queue_emails(session, invitation, definition, customer.email, token, settings, policy)
     return Invited(invitation, token, created=True)
+
+
+def _reason(
+    session: Session,
+    survey_key: str,
+    definition: SurveyDefinition,
+    customer: Customer | None,
+    channel: str,
+    due: datetime,
+    wave: str | None,
+    policy: Policy,
+) -> str | None:
+    """Why this invitation must not be sent, or None."""
+    if customer is not None and channel == "email":
+        reason = skip_reason(session, customer, due, policy)
+        if reason:
+            return reason
+    cap = definition.wave_cap
+    if (
+        wave
+        and cap
+        and repository.wave_size(session, survey_key, wave, include_skipped=False) >= cap
+    ):
+        return "wave cap reached"
+    return None
 
 
 def _queue_emails(

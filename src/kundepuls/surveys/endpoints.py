@@ -121,7 +121,8 @@ def _submit(
 ) -> dict[str, Any]:
     """Validate and commit one step; returns the context of the page to show next."""
     with session_scope(engine) as session:
-        invitation, definition = answering.open_link(session, token, _now())
+        invitation, definition = answering.open_link(session, token, _now(), defer=True)
+        opened = {"opened_at": None, "status": None}  # written by record, or here when refused
         if score is not None:
             lead = definition.lead
             form = {f"q_{lead.id}": [score]} if lead else {}
@@ -132,6 +133,7 @@ def _submit(
         if score is None and not check_csrf(
             settings.secret_key, invitation.invitation_id, next(iter(form.get("csrf") or []), None)
         ):
+            answering.note_open(session, invitation, opened)
             answers = answering.current(session, invitation)
             return page_context(
                 invitation,
@@ -143,8 +145,9 @@ def _submit(
                 form=form,
                 csrf_failed=True,
             )
-        errors = answering.record(session, invitation, definition, form, step, _now())
-        answers = answering.current(session, invitation)
+        errors, answers = answering.record(session, invitation, definition, form, step, _now())
+        if errors:
+            answering.note_open(session, invitation, opened)
         if errors:
             shown = step
         elif step == "rest" or not answering.has_rest(definition, answers, invitation.language):

@@ -51,7 +51,7 @@ def page_context(
         "errors": errors,
         "csrf_failed": csrf_failed,
         "csrf_message": texts.ui("error_csrf", lang) if csrf_failed else None,
-        "last": step == "rest" or not answering.has_rest(definition, answers, lang),
+        "last": step == "rest" or not _asks_more(definition),
     }
 
 
@@ -87,6 +87,12 @@ def _question(
         "value": chosen[0] if chosen else "",
         "error": errors.get(name),
     }
+
+
+def _asks_more(definition: SurveyDefinition) -> bool:
+    """Whether anything may follow the score step (more questions or a follow-up)."""
+    lead = definition.lead
+    return bool(answering.step_questions(definition, "rest")) or bool(lead and lead.follow_up)
 
 
 def _label(wording: dict[str, str], lang: str) -> str:

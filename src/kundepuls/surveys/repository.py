@@ -2,7 +2,8 @@
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -11,6 +12,9 @@ from kundepuls.facts.models import Customer, Order, Response, Ticket
 from kundepuls.surveys.models import ContactPreference, Invitation, OutboxMessage, Survey
 
 SKIPPED = "skipped"
+# Plain tables for the hot answer path, where Core statements skip the ORM's bookkeeping.
+INVITATIONS = cast(sa.Table, Invitation.__table__)
+OUTBOX = cast(sa.Table, OutboxMessage.__table__)
 
 
 def latest_survey(session: Session, key: str) -> Survey | None:
@@ -49,6 +53,48 @@ def latest_surveys(session: Session) -> Sequence[Survey]:
 
 def invitation_by_token_hash(session: Session, token_hash: str) -> Invitation | None:
     return session.scalars(sa.select(Invitation).where(Invitation.token_hash == token_hash)).first()
+
+
+# Statements of the hot answer path, built once: no cache-key work per request.
+_BY_TOKEN = sa.select(INVITATIONS).where(INVITATIONS.c.token_hash == sa.bindparam("token_hash"))
+_CANCEL_REMINDER = (
+    sa.update(OUTBOX)
+    .where(
+        OUTBOX.c.invitation_id == sa.bindparam("iid"),
+        OUTBOX.c.kind == "reminder",
+        OUTBOX.c.status == "queued",
+    )
+    .values(status="cancelled", body_text=None, body_html=None, last_error="answered")
+)
+
+
+@cache
+def _update_invitation(columns: tuple[str, ...]) -> Any:
+    return (
+        sa.update(INVITATIONS)
+        .where(INVITATIONS.c.invitation_id == sa.bindparam("iid"))
+        .values({name: sa.bindparam(f"v_{name}") for name in columns})
+    )
+
+
+def invitation_row(session: Session, token_hash: str) -> dict[str, Any] | None:
+    """The invitation with this token hash, as plain column values."""
+    row = session.execute(_BY_TOKEN, {"token_hash": token_hash}).first()
+    return dict(row._mapping) if row is not None else None
+
+
+def update_invitation(session: Session, invitation_id: str, values: dict[str, Any]) -> None:
+    statement = _update_invitation(tuple(sorted(values)))
+    params = {"iid": invitation_id, **{f"v_{k}": v for k, v in values.items()}}
+    session.execute(statement, params)
+    cached = session.identity_map.get(session.identity_key(Invitation, invitation_id))
+    if cached is not None:
+        session.expire(cached)
+
+
+def cancel_reminder(session: Session, invitation_id: str) -> None:
+    """Drop the queued reminder of an invitation (its answer arrived)."""
+    session.execute(_CANCEL_REMINDER, {"iid": invitation_id})
 
 
 def invitation_by_trigger(session: Session, trigger_key: str) -> Invitation | None:
@@ -212,3 +258,45 @@ def response_rates(session: Session, survey: str | None = None) -> list[dict[str
 
 def response(session: Session, response_id: str) -> Response | None:
     return session.get(Response, response_id)
+
+
+UPSERT_COLUMNS = (
+    "customer_id",
+    "survey",
+    "touchpoint",
+    "channel",
+    "language",
+    "nps",
+    "csat",
+    "ces",
+    "comment",
+    "attributes",
+    "updated_at",
+)
+
+
+@cache
+def _upsert(dialect: str) -> Any:
+    """The upsert statement of a dialect, built once so that its compiled form is reused."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        statement: Any = pg_insert(Response)
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        statement = sqlite_insert(Response)
+    changes = {name: statement.excluded[name] for name in UPSERT_COLUMNS}
+    return statement.on_conflict_do_update(index_elements=[Response.response_id], set_=changes)
+
+
+def upsert_response(session: Session, values: dict[str, Any]) -> None:
+    """Insert the response, or update it (all but its id and first time) when it exists."""
+    dialect = session.get_bind().dialect.name
+    if dialect not in ("postgresql", "sqlite"):  # other backends: look up, then write
+        session.merge(Response(**values))
+        return
+    session.execute(_upsert(dialect), values)
+    existing = session.identity_map.get(session.identity_key(Response, values["response_id"]))
+    if existing is not None:
+        session.expire(existing)

@@ -8,6 +8,7 @@ flush, never commit.
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from kundepuls.kit.errors import NotFoundError
@@ -58,7 +59,37 @@ def get_survey(session: Session, key: str, version: int | None = None) -> Survey
 
 
 def definition_of(survey: Survey) -> SurveyDefinition:
-    return parse_definition(survey.definition, f"survey {survey.key} v{survey.version}")
+    """The checked definition of a stored survey version (parsed once per process)."""
+    # A stored version never changes, and its link key is unique, so they identify it.
+    return _parsed(survey.key, survey.version, survey.link_key, survey.definition)
+
+
+_cache: dict[tuple[str, int, str], SurveyDefinition] = {}
+_versions: dict[tuple[str, str, int], SurveyDefinition] = {}
+
+
+def definition_for(session: Session, key: str, version: int) -> SurveyDefinition:
+    """The definition of one stored version; each process reads a version once."""
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    cache_key = (str(engine.url), key, version)
+    found = _versions.get(cache_key)
+    if found is None:
+        if len(_versions) > 1000:
+            _versions.clear()
+        found = _versions[cache_key] = definition_of(get_survey(session, key, version))
+    return found
+
+
+def _parsed(key: str, version: int, link_key: str, data: dict[str, Any]) -> SurveyDefinition:
+    found = _cache.get((key, version, link_key))
+    if found is None:
+        if len(_cache) > 1000:
+            _cache.clear()
+        found = _cache[(key, version, link_key)] = parse_definition(
+            data, f"survey {key} v{version}"
+        )
+    return found
 
 
 def list_surveys(session: Session) -> list[Survey]:

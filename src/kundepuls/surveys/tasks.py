@@ -9,13 +9,15 @@ from datetime import UTC, datetime
 from kundepuls.config import get_settings
 from kundepuls.db import engine_for, session_scope
 from kundepuls.surveys import outbox, triggers
+from kundepuls.surveys.distribution import Policy
 
 
 def scan_triggers() -> str:
     """Invite for every due event (orders, resolved tickets, milestones, scheduled waves)."""
     settings = get_settings()
     with session_scope(engine_for(settings.database_url)) as session:
-        return str(triggers.scan(session, settings, datetime.now(UTC)))
+        policy = Policy.from_settings(settings)
+        return str(triggers.scan(session, settings, datetime.now(UTC), policy))
 
 
 def send_outbox(lease_seconds: float = 120) -> str:
