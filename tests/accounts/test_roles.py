@@ -192,3 +192,17 @@ def test_bad_input_on_the_users_page_is_explained(client: TestClient, make_user:
 def _user(engine: Engine, email: str):  # type: ignore[no-untyped-def]
     with session_scope(engine) as session:
         return service.find_user(session, email)
+
+
+@sqlite_only
+def test_refusals_are_a_page_for_people_and_json_for_programs(
+    client: TestClient, make_user: MakeUser
+) -> None:
+    login(client, make_user("viewer", language="en"))
+    page = client.get("/account/users")
+    assert page.status_code == 403
+    assert page.headers["content-type"].startswith("text/html")
+    assert "You do not have access to this." in page.text
+    api = client.get("/api/v1/users")
+    assert api.status_code == 403
+    assert api.json() == {"detail": "your role may not do this (users:read)"}

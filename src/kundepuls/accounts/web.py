@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from markupsafe import Markup, escape
@@ -24,6 +24,7 @@ from markupsafe import Markup, escape
 from kundepuls.accounts import service, tokens
 from kundepuls.accounts.permissions import Permission
 from kundepuls.accounts.schemas import Principal
+from kundepuls.accounts.texts import texts
 from kundepuls.config import Settings
 from kundepuls.db import session_scope
 from kundepuls.kit.security import check_csrf, csrf_token
@@ -41,6 +42,13 @@ class LoginRequired(Exception):
     def __init__(self, next_path: str) -> None:
         super().__init__(next_path)
         self.next_path = next_path
+
+
+class Forbidden(HTTPException):
+    """403: pages show it as a page in the user's language, the API as JSON."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(403, detail)
 
 
 def is_api(request: Request) -> bool:
@@ -95,7 +103,7 @@ async def current_user(request: Request) -> Principal:
     if request.method not in SAFE_METHODS and principal.session_id is not None:
         sent = await _csrf_sent(request)
         if not check_csrf(_settings(request).secret_key, principal.session_id, sent):
-            raise HTTPException(403, "missing or invalid CSRF token; reload the page and retry")
+            raise Forbidden("missing or invalid CSRF token; reload the page and retry")
     request.state.principal = principal
     return principal
 
@@ -105,7 +113,7 @@ def require(permission: Permission) -> Callable[..., Awaitable[Principal]]:
 
     async def dependency(user: Annotated[Principal, Depends(current_user)]) -> Principal:
         if not user.can(permission):
-            raise HTTPException(403, f"your role may not do this ({permission.value})")
+            raise Forbidden(f"your role may not do this ({permission.value})")
         return user
 
     dependency.__name__ = f"require_{permission.name.lower()}"
@@ -170,6 +178,16 @@ def install(app: FastAPI, shared: Jinja2Templates | None = None) -> None:
         assert isinstance(error, LoginRequired)
         return RedirectResponse(f"{LOGIN_PATH}?next={quote(error.next_path, safe='/')}", 303)
 
+    async def forbidden(request: Request, error: Exception) -> Response:
+        assert isinstance(error, Forbidden)
+        if is_api(request):
+            return JSONResponse({"detail": error.detail}, 403)
+        principal: Principal | None = getattr(request.state, "principal", None)
+        language = principal.language if principal else "nb"
+        context = {"user": principal, "lang": language, "t": texts(language), "why": error.detail}
+        return templates.TemplateResponse(request, "accounts/forbidden.html", context, 403)
+
     app.add_exception_handler(LoginRequired, login_required)
+    app.add_exception_handler(Forbidden, forbidden)
     if shared is not None:
         add_template_globals(shared)
