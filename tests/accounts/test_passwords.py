@@ -81,3 +81,36 @@ def test_bad_user_input_names_the_field(engine: Engine) -> None:
         for args, message in cases:
             with pytest.raises(UsageError, match=message):
                 service.create_user(session, *args)
+
+
+class CountingHasher(PasswordHasher):
+    """Counts verifications, to show every failure does the same hashing work."""
+
+    verified = 0
+
+    def verify(self, hash: str | bytes, password: str | bytes) -> bool:
+        CountingHasher.verified += 1
+        return super().verify(hash, password)
+
+
+@sqlite_only
+def test_every_failure_costs_one_verification(
+    make_user: MakeUser, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    account = make_user("viewer")
+    gone = make_user("analyst")
+    with session_scope(engine) as session:
+        service.set_active(session, service.find_user(session, gone.email), False)
+    counting = CountingHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(passwords, "hasher", counting)
+    attempts = [
+        (account.email, "wrong-password"),
+        ("nobody@butikk.no", account.password),
+        (gone.email, gone.password),
+        ("", ""),
+    ]
+    for email, password in attempts:
+        before = CountingHasher.verified
+        with session_scope(engine) as session:
+            assert service.authenticate(session, email, password) is None
+        assert CountingHasher.verified - before == 1, email
