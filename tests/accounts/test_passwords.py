@@ -114,3 +114,7 @@ def test_every_failure_costs_one_verification(
         with session_scope(engine) as session:
             assert service.authenticate(session, email, password) is None
         assert CountingHasher.verified - before == 1, email
+
+
+def test_the_dummy_hash_costs_what_a_real_one_costs() -> None:
+    assert not PRODUCTION_HASHER.check_needs_rehash(passwords.DUMMY_HASH)
