@@ -12,6 +12,7 @@ latency of both and their ratio, and checks that every accepted answer is in the
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -218,6 +219,7 @@ def main() -> None:
             conn.scalars(sa.select(Response.response_id).where(Response.survey == "bench"))
         )
     engine.dispose()
+    shutil.rmtree(workdir, ignore_errors=True)
     expected = {"kp-" + tokens[path.split("/")[2]] for path in measured_run["accepted"]}
     missing = expected - stored
     ratio = (

@@ -14,6 +14,7 @@ from kundepuls.accounts import web as accounts_web
 from kundepuls.accounts.endpoints import router as accounts_router
 from kundepuls.config import Settings, get_settings
 from kundepuls.db import engine_for
+from kundepuls.facts.endpoints import router as facts_router
 from kundepuls.kit.errors import KundepulsError
 from kundepuls.surveys.endpoints import router as surveys_router
 
@@ -45,6 +46,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(KundepulsError)
     async def _user_error(_request: Request, error: KundepulsError) -> JSONResponse:
         return JSONResponse({"detail": str(error)}, status_code=error.status_code)
+
+    app.include_router(facts_router)
 
     @app.get("/health", tags=["system"])
     def health() -> dict[str, str]:

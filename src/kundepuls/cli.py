@@ -8,6 +8,7 @@ from rich.console import Console
 from kundepuls.accounts.commands import token_app, user_app
 from kundepuls.config import get_settings
 from kundepuls.db import migrate
+from kundepuls.demo.commands import demo
 from kundepuls.jobs import jobs_app
 from kundepuls.kit.errors import KundepulsError
 from kundepuls.surveys.commands import survey_app
@@ -60,6 +61,9 @@ def serve(
     finally:
         if background:
             background.stop()
+
+
+app.command()(demo)
 
 
 def _redact(url: str) -> str:
