@@ -38,7 +38,7 @@ AuditReader = Annotated[Principal, Depends(require(Permission.READ_AUDIT))]
 def _render(
     request: Request, name: str, language: str, status: int = 200, **context: Any
 ) -> HTMLResponse:
-    context.update(lang=language, t=texts(language))
+    context.update(lang=language, tx=texts(language))
     return templates.TemplateResponse(request, f"accounts/{name}", context, status)
 
 

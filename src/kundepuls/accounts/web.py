@@ -184,7 +184,7 @@ def install(app: FastAPI, shared: Jinja2Templates | None = None) -> None:
             return JSONResponse({"detail": error.detail}, 403)
         principal: Principal | None = getattr(request.state, "principal", None)
         language = principal.language if principal else "nb"
-        context = {"user": principal, "lang": language, "t": texts(language), "why": error.detail}
+        context = {"user": principal, "lang": language, "tx": texts(language), "why": error.detail}
         return templates.TemplateResponse(request, "accounts/forbidden.html", context, 403)
 
     app.add_exception_handler(LoginRequired, login_required)
