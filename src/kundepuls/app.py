@@ -10,6 +10,8 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from kundepuls import __version__
+from kundepuls.accounts import web as accounts_web
+from kundepuls.accounts.endpoints import router as accounts_router
 from kundepuls.config import Settings, get_settings
 from kundepuls.db import engine_for
 from kundepuls.facts.endpoints import router as facts_router
@@ -38,6 +40,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     app.include_router(surveys_router)
+    app.include_router(accounts_router)
+    accounts_web.install(app, templates)
 
     @app.exception_handler(KundepulsError)
     async def _user_error(_request: Request, error: KundepulsError) -> JSONResponse:

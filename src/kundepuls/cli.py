@@ -5,6 +5,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from kundepuls.accounts.commands import token_app, user_app
 from kundepuls.config import get_settings
 from kundepuls.db import migrate
 from kundepuls.demo.commands import demo
@@ -24,6 +25,8 @@ err = Console(stderr=True, soft_wrap=True)
 app.add_typer(survey_app, name="survey")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(text_commands.app, name="text")
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
 
 
 @app.command()

@@ -7,6 +7,9 @@ from fastapi import Depends, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from kundepuls.accounts.permissions import Permission
+from kundepuls.accounts.schemas import Principal
+from kundepuls.accounts.web import current_user, require
 from kundepuls.config import Settings
 from kundepuls.db import session_scope
 
@@ -32,3 +35,24 @@ EngineDep = Annotated[Engine, Depends(get_engine)]
 # "function" scope: the transaction commits before the response is sent, so an answer is
 # durable before its thank-you page and a client's next request sees what it just wrote.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+# Who is signed in (pages redirect to /login, the API answers 401) and what they may do;
+# state-changing requests with a session cookie are CSRF-checked (kundepuls.accounts.web).
+CurrentUser = Annotated[Principal, Depends(current_user)]
+ViewerUser = Annotated[Principal, Depends(require(Permission.READ_DASHBOARDS))]
+AnalystUser = Annotated[Principal, Depends(require(Permission.READ_API))]
+AdminUser = Annotated[Principal, Depends(require(Permission.MANAGE_USERS))]
+OwnerUser = Annotated[Principal, Depends(require(Permission.MANAGE_OWNERS))]
+
+__all__ = [
+    "AdminUser",
+    "AnalystUser",
+    "CurrentUser",
+    "EngineDep",
+    "OwnerUser",
+    "Permission",
+    "SessionDep",
+    "SettingsDep",
+    "ViewerUser",
+    "require",
+]

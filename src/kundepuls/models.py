@@ -3,9 +3,10 @@
 Alembic's env and the tests import this module; add one line per domain with tables.
 """
 
+from kundepuls.accounts import models as accounts_models
 from kundepuls.db import Base
 from kundepuls.facts import models as facts_models
 from kundepuls.surveys import models as surveys_models
 from kundepuls.text import models as text_models
 
-__all__ = ["Base", "facts_models", "surveys_models", "text_models"]
+__all__ = ["Base", "accounts_models", "facts_models", "surveys_models", "text_models"]
