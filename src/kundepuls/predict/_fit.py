@@ -1,0 +1,111 @@
+"""What the two purchase models share: input checks, weighting and the optimizer call.
+
+kundepuls fits its models with its own small implementation of the published likelihoods
+(see :mod:`kundepuls.predict.bgnbd` for why).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy.optimize import minimize
+
+from kundepuls.kit.errors import KundepulsError
+
+FloatArray = npt.NDArray[np.float64]
+# A log-parameter beyond ±EDGE (a value above 2.2e4 or below 4.5e-5) means the likelihood keeps
+# rising towards a degenerate model: the data do not identify that parameter.
+EDGE = 10.0
+Objective = Callable[[FloatArray], tuple[float, FloatArray]]
+
+
+class NotEnoughHistoryError(KundepulsError):
+    """The data hold too few customers or purchases for the model to be fitted."""
+
+
+class ConvergenceError(KundepulsError):
+    """The optimizer stopped without reaching the maximum of the likelihood."""
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """The optimizer's outcome in natural parameters."""
+
+    params: FloatArray
+    log_likelihood: float
+    converged: bool
+    message: str
+    iterations: int
+
+
+def as_array(values: Any, name: str) -> FloatArray:
+    """A 1-d float array; an error names the first bad position."""
+    array = np.asarray(values, dtype=np.float64).ravel()
+    bad = np.flatnonzero(~np.isfinite(array))
+    if bad.size:
+        raise KundepulsError(f"row {int(bad[0])}: field {name!r} is missing or not a number")
+    return array
+
+
+def first_bad(mask: npt.NDArray[np.bool_], name: str, reason: str) -> None:
+    """Raise naming the first row where ``mask`` is true."""
+    rows = np.flatnonzero(mask)
+    if rows.size:
+        raise KundepulsError(f"row {int(rows[0])}: field {name!r} {reason}")
+
+
+def compress(*columns: FloatArray) -> tuple[list[FloatArray], FloatArray]:
+    """Unique rows of ``columns`` and how often each occurs.
+
+    Customers with the same history contribute the same likelihood term; summing each term
+    once, weighted, makes large fits (day-level data has many repeats) much cheaper.
+    """
+    stacked = np.column_stack(columns)
+    unique, counts = np.unique(stacked, axis=0, return_counts=True)
+    return [unique[:, i] for i in range(unique.shape[1])], counts.astype(np.float64)
+
+
+def maximize(
+    objective: Objective, start: FloatArray, *, max_iterations: int = 2000, model: str
+) -> FitResult:
+    """Minimize ``objective`` (negative mean log-likelihood) over log-parameters.
+
+    Working on the log scale keeps every parameter positive without bounds that the
+    optimizer could stick to; L-BFGS-B uses the analytic gradient that ``objective`` returns.
+    """
+    result = minimize(
+        objective,
+        np.log(start),
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[(-EDGE - 5, EDGE + 5)] * start.size,
+        options={"maxiter": max_iterations, "gtol": 1e-7, "ftol": 1e-13},
+    )
+    params = np.exp(result.x)
+    runaway = np.abs(result.x) > EDGE
+    converged = bool(result.success) and not runaway.any()
+    message = str(result.message)
+    if runaway.any():
+        message = (
+            f"parameter {int(np.argmax(runaway)) + 1} ran off to "
+            f"{float(params[runaway][0]):.3g} (the data do not identify it)"
+        )
+    return FitResult(
+        params=params,
+        log_likelihood=-float(result.fun),
+        converged=converged,
+        message=f"{model}: {message}",
+        iterations=int(result.nit),
+    )
+
+
+def check_converged(result: FitResult, strict: bool) -> None:
+    """Report non-convergence instead of returning silently wrong parameters."""
+    if strict and not result.converged:
+        raise ConvergenceError(
+            f"{result.message} after {result.iterations} iterations; the parameters "
+            f"reached were {np.round(result.params, 4).tolist()}. More history or a "
+            "penalizer (e.g. 0.001) usually helps."
+        )
