@@ -8,6 +8,7 @@ from rich.console import Console
 from kundepuls.config import get_settings
 from kundepuls.db import migrate
 from kundepuls.kit.errors import KundepulsError
+from kundepuls.predict.commands import app as predict_app
 
 app = typer.Typer(
     name="kundepuls",
@@ -16,6 +17,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 err = Console(stderr=True, soft_wrap=True)
+app.add_typer(predict_app, name="predict")
 
 
 @app.command()

@@ -1,0 +1,150 @@
+"""``kundepuls predict …``: CLV, churn risk, RFM segments, forecasts and customer lists."""
+
+import csv
+import io
+import json
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from kundepuls.config import get_settings
+from kundepuls.db import engine_for, session_scope
+from kundepuls.kit.errors import UsageError
+from kundepuls.predict import lists, service
+
+app = typer.Typer(help="Predict CLV, churn risk and KPIs; RFM segments; customer lists.")
+out = Console(soft_wrap=True)
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+FormatOpt = Annotated[Format, typer.Option("--format", help="table, json or csv.")]
+LimitOpt = Annotated[int | None, typer.Option(help="Show at most this many rows.")]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return round(value, 6)
+    if isinstance(value, list):
+        return "; ".join(map(str, value))
+    return value
+
+
+def emit(rows: list[dict[str, Any]], columns: list[str], fmt: Format, title: str = "") -> None:
+    """Print ``rows`` as a table, a JSON array or CSV with the given columns."""
+    picked = [{c: _plain(row.get(c)) for c in columns} for row in rows]
+    if fmt is Format.json:
+        typer.echo(json.dumps(picked, ensure_ascii=False, indent=2))
+    elif fmt is Format.csv:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(picked)
+        typer.echo(buffer.getvalue(), nl=False)
+    else:
+        table = Table(title=title or None)
+        for column in columns:
+            table.add_column(column)
+        for row in picked:
+            table.add_row(*("" if row[c] is None else str(row[c]) for c in columns))
+        out.print(table)
+
+
+def _session() -> Any:
+    return session_scope(engine_for(get_settings().database_url))
+
+
+CUSTOMER_COLUMNS = ["customer_id", "frequency", "prob_alive", "predicted_purchases",
+                    "expected_avg_value", "clv", "rfm_segment", "churn_risk"]  # fmt: skip
+
+
+@app.command("clv")
+def clv_command(
+    fmt: FormatOpt = Format.table,
+    horizon_months: Annotated[int, typer.Option(help="Months ahead to value.")] = 12,
+    discount_rate: Annotated[float, typer.Option(help="Monthly discount rate.")] = 0.01,
+    penalizer: Annotated[float, typer.Option(help="L2 penalty on the parameters.")] = 0.0,
+    summary_file: Annotated[
+        Path | None,
+        typer.Option(help="Fit on a CSV of frequency, recency, T[, monetary_value] instead."),
+    ] = None,
+    limit: LimitOpt = 20,
+) -> None:
+    """Fit BG/NBD + Gamma-Gamma on the orders and store CLV and P(alive) per customer."""
+    if summary_file is not None:
+        from kundepuls.predict.filefit import fit_summary_file
+
+        emit(fit_summary_file(summary_file, penalizer), ["model", "parameter", "value"], fmt)
+        return
+    settings = get_settings()
+    with _session() as session:
+        report = service.refresh_clv(
+            session, tz=settings.tz, horizon_months=horizon_months,
+            discount_rate=discount_rate, penalizer=penalizer,
+        )  # fmt: skip
+    if fmt is Format.table:
+        params = {**report.bgnbd, **report.gamma_gamma}
+        out.print(
+            f"{report.n_customers} customers ({report.n_repeat_buyers} repeat buyers); "
+            + ", ".join(f"{k}={v:.4g}" for k, v in params.items()),
+            highlight=False,
+        )
+    emit(report.customers[:limit] if limit else report.customers, CUSTOMER_COLUMNS, fmt)
+
+
+@app.command("rfm")
+def rfm_command(fmt: FormatOpt = Format.table, language: str = "en") -> None:
+    """Score every customer on recency, frequency and spend; show the segments."""
+    from kundepuls.predict import repository
+    from kundepuls.predict.rfm import label
+
+    settings = get_settings()
+    with _session() as session:
+        service.refresh_rfm(session, tz=settings.tz)
+        summary = repository.segment_summary(session)
+    rows = [
+        {"rfm_segment": s, "label": label(s, language), "customers": n, "mean_clv": c,
+         "mean_monetary_value": m}
+        for s, n, c, m in summary
+    ]  # fmt: skip
+    emit(rows, ["rfm_segment", "label", "customers", "mean_clv", "mean_monetary_value"], fmt)
+
+
+@app.command("ambassadors")
+def ambassadors_command(
+    fmt: FormatOpt = Format.table,
+    min_value_quantile: Annotated[float, typer.Option(help="CLV quantile to reach.")] = 0.5,
+    limit: LimitOpt = None,
+) -> None:
+    """Promoters with high predicted value and no open complaint (for referral work)."""
+    with _session() as session:
+        rows = lists.ambassadors(session, min_value_quantile=min_value_quantile, limit=limit)
+    emit(rows, ["customer_id", "last_nps", "clv", "prob_alive", "rfm_segment"], fmt)
+
+
+@app.command("at-risk")
+def at_risk_command(
+    fmt: FormatOpt = Format.table,
+    min_value_quantile: Annotated[float, typer.Option(help="CLV quantile to reach.")] = 0.7,
+    limit: LimitOpt = None,
+) -> None:
+    """Valuable customers with low or falling P(alive) or a recent detractor answer."""
+    with _session() as session:
+        rows = lists.at_risk(session, min_value_quantile=min_value_quantile, limit=limit)
+    emit(rows, ["customer_id", "clv", "prob_alive", "prob_alive_before", "reasons"], fmt)
+
+
+def check_quantile(value: float) -> None:
+    if not 0 <= value <= 1:
+        raise UsageError(f"--min-value-quantile must be between 0 and 1, not {value}")
