@@ -18,6 +18,7 @@ FloatArray = npt.NDArray[np.float64]
 # A log-parameter beyond ±EDGE (a value above 2.2e4 or below 4.5e-5) means the likelihood keeps
 # rising towards a degenerate model: the data do not identify that parameter.
 EDGE = 10.0
+
 Objective = Callable[[FloatArray], tuple[float, FloatArray]]
 
 
@@ -38,6 +39,7 @@ class FitResult:
     converged: bool
     message: str
     iterations: int
+    boundary: list[int]
 
 
 def as_array(values: Any, name: str) -> FloatArray:
@@ -72,33 +74,50 @@ def maximize(
 ) -> FitResult:
     """Minimize ``objective`` (negative mean log-likelihood) over log-parameters.
 
-    Working on the log scale keeps every parameter positive without bounds that the
-    optimizer could stick to; L-BFGS-B uses the analytic gradient that ``objective`` returns.
+    Working on the log scale keeps every parameter positive; L-BFGS-B uses the analytic
+    gradient that ``objective`` returns.
     """
-    result = minimize(
-        objective,
-        np.log(start),
-        jac=True,
-        method="L-BFGS-B",
-        bounds=[(-EDGE - 5, EDGE + 5)] * start.size,
-        options={"maxiter": max_iterations, "gtol": 1e-7, "ftol": 1e-13},
-    )
-    params = np.exp(result.x)
-    runaway = np.abs(result.x) > EDGE
-    converged = bool(result.success) and not runaway.any()
+    options = {"maxiter": max_iterations, "gtol": 1e-7, "ftol": 1e-13}
+    bounds = [(-EDGE, EDGE)] * start.size
+    result = minimize(objective, np.log(start), jac=True, method="L-BFGS-B",
+                      bounds=bounds, options=options)  # fmt: skip
+    if not result.success and result.nit < max_iterations:
+        # A line search that stalls on a flat ridge usually finishes from where it stopped.
+        result = minimize(objective, result.x, jac=True, method="L-BFGS-B",
+                          bounds=bounds, options=options)  # fmt: skip
+    # A parameter that runs off is a maximum on the edge of the parameter space (e.g. a, b
+    # → ∞ with a/(a+b) fixed: every customer has the same dropout probability). The limit is
+    # a simpler model, not a failed fit, so it is reported as a note. The optimizer holds
+    # the parameters within ±EDGE on the log scale so that the predictions stay finite.
+    boundary = [int(i) for i in np.flatnonzero(np.abs(result.x) >= EDGE - 1e-3)]
+    converged = bool(result.success)
     message = str(result.message)
-    if runaway.any():
-        message = (
-            f"parameter {int(np.argmax(runaway)) + 1} ran off to "
-            f"{float(params[runaway][0]):.3g} (the data do not identify it)"
-        )
+    if not converged and result.nit < max_iterations:
+        gradient = objective(result.x)[1]
+        free = np.abs(result.x) < EDGE - 1e-3
+        outward = np.sign(result.x) == -np.sign(gradient)  # pushing against its bound
+        projected = np.where(free | ~outward, gradient, 0.0)
+        if float(np.max(np.abs(projected))) < 1e-5:
+            converged = True
+            message = f"converged at the edge of the range ({message.strip()})"
     return FitResult(
-        params=params,
+        params=np.exp(result.x),
         log_likelihood=-float(result.fun),
         converged=converged,
         message=f"{model}: {message}",
         iterations=int(result.nit),
+        boundary=boundary,
     )
+
+
+def boundary_notes(result: FitResult, names: list[str]) -> list[str]:
+    """One line per parameter that ran off to the edge of the parameter space."""
+    return [
+        f"{names[i]} ran off to the edge of its range ({result.params[i]:.3g}): the data do "
+        "not identify it; the fit is close to a simpler limiting model, so treat its "
+        "predictions with care (more, and more varied, history helps)"
+        for i in result.boundary
+    ]
 
 
 def check_converged(result: FitResult, strict: bool) -> None:

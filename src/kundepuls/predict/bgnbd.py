@@ -36,6 +36,7 @@ from kundepuls.predict._fit import (
     FloatArray,
     NotEnoughHistoryError,
     as_array,
+    boundary_notes,
     check_converged,
     compress,
     first_bad,
@@ -111,6 +112,9 @@ class BetaGeoFitter:
         Mean log-likelihood per customer at the optimum.
     converged_ : bool
         Whether L-BFGS-B reported convergence; ``message_`` holds its message.
+    notes_ : list of str
+        Parameters that ran off to the edge of the parameter space (the fit is then the
+        limiting model, e.g. the same dropout probability for everyone).
 
     Example
     -------
@@ -129,6 +133,7 @@ class BetaGeoFitter:
         T: Any,
         *,
         strict: bool = True,
+        max_iterations: int = 2000,
         min_customers: int = MIN_CUSTOMERS,
         min_repeat_buyers: int = MIN_REPEAT_BUYERS,
         initial: tuple[float, float, float, float] | None = None,
@@ -159,7 +164,7 @@ class BetaGeoFitter:
             return value, gradient
 
         start = np.array(initial or (1.0, scale, 1.0, 1.0))
-        result = maximize(objective, start, model="BG/NBD")
+        result = maximize(objective, start, model="BG/NBD", max_iterations=max_iterations)
         self._store(result)
         check_converged(result, strict)
         return self
@@ -168,6 +173,7 @@ class BetaGeoFitter:
         self.r_, self.alpha_, self.a_, self.b_ = (float(v) for v in result.params)
         self.log_likelihood_ = result.log_likelihood
         self.converged_ = result.converged
+        self.notes_ = boundary_notes(result, ["r", "alpha", "a", "b"])
         self.message_ = result.message
         self.n_iterations_ = result.iterations
 

@@ -15,10 +15,13 @@ from rich.table import Table
 from kundepuls.config import get_settings
 from kundepuls.db import engine_for, session_scope
 from kundepuls.kit.errors import UsageError
-from kundepuls.predict import lists, service
+
+# The models pull in scipy, pandas and scikit-learn: they are imported inside the commands
+# so that the rest of the CLI starts fast.
 
 app = typer.Typer(help="Predict CLV, churn risk and KPIs; RFM segments; customer lists.")
 out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 class Format(StrEnum):
@@ -87,12 +90,16 @@ def clv_command(
 
         emit(fit_summary_file(summary_file, penalizer), ["model", "parameter", "value"], fmt)
         return
+    from kundepuls.predict import service
+
     settings = get_settings()
     with _session() as session:
         report = service.refresh_clv(
             session, tz=settings.tz, horizon_months=horizon_months,
             discount_rate=discount_rate, penalizer=penalizer,
         )  # fmt: skip
+    for note in report.notes:
+        err.print(f"note: {note}", highlight=False)
     if fmt is Format.table:
         params = {**report.bgnbd, **report.gamma_gamma}
         out.print(
@@ -106,7 +113,7 @@ def clv_command(
 @app.command("rfm")
 def rfm_command(fmt: FormatOpt = Format.table, language: str = "en") -> None:
     """Score every customer on recency, frequency and spend; show the segments."""
-    from kundepuls.predict import repository
+    from kundepuls.predict import repository, service
     from kundepuls.predict.rfm import label
 
     settings = get_settings()
@@ -128,6 +135,9 @@ def ambassadors_command(
     limit: LimitOpt = None,
 ) -> None:
     """Promoters with high predicted value and no open complaint (for referral work)."""
+    from kundepuls.predict import lists
+
+    check_quantile(min_value_quantile)
     with _session() as session:
         rows = lists.ambassadors(session, min_value_quantile=min_value_quantile, limit=limit)
     emit(rows, ["customer_id", "last_nps", "clv", "prob_alive", "rfm_segment"], fmt)
@@ -140,6 +150,9 @@ def at_risk_command(
     limit: LimitOpt = None,
 ) -> None:
     """Valuable customers with low or falling P(alive) or a recent detractor answer."""
+    from kundepuls.predict import lists
+
+    check_quantile(min_value_quantile)
     with _session() as session:
         rows = lists.at_risk(session, min_value_quantile=min_value_quantile, limit=limit)
     emit(rows, ["customer_id", "clv", "prob_alive", "prob_alive_before", "reasons"], fmt)
@@ -148,3 +161,83 @@ def at_risk_command(
 def check_quantile(value: float) -> None:
     if not 0 <= value <= 1:
         raise UsageError(f"--min-value-quantile must be between 0 and 1, not {value}")
+
+
+@app.command("churn")
+def churn_command(
+    fmt: FormatOpt = Format.table,
+    horizon_days: Annotated[int, typer.Option(help="Days without an order that count as churn.")] = 90,
+    limit: LimitOpt = 20,
+) -> None:
+    """Fit the churn models on a time-based holdout, report them and store risk per customer."""
+    from kundepuls.predict import churn_service, repository, service
+
+    settings = get_settings()
+    with _session() as session:
+        result = churn_service.refresh_churn(session, tz=settings.tz, horizon_days=horizon_days)
+        stored = sorted(
+            (p for p in repository.predictions(session) if p.churn_risk is not None),
+            key=lambda p: -(p.churn_risk or 0),
+        )
+        rows = [service.prediction_dict(p) for p in stored[:limit] if limit] or [
+            service.prediction_dict(p) for p in stored
+        ]
+    report = result.report
+    summary = [
+        {"model": name, "features": len(e.features), "auc": e.auc, "brier": e.brier,
+         "top_decile_lift": e.top_decile_lift, "base_rate": e.base_rate}
+        for name, e in (("behaviour", report.behaviour),
+                        ("behaviour+experience", report.with_experience))
+    ]  # fmt: skip
+    if fmt is Format.json:
+        typer.echo(json.dumps({"holdout": report.as_dict(), "used_features": result.model_features,
+                               "customers": [{c: _plain(r[c]) for c in CHURN_COLUMNS} for r in rows]},
+                              ensure_ascii=False, indent=2))  # fmt: skip
+        return
+    emit(summary, list(summary[0]), fmt, title=f"Holdout ({report.n_holdout} customers)")
+    if fmt is Format.table:
+        low, high = report.auc_gain_ci
+        verdict = "add" if report.experience_adds_value else "do not add detectably"
+        out.print(f"Experience signals {verdict} to purchase behaviour: AUC gain "
+                  f"{report.auc_gain:+.3f} (95 % CI {low:+.3f} to {high:+.3f}).")  # fmt: skip
+        emit(rows, CHURN_COLUMNS, fmt)
+
+
+CHURN_COLUMNS = ["customer_id", "churn_risk", "prob_alive", "clv", "churn_reasons"]
+
+
+@app.command("forecast")
+def forecast_command(
+    file: Annotated[Path, typer.Argument(help="CSV or JSON of a KPI series (kpi show output).")],
+    periods: Annotated[int, typer.Option(help="Periods to forecast.")] = 3,
+    grain: Annotated[str, typer.Option(help="day, week, month, quarter or year.")] = "month",
+    value_column: Annotated[str, typer.Option(help="Column with the KPI value.")] = "value",
+    period_column: Annotated[str, typer.Option(help="Column with the period start.")] = "period_start",
+    level: Annotated[float, typer.Option(help="Interval coverage.")] = 0.95,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Forecast the next periods of a KPI series with prediction intervals."""
+    from kundepuls.predict.forecast import forecast_series
+
+    series = _read_series(file, period_column, value_column)
+    result = forecast_series(series, periods=periods, grain=grain, level=level)
+    for note in result.warnings:
+        err.print(f"note: {note}", highlight=False)
+    rows = result.table.to_dict("records")
+    emit([{str(k): v for k, v in r.items()} for r in rows],
+         ["period_start", "forecast", "lower", "upper"], fmt)  # fmt: skip
+
+
+def _read_series(path: Path, period_column: str, value_column: str) -> Any:
+    import pandas as pd
+
+    from kundepuls.kit.errors import KundepulsError
+
+    try:
+        frame = pd.read_json(path) if path.suffix == ".json" else pd.read_csv(path)
+    except (OSError, ValueError) as error:
+        raise KundepulsError(f"cannot read {path}: {error}") from None
+    for column in (period_column, value_column):
+        if column not in frame.columns:
+            raise KundepulsError(f"{path}: no column {column!r}")
+    return pd.Series(frame[value_column].to_numpy(), index=frame[period_column])

@@ -30,6 +30,7 @@ from kundepuls.predict._fit import (
     FloatArray,
     NotEnoughHistoryError,
     as_array,
+    boundary_notes,
     check_converged,
     compress,
     first_bad,
@@ -88,6 +89,7 @@ class GammaGammaFitter:
         monetary_value: Any,
         *,
         strict: bool = True,
+        max_iterations: int = 2000,
         min_repeat_buyers: int = MIN_REPEAT_BUYERS,
     ) -> Self:
         """Fit on customers with frequency > 0; returns ``self``.
@@ -116,7 +118,7 @@ class GammaGammaFitter:
             return value, gradient
 
         start = np.array([1.0, 1.0, float(np.mean(m))])
-        result = maximize(objective, start, model="Gamma-Gamma")
+        result = maximize(objective, start, model="Gamma-Gamma", max_iterations=max_iterations)
         self._store(result)
         check_converged(result, strict)
         return self
@@ -125,6 +127,7 @@ class GammaGammaFitter:
         self.p_, self.q_, self.v_ = (float(v) for v in result.params)
         self.log_likelihood_ = result.log_likelihood
         self.converged_ = result.converged
+        self.notes_ = boundary_notes(result, ["p", "q", "v"])
         self.message_ = result.message
 
     @property

@@ -50,8 +50,9 @@ def at_risk(
     all customers: a customer who is slipping away has a falling CLV, but what they have
     spent says what is at stake. Each row carries ``reasons``: why the customer is listed.
     """
-    require_clv(session)
-    now = now or datetime.now(UTC)
+    fit = require_clv(session)
+    # By default the list is as of the CLV fit, so that it agrees with the stored P(alive).
+    now = now or fit.fitted_at
     stored = [p for p in repository.predictions(session) if p.clv is not None]
     clv_cut = _value_cut([float(p.clv or 0) for p in stored], min_value_quantile)
     spend_cut = _value_cut([p.total_spend for p in stored], min_value_quantile)

@@ -47,6 +47,7 @@ class ClvReport:
     n_customers: int
     n_repeat_buyers: int
     customers: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def load_history(session: Session, now: datetime, tz: ZoneInfo) -> History:
@@ -133,14 +134,16 @@ def refresh_clv(
         rows[cid].update({k: _number(v[i]) for k, v in values.items()})
         rows[cid]["model_version"] = CLV_VERSION
     repository.save_predictions(session, list(rows.values()))
-    metrics = {"converged": bg.converged_ and gg.converged_, "log_likelihood": bg.log_likelihood_}
+    notes = [f"BG/NBD: {n}" for n in bg.notes_] + [f"Gamma-Gamma: {n}" for n in gg.notes_]
+    metrics = {"converged": bg.converged_ and gg.converged_, "notes": notes,
+               "log_likelihood": bg.log_likelihood_}  # fmt: skip
     params = {"bgnbd": bg.params_, "gamma_gamma": gg.params_, "unit": "day",
               "horizon_months": horizon_months, "discount_rate": discount_rate}  # fmt: skip
     fit = PredictionFit(kind="clv", model_version=CLV_VERSION, fitted_at=now,
                         customers=len(s), params=params, metrics=metrics)  # fmt: skip
     repository.add_fit(session, fit)
     ranked = sorted(rows.values(), key=lambda r: -(r.get("clv") or 0.0))
-    return ClvReport(now, CLV_VERSION, bg.params_, gg.params_, len(s), len(buyers), ranked)
+    return ClvReport(now, CLV_VERSION, bg.params_, gg.params_, len(s), len(buyers), ranked, notes)
 
 
 def _prob_alive_before(bg: BetaGeoFitter, history: History) -> np.ndarray[Any, Any]:
@@ -188,9 +191,12 @@ def prediction_dict(p: Any) -> dict[str, Any]:
     return {name: getattr(p, name) for name in columns}
 
 
-def require_clv(session: Session) -> None:
-    if repository.latest_fit(session, "clv") is None:
+def require_clv(session: Session) -> PredictionFit:
+    """The latest CLV fit; an error tells the user how to make one."""
+    fit = repository.latest_fit(session, "clv")
+    if fit is None:
         raise KundepulsError("no CLV predictions yet: run `kundepuls predict clv` first")
+    return fit
 
 
 def since(now: datetime | None, days: int) -> datetime:
