@@ -8,7 +8,7 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def cdnow_summary() -> pd.DataFrame:
-    """2,357 customers: frequency, recency and T in weeks, mean repeat spend (39-week calibration)."""
+    """2,357 customers: frequency, recency, T (weeks), mean repeat spend; 39-week calibration."""
     frame = pd.read_csv(DATA / "cdnow_customers_summary.csv")
     return frame.rename(
         columns={"x": "frequency", "t_x": "recency", "zbar": "monetary_value"}

@@ -57,8 +57,16 @@ def seed_shop(
                 break
             at = start + timedelta(days=float(now))
             amount = round(float(rng.gamma(5, mean_spend / 5)), 2)
-            rows["o"].append({"order_id": f"{cid}-{k}", "customer_id": cid, "ordered_at": at,
-                              "amount": amount, "currency": "NOK", "attributes": {}})
+            rows["o"].append(
+                {
+                    "order_id": f"{cid}-{k}",
+                    "customer_id": cid,
+                    "ordered_at": at,
+                    "amount": amount,
+                    "currency": "NOK",
+                    "attributes": {},
+                }
+            )
             k += 1
             if k > 1 and rng.random() < drop:
                 break
@@ -76,23 +84,58 @@ def _experience(rows, rng, cid, start, first, bad_at, shop):  # type: ignore[no-
     """Tickets, answers and complaints; the bad ones cluster at ``bad_at``."""
     when = start + timedelta(days=float(first + rng.uniform(5, 60)))
     if when < END and rng.random() < 0.6:
-        rows["r"].append({"response_id": f"R{cid}a", "customer_id": cid, "submitted_at": when,
-                          "nps": int(rng.choice([7, 8, 9, 10])), "csat": int(rng.choice([4, 5])),
-                          "attributes": {}})
-        rows["t"].append({"ticket_id": f"T{cid}a", "customer_id": cid, "created_at": when,
-                          "first_response_at": when + timedelta(hours=float(rng.uniform(1, 8))),
-                          "resolved_at": when + timedelta(hours=20), "attributes": {}})
+        rows["r"].append(
+            {
+                "response_id": f"R{cid}a",
+                "customer_id": cid,
+                "submitted_at": when,
+                "nps": int(rng.choice([7, 8, 9, 10])),
+                "csat": int(rng.choice([4, 5])),
+                "attributes": {},
+            }
+        )
+        rows["t"].append(
+            {
+                "ticket_id": f"T{cid}a",
+                "customer_id": cid,
+                "created_at": when,
+                "first_response_at": when + timedelta(hours=float(rng.uniform(1, 8))),
+                "resolved_at": when + timedelta(hours=20),
+                "attributes": {},
+            }
+        )
     if bad_at is None:
         return
     bad = start + timedelta(days=float(bad_at))
     if bad >= END - timedelta(days=3):
         return
     shop.bad_experience.add(cid)
-    rows["t"].append({"ticket_id": f"T{cid}b", "customer_id": cid, "created_at": bad,
-                      "first_response_at": bad + timedelta(hours=float(rng.uniform(72, 200))),
-                      "attributes": {}})
-    rows["k"].append({"complaint_id": f"K{cid}", "customer_id": cid, "category": "delivery",
-                      "created_at": bad + timedelta(days=1), "status": "open", "attributes": {}})
-    rows["r"].append({"response_id": f"R{cid}b", "customer_id": cid, "nps": int(rng.integers(0, 5)),
-                      "csat": int(rng.choice([1, 2])), "submitted_at": bad + timedelta(days=2),
-                      "attributes": {}})
+    rows["t"].append(
+        {
+            "ticket_id": f"T{cid}b",
+            "customer_id": cid,
+            "created_at": bad,
+            "first_response_at": bad + timedelta(hours=float(rng.uniform(72, 200))),
+            "attributes": {},
+        }
+    )
+    rows["k"].append(
+        {
+            "complaint_id": f"K{cid}",
+            "customer_id": cid,
+            "category": "delivery",
+            "created_at": bad + timedelta(days=1),
+            "status": "open",
+            "attributes": {},
+        }
+    )
+    rows["r"].append(
+        {
+            "response_id": f"R{cid}b",
+            "customer_id": cid,
+            "nps": int(rng.integers(0, 5)),
+            "csat": int(rng.choice([1, 2])),
+            "submitted_at": bad + timedelta(days=2),
+            "attributes": {},
+        }
+    )

@@ -31,8 +31,9 @@ def server(database_url: str) -> Iterator[str]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(Settings(database_url=database_url)), port=port,
-                            log_level="warning")  # fmt: skip
+    config = uvicorn.Config(
+        create_app(Settings(database_url=database_url)), port=port, log_level="warning"
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -45,12 +46,25 @@ def server(database_url: str) -> Iterator[str]:
 
 
 def test_cli_reproduces_the_paper_on_cdnow() -> None:
-    done = run_cli("predict", "clv", "--summary-file", str(DATA / "cdnow_customers_summary.csv"),
-                   "--format", "json")  # fmt: skip
+    done = run_cli(
+        "predict",
+        "clv",
+        "--summary-file",
+        str(DATA / "cdnow_customers_summary.csv"),
+        "--format",
+        "json",
+    )
     assert done.returncode == 0, done.stderr
     params = {row["parameter"]: row["value"] for row in json.loads(done.stdout)}
-    for name, value in {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426, "p": 6.25,
-                        "q": 3.74, "v": 15.44}.items():  # fmt: skip
+    for name, value in {
+        "r": 0.243,
+        "alpha": 4.414,
+        "a": 0.793,
+        "b": 2.426,
+        "p": 6.25,
+        "q": 3.74,
+        "v": 15.44,
+    }.items():
         assert params[name] == pytest.approx(value, rel=0.01)
 
 
@@ -70,14 +84,16 @@ def test_cli_on_the_store(session: Session, database_url: str) -> None:
 def test_cli_error_is_one_clear_line(database_url: str) -> None:
     done = run_cli("predict", "clv")
     assert done.returncode == 1
-    assert "no orders in the store" in done.stderr and "Traceback" not in done.stderr
+    assert "no orders in the store" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_cli_forecast_reads_kpi_output(tmp_path: Path) -> None:
     lines = ["period_start,value"] + [f"2025-{m:02d}-01,{40 + m % 3}" for m in range(1, 13)]
     (tmp_path / "nps.csv").write_text("\n".join(lines) + "\n")
-    done = run_cli("predict", "forecast", str(tmp_path / "nps.csv"), "--periods", "2",
-                   "--format", "json")  # fmt: skip
+    done = run_cli(
+        "predict", "forecast", str(tmp_path / "nps.csv"), "--periods", "2", "--format", "json"
+    )
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)
     assert [r["period_start"] for r in rows] == ["2026-01-01", "2026-02-01"]
@@ -85,7 +101,8 @@ def test_cli_forecast_reads_kpi_output(tmp_path: Path) -> None:
     (tmp_path / "short.csv").write_text("period_start,value\n2026-01-01,40\n2026-02-01,42\n")
     done = run_cli("predict", "forecast", str(tmp_path / "short.csv"))
     assert done.returncode == 1
-    assert "at least 4 periods" in done.stderr and "Traceback" not in done.stderr
+    assert "at least 4 periods" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_api_customer_and_prediction_endpoints(session: Session, server: str) -> None:
@@ -96,20 +113,29 @@ def test_api_customer_and_prediction_endpoints(session: Session, server: str) ->
         one = client.get("/api/v1/customers/C0000")
         assert one.status_code == 200
         body = one.json()
-        assert body["orders"] > 0 and body["open_complaints"] == 1
+        assert body["orders"] > 0
+        assert body["open_complaints"] == 1
         assert body["prediction"]["model_version"] == "bgnbd-gg-v1"
         assert client.get("/api/v1/customers/nobody").status_code == 404
         top = client.get("/api/v1/predictions", params={"limit": 3}).json()
-        assert len(top) == 3 and top[0]["clv"] >= top[1]["clv"]
+        assert len(top) == 3
+        assert top[0]["clv"] >= top[1]["clv"]
         segments = client.get("/api/v1/predictions/segments").json()
         assert sum(s["customers"] for s in segments) == 150
         assert client.get("/api/v1/predictions", params={"segment": "x"}).status_code == 422
         risky = client.get("/api/v1/predictions/at-risk").json()
         assert {"C0000", "C0001", "C0002"} <= {r["customer_id"] for r in risky}
         promoters = client.get("/api/v1/predictions/ambassadors").json()
-        assert promoters and all(p["last_nps"] >= 9 for p in promoters)
+        assert promoters
+        assert all(p["last_nps"] >= 9 for p in promoters)
         months = [f"2025-{m:02d}-01" for m in range(1, 13)]
-        answer = client.post("/api/v1/predictions/forecast",
-                             json={"period_starts": months, "values": [40.0 + m % 3 for m in range(12)],
-                                   "periods": 2})  # fmt: skip
-        assert answer.status_code == 200 and len(answer.json()) == 2
+        answer = client.post(
+            "/api/v1/predictions/forecast",
+            json={
+                "period_starts": months,
+                "values": [40.0 + m % 3 for m in range(12)],
+                "periods": 2,
+            },
+        )
+        assert answer.status_code == 200
+        assert len(answer.json()) == 2

@@ -44,8 +44,9 @@ def test_experience_that_drives_churn_is_found() -> None:
     assert report.with_experience.brier < report.behaviour.brier
     # The reasons name the experience for a detractor with an open complaint.
     model = make_model().fit(x_train[BASE + EXTRA], y_train)
-    unhappy = pd.DataFrame([{"days_since_last": 60.0, "orders": 3.0, "last_nps": 0.0,
-                             "unresolved_complaints": 1.0}])  # fmt: skip
+    unhappy = pd.DataFrame(
+        [{"days_since_last": 60.0, "orders": 3.0, "last_nps": 0.0, "unresolved_complaints": 1.0}]
+    )
     why = reasons(model, unhappy, BASE + EXTRA)[0]
     assert why[0].startswith(("last_nps=0", "unresolved_complaints=1"))
     assert any(r.startswith("last_nps") for r in why)

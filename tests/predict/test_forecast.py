@@ -20,15 +20,26 @@ def _monthly(n: int = 48, seed: int = 0) -> pd.Series:
 def test_forecast_equals_statsmodels_directly() -> None:
     series = _monthly()
     result = forecast_series(series, periods=4, grain="month", level=0.9)
-    direct = ETSModel(series.asfreq("MS"), error="add", trend="add", damped_trend=True,
-                      seasonal="add", seasonal_periods=12).fit(disp=False)  # fmt: skip
+    direct = ETSModel(
+        series.asfreq("MS"),
+        error="add",
+        trend="add",
+        damped_trend=True,
+        seasonal="add",
+        seasonal_periods=12,
+    ).fit(disp=False)
     frame = direct.get_prediction(start=48, end=51).summary_frame(alpha=0.1)
     assert np.allclose(result.table["forecast"], frame["mean"])
     assert np.allclose(result.table["lower"], frame["pi_lower"])
     assert np.allclose(result.table["upper"], frame["pi_upper"])
     assert [d.isoformat() for d in result.table["period_start"]] == [
-        "2026-01-01", "2026-02-01", "2026-03-01", "2026-04-01"]  # fmt: skip
-    assert result.seasonal_periods == 12 and result.trend
+        "2026-01-01",
+        "2026-02-01",
+        "2026-03-01",
+        "2026-04-01",
+    ]
+    assert result.seasonal_periods == 12
+    assert result.trend
 
 
 def test_seasonal_shape_is_continued_and_intervals_widen() -> None:
@@ -45,7 +56,8 @@ def test_seasonal_shape_is_continued_and_intervals_widen() -> None:
 def test_short_series_fall_back_and_bad_series_are_named() -> None:
     short = _monthly(8)
     result = forecast_series(short, periods=2)
-    assert result.seasonal_periods == 0 and not result.trend
+    assert result.seasonal_periods == 0
+    assert not result.trend
     with pytest.raises(NotEnoughHistoryError, match="at least 4 periods"):
         forecast_series(_monthly(3))
     gappy = _monthly(12).drop(pd.Timestamp("2022-05-01"))

@@ -79,7 +79,9 @@ def test_bgnbd_likelihood_matches_direct_integration() -> None:
 
     # λ beyond 20 has gamma density below 1e-20 here.
     direct, _ = integrate.dblquad(individual, 0, 1, 0, 20, epsabs=1e-12, epsrel=1e-8)
-    closed = bgnbd.log_likelihood(np.array([r, alpha, a, b]), np.array([x]), np.array([t_x]), np.array([t]))[0]
+    closed = bgnbd.log_likelihood(
+        np.array([r, alpha, a, b]), np.array([x]), np.array([t_x]), np.array([t])
+    )[0]
     assert float(np.exp(closed[0])) == pytest.approx(direct, rel=1e-5)
 
 
@@ -92,7 +94,9 @@ def test_prob_alive_and_expectations_by_simulation(fitted: BetaGeoFitter) -> Non
     assert sims["frequency"].mean() == pytest.approx(expected, rel=0.03)
     counts = np.bincount(sims["frequency"].astype(int))
     for n in range(3):
-        assert counts[n] / sims.shape[0] == pytest.approx(fitted.probability_of_purchases(39.0, n), abs=0.006)
+        assert counts[n] / sims.shape[0] == pytest.approx(
+            fitted.probability_of_purchases(39.0, n), abs=0.006
+        )
     assert fitted.prob_alive(0, 0, 38.9) == 1.0
     assert 0 < fitted.prob_alive(5, 2.0, 38.9) < fitted.prob_alive(5, 38.0, 38.9) < 1
 
@@ -142,7 +146,15 @@ def test_clv_is_discounted_monthly_sum(fitted: BetaGeoFitter, cdnow: pd.DataFram
     cumulative = [0.0] + [float(fitted.expected_purchases(i * month, *args)) for i in (1, 2, 3)]
     by_hand = sum((cumulative[i] - cumulative[i - 1]) * spend / 1.01**i for i in (1, 2, 3))
     assert value == pytest.approx(by_hand)
-    undiscounted = clv(fitted, gg, *args, row["monetary_value"], horizon_months=3, discount_rate=0.0, days_per_unit=7)
+    undiscounted = clv(
+        fitted,
+        gg,
+        *args,
+        row["monetary_value"],
+        horizon_months=3,
+        discount_rate=0.0,
+        days_per_unit=7,
+    )
     assert float(undiscounted) == pytest.approx(cumulative[3] * spend)
 
 
@@ -154,7 +166,9 @@ def test_too_little_history_says_how_much_is_needed() -> None:
 
 
 def test_bad_rows_are_named() -> None:
-    with pytest.raises(NotEnoughHistoryError.__mro__[1], match="row 1: field 'recency' is larger than T"):
+    with pytest.raises(
+        NotEnoughHistoryError.__mro__[1], match="row 1: field 'recency' is larger than T"
+    ):
         BetaGeoFitter().fit([1, 2], [3.0, 12.0], [10.0, 10.0])
     with pytest.raises(NotEnoughHistoryError.__mro__[1], match="row 0: field 'monetary_value'"):
         GammaGammaFitter().fit([1, 2], [0.0, 10.0])
@@ -162,7 +176,7 @@ def test_bad_rows_are_named() -> None:
 
 def test_non_convergence_is_reported_not_hidden(cdnow: pd.DataFrame) -> None:
     args = (cdnow["frequency"], cdnow["recency"], cdnow["T"])
-    with pytest.raises(ConvergenceError, match="BG/NBD: .*ITERATIONS"):
+    with pytest.raises(ConvergenceError, match=r"BG/NBD: .*ITERATIONS"):
         BetaGeoFitter().fit(*args, max_iterations=3)
     model = BetaGeoFitter().fit(*args, max_iterations=3, strict=False)
     assert model.converged_ is False
@@ -172,7 +186,8 @@ def test_non_convergence_is_reported_not_hidden(cdnow: pd.DataFrame) -> None:
 def test_a_parameter_running_off_is_noted() -> None:
     # Every customer alike: the dropout heterogeneity is not identified.
     model = BetaGeoFitter().fit([1.0] * 40, [5.0] * 40, [10.0] * 40)
-    assert model.notes_ and "do not identify" in model.notes_[0]
+    assert model.notes_
+    assert "do not identify" in model.notes_[0]
     assert model.converged_
     assert np.isfinite(model.prob_alive(1.0, 5.0, 10.0))
     assert np.isfinite(model.expected_purchases(10.0, 1.0, 5.0, 10.0))

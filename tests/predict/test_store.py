@@ -63,15 +63,15 @@ def test_refunds_and_zero_amounts(session: Session) -> None:
     shop = seed_shop(session, n=120, seed=2)
     first = session.scalars(select(Order).where(Order.customer_id == "C0001")).all()
     base_days = len({o.ordered_at.astimezone(TZ).date() for o in first})
-    session.add_all([
-        Order(order_id="refund", customer_id="C0001", ordered_at=shop.end, amount=-50, attributes={}),
-        Order(order_id="free", customer_id="C0002", ordered_at=shop.end, amount=0, attributes={}),
-    ])  # fmt: skip
+    refund = Order(order_id="refund", customer_id="C0001", ordered_at=shop.end, amount=-50)
+    free_order = Order(order_id="free", customer_id="C0002", ordered_at=shop.end, amount=0)
+    session.add_all([refund, free_order])
     session.commit()
     service.refresh_clv(session, tz=TZ, now=shop.end)
     refunded = repository.prediction(session, "C0001")
     free = repository.prediction(session, "C0002")
-    assert refunded is not None and free is not None
+    assert refunded is not None
+    assert free is not None
     assert refunded.frequency == base_days - 1  # a refund-only day is not a purchase
     assert free.recency_days == free.age_days  # a zero-amount order still is
 
@@ -110,4 +110,5 @@ def test_churn_model_runs_on_the_store_and_stores_risk(session: Session) -> None
     stored = repository.predictions(session)
     assert sum(p.churn_risk is not None for p in stored) == result.scored > 0
     fit = repository.latest_fit(session, "churn")
-    assert fit is not None and "behaviour" in fit.metrics
+    assert fit is not None
+    assert "behaviour" in fit.metrics

@@ -79,12 +79,14 @@ def maximize(
     """
     options = {"maxiter": max_iterations, "gtol": 1e-7, "ftol": 1e-13}
     bounds = [(-EDGE, EDGE)] * start.size
-    result = minimize(objective, np.log(start), jac=True, method="L-BFGS-B",
-                      bounds=bounds, options=options)  # fmt: skip
+    result = minimize(
+        objective, np.log(start), jac=True, method="L-BFGS-B", bounds=bounds, options=options
+    )
     if not result.success and result.nit < max_iterations:
         # A line search that stalls on a flat ridge usually finishes from where it stopped.
-        result = minimize(objective, result.x, jac=True, method="L-BFGS-B",
-                          bounds=bounds, options=options)  # fmt: skip
+        result = minimize(
+            objective, result.x, jac=True, method="L-BFGS-B", bounds=bounds, options=options
+        )
     # A parameter that runs off is a maximum on the edge of the parameter space (e.g. a, b
     # → ∞ with a/(a+b) fixed: every customer has the same dropout probability). The limit is
     # a simpler model, not a failed fit, so it is reported as a note. The optimizer holds

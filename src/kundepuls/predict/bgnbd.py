@@ -82,14 +82,15 @@ def log_likelihood(
     w3, w4 = np.exp(a3 - mix), np.exp(a4 - mix)
     grad = np.empty((4, x.size))
     grad[0] = (
-        digamma(r + x) - digamma(r) + np.log(alpha) - w3 * np.log(alpha + t)
+        digamma(r + x)
+        - digamma(r)
+        + np.log(alpha)
+        - w3 * np.log(alpha + t)
         - w4 * np.log(alpha + t_x)
-    )  # fmt: skip
+    )
     grad[1] = r / alpha - w3 * (r + x) / (alpha + t) - w4 * (r + x) / (alpha + t_x)
     grad[2] = digamma(a + b) - digamma(a + b + x) + w4 / a
-    grad[3] = (
-        digamma(b + x) - digamma(a + b + x) - digamma(b) + digamma(a + b) - w4 / b_x1
-    )
+    grad[3] = digamma(b + x) - digamma(a + b + x) - digamma(b) + digamma(a + b) - w4 / b_x1
     return a1 + a2 + mix, grad
 
 
@@ -224,24 +225,33 @@ class BetaGeoFitter:
         repeat = x > 0
         # In log space: ((α+T)/(α+t_x))^(r+x) overflows for frequent buyers who went quiet.
         log_odds = (
-            np.log(a) - np.log(np.where(repeat, b + x - 1, 1.0))
+            np.log(a)
+            - np.log(np.where(repeat, b + x - 1, 1.0))
             + (r + x) * np.log((alpha + big_t) / (alpha + t_x))
-        )  # fmt: skip
+        )
         return np.asarray(np.where(repeat, 1 / (1 + np.exp(log_odds)), 1.0), dtype=np.float64)
 
     def probability_of_purchases(self, t: float, n: int) -> float:
         """P(X(t) = n) for a new customer (FHL 2005, eq. 8)."""
         r, alpha, a, b = self.r_, self.alpha_, self.a_, self.b_
         log_first = (
-            betaln(a, b + n) - betaln(a, b) + gammaln(r + n) - gammaln(r) - gammaln(n + 1)
-            + r * np.log(alpha / (alpha + t)) + n * np.log(t / (alpha + t))
-        )  # fmt: skip
+            betaln(a, b + n)
+            - betaln(a, b)
+            + gammaln(r + n)
+            - gammaln(r)
+            - gammaln(n + 1)
+            + r * np.log(alpha / (alpha + t))
+            + n * np.log(t / (alpha + t))
+        )
         total = float(np.exp(log_first))
         if n > 0:
             j = np.arange(n)
             terms = np.exp(
-                gammaln(r + j) - gammaln(r) - gammaln(j + 1)
-                + r * np.log(alpha / (alpha + t)) + j * np.log(t / (alpha + t))
-            )  # fmt: skip
+                gammaln(r + j)
+                - gammaln(r)
+                - gammaln(j + 1)
+                + r * np.log(alpha / (alpha + t))
+                + j * np.log(t / (alpha + t))
+            )
             total += float(np.exp(betaln(a + 1, b + n - 1) - betaln(a, b)) * (1 - terms.sum()))
         return total

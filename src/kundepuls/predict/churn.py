@@ -88,16 +88,24 @@ def top_decile_lift(y: npt.ArrayLike, scores: npt.ArrayLike) -> float:
     return float(y_arr[top].mean() / base) if base > 0 else float("nan")
 
 
-def reliability_bins(y: npt.ArrayLike, scores: npt.ArrayLike, bins: int = 10) -> list[dict[str, float]]:
+def reliability_bins(
+    y: npt.ArrayLike, scores: npt.ArrayLike, bins: int = 10
+) -> list[dict[str, float]]:
     """Mean predicted vs observed churn rate in equal-width bins of the predicted risk."""
     y_arr, s = np.asarray(y, dtype=np.float64), np.asarray(scores, dtype=np.float64)
     index = np.minimum((s * bins).astype(int), bins - 1)
     rows = []
     for b in np.unique(index):
         inside = index == b
-        rows.append({"bin_low": b / bins, "bin_high": (b + 1) / bins, "n": int(inside.sum()),
-                     "mean_predicted": float(s[inside].mean()),
-                     "observed": float(y_arr[inside].mean())})  # fmt: skip
+        rows.append(
+            {
+                "bin_low": b / bins,
+                "bin_high": (b + 1) / bins,
+                "n": int(inside.sum()),
+                "mean_predicted": float(s[inside].mean()),
+                "observed": float(y_arr[inside].mean()),
+            }
+        )
     return rows
 
 

@@ -45,24 +45,32 @@ def refresh_churn(
     x_test, y_test = _window(facts, test_cut, horizon_days)
     for name, y in (("training", y_train), ("holdout", y_test)):
         _check_window(name, y, horizon_days)
-    report = compare_models(x_train, y_train, x_test, y_test,
-                            base=features.PURCHASE, extra=features.EXPERIENCE)  # fmt: skip
+    report = compare_models(
+        x_train, y_train, x_test, y_test, base=features.PURCHASE, extra=features.EXPERIENCE
+    )
     chosen = features.PURCHASE + (features.EXPERIENCE if report.experience_adds_value else [])
     model = make_model().fit(x_test[chosen], y_test)
     x_now = features.build(facts, stamp)
     risk = model.predict_proba(x_now[chosen])[:, 1]
     why = reasons(model, x_now, chosen)
     stored = refresh_rfm(session, tz=tz, now=now)  # every scored customer needs a row
-    rows = [{"customer_id": str(cid), "churn_risk": float(p), "churn_reasons": w}
-            for cid, p, w in zip(x_now.index, risk, why, strict=True)
-            if str(cid) in stored]  # fmt: skip
+    rows = [
+        {"customer_id": str(cid), "churn_risk": float(p), "churn_reasons": w}
+        for cid, p, w in zip(x_now.index, risk, why, strict=True)
+        if str(cid) in stored
+    ]
     repository.save_predictions(session, rows)
     repository.add_fit(
         session,
-        PredictionFit(kind="churn", model_version=CHURN_VERSION, fitted_at=now,
-                      customers=len(x_now), params={"features": chosen,
-                      "horizon_days": horizon_days}, metrics=_jsonable(report.as_dict())),
-    )  # fmt: skip
+        PredictionFit(
+            kind="churn",
+            model_version=CHURN_VERSION,
+            fitted_at=now,
+            customers=len(x_now),
+            params={"features": chosen, "horizon_days": horizon_days},
+            metrics=_jsonable(report.as_dict()),
+        ),
+    )
     return ChurnResult(report, chosen, len(rows), now, horizon_days)
 
 

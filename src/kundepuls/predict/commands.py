@@ -68,8 +68,16 @@ def _session() -> Any:
     return session_scope(engine_for(get_settings().database_url))
 
 
-CUSTOMER_COLUMNS = ["customer_id", "frequency", "prob_alive", "predicted_purchases",
-                    "expected_avg_value", "clv", "rfm_segment", "churn_risk"]  # fmt: skip
+CUSTOMER_COLUMNS = [
+    "customer_id",
+    "frequency",
+    "prob_alive",
+    "predicted_purchases",
+    "expected_avg_value",
+    "clv",
+    "rfm_segment",
+    "churn_risk",
+]
 
 
 @app.command("clv")
@@ -95,9 +103,12 @@ def clv_command(
     settings = get_settings()
     with _session() as session:
         report = service.refresh_clv(
-            session, tz=settings.tz, horizon_months=horizon_months,
-            discount_rate=discount_rate, penalizer=penalizer,
-        )  # fmt: skip
+            session,
+            tz=settings.tz,
+            horizon_months=horizon_months,
+            discount_rate=discount_rate,
+            penalizer=penalizer,
+        )
     for note in report.notes:
         err.print(f"note: {note}", highlight=False)
     if fmt is Format.table:
@@ -121,10 +132,15 @@ def rfm_command(fmt: FormatOpt = Format.table, language: str = "en") -> None:
         service.refresh_rfm(session, tz=settings.tz)
         summary = repository.segment_summary(session)
     rows = [
-        {"rfm_segment": s, "label": label(s, language), "customers": n, "mean_clv": c,
-         "mean_monetary_value": m}
+        {
+            "rfm_segment": s,
+            "label": label(s, language),
+            "customers": n,
+            "mean_clv": c,
+            "mean_monetary_value": m,
+        }
         for s, n, c, m in summary
-    ]  # fmt: skip
+    ]
     emit(rows, ["rfm_segment", "label", "customers", "mean_clv", "mean_monetary_value"], fmt)
 
 
@@ -166,7 +182,9 @@ def check_quantile(value: float) -> None:
 @app.command("churn")
 def churn_command(
     fmt: FormatOpt = Format.table,
-    horizon_days: Annotated[int, typer.Option(help="Days without an order that count as churn.")] = 90,
+    horizon_days: Annotated[
+        int, typer.Option(help="Days without an order that count as churn.")
+    ] = 90,
     limit: LimitOpt = 20,
 ) -> None:
     """Fit the churn models on a time-based holdout, report them and store risk per customer."""
@@ -184,22 +202,40 @@ def churn_command(
         ]
     report = result.report
     summary = [
-        {"model": name, "features": len(e.features), "auc": e.auc, "brier": e.brier,
-         "top_decile_lift": e.top_decile_lift, "base_rate": e.base_rate}
-        for name, e in (("behaviour", report.behaviour),
-                        ("behaviour+experience", report.with_experience))
-    ]  # fmt: skip
+        {
+            "model": name,
+            "features": len(e.features),
+            "auc": e.auc,
+            "brier": e.brier,
+            "top_decile_lift": e.top_decile_lift,
+            "base_rate": e.base_rate,
+        }
+        for name, e in (
+            ("behaviour", report.behaviour),
+            ("behaviour+experience", report.with_experience),
+        )
+    ]
     if fmt is Format.json:
-        typer.echo(json.dumps({"holdout": report.as_dict(), "used_features": result.model_features,
-                               "customers": [{c: _plain(r[c]) for c in CHURN_COLUMNS} for r in rows]},
-                              ensure_ascii=False, indent=2))  # fmt: skip
+        typer.echo(
+            json.dumps(
+                {
+                    "holdout": report.as_dict(),
+                    "used_features": result.model_features,
+                    "customers": [{c: _plain(r[c]) for c in CHURN_COLUMNS} for r in rows],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     emit(summary, list(summary[0]), fmt, title=f"Holdout ({report.n_holdout} customers)")
     if fmt is Format.table:
         low, high = report.auc_gain_ci
         verdict = "add" if report.experience_adds_value else "do not add detectably"
-        out.print(f"Experience signals {verdict} to purchase behaviour: AUC gain "
-                  f"{report.auc_gain:+.3f} (95 % CI {low:+.3f} to {high:+.3f}).")  # fmt: skip
+        out.print(
+            f"Experience signals {verdict} to purchase behaviour: AUC gain "
+            f"{report.auc_gain:+.3f} (95 % CI {low:+.3f} to {high:+.3f})."
+        )
         emit(rows, CHURN_COLUMNS, fmt)
 
 
@@ -212,7 +248,9 @@ def forecast_command(
     periods: Annotated[int, typer.Option(help="Periods to forecast.")] = 3,
     grain: Annotated[str, typer.Option(help="day, week, month, quarter or year.")] = "month",
     value_column: Annotated[str, typer.Option(help="Column with the KPI value.")] = "value",
-    period_column: Annotated[str, typer.Option(help="Column with the period start.")] = "period_start",
+    period_column: Annotated[
+        str, typer.Option(help="Column with the period start.")
+    ] = "period_start",
     level: Annotated[float, typer.Option(help="Interval coverage.")] = 0.95,
     fmt: FormatOpt = Format.table,
 ) -> None:
@@ -224,8 +262,11 @@ def forecast_command(
     for note in result.warnings:
         err.print(f"note: {note}", highlight=False)
     rows = result.table.to_dict("records")
-    emit([{str(k): v for k, v in r.items()} for r in rows],
-         ["period_start", "forecast", "lower", "upper"], fmt)  # fmt: skip
+    emit(
+        [{str(k): v for k, v in r.items()} for r in rows],
+        ["period_start", "forecast", "lower", "upper"],
+        fmt,
+    )
 
 
 def _read_series(path: Path, period_column: str, value_column: str) -> Any:

@@ -44,10 +44,16 @@ def predictions(
 def segments(session: SessionDep) -> list[dict[str, Any]]:
     """Customers, mean CLV and mean spend per RFM segment."""
     return [
-        {"rfm_segment": s, "label_en": SEGMENTS[s][0], "label_nb": SEGMENTS[s][1],
-         "customers": n, "mean_clv": c, "mean_monetary_value": m}
+        {
+            "rfm_segment": s,
+            "label_en": SEGMENTS[s][0],
+            "label_nb": SEGMENTS[s][1],
+            "customers": n,
+            "mean_clv": c,
+            "mean_monetary_value": m,
+        }
         for s, n, c, m in repository.segment_summary(session)
-    ]  # fmt: skip
+    ]
 
 
 @router.get("/predictions/ambassadors", response_model=list[Ambassador])
@@ -75,4 +81,4 @@ def forecast(body: ForecastIn) -> list[dict[str, Any]]:
         raise UsageError("period_starts and values must have the same length")
     series = pd.Series(body.values, index=pd.to_datetime(body.period_starts))
     result = forecast_series(series, periods=body.periods, grain=body.grain, level=body.level)
-    return list(result.table.to_dict("records"))
+    return [{str(k): v for k, v in row.items()} for row in result.table.to_dict("records")]

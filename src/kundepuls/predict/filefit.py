@@ -27,5 +27,7 @@ def fit_summary_file(path: Path, penalizer: float = 0.0) -> list[dict[str, Any]]
     rows = [{"model": "bgnbd", "parameter": k, "value": v} for k, v in bg.params_.items()]
     if "monetary_value" in frame:
         gg = GammaGammaFitter(penalizer).fit(frame["frequency"], frame["monetary_value"])
-        rows += [{"model": "gamma_gamma", "parameter": k, "value": v} for k, v in gg.params_.items()]
+        rows += [
+            {"model": "gamma_gamma", "parameter": k, "value": v} for k, v in gg.params_.items()
+        ]
     return rows

@@ -100,7 +100,7 @@ def _regular(series: pd.Series, grain: str) -> pd.Series:
         raise KundepulsError(f"the value for {values.index[values.isna()][0].date()} is missing")
     full = pd.date_range(values.index[0], values.index[-1], freq=FREQ[grain])
     if len(full) != len(values) or not full.equals(values.index):
-        missing = full.difference(values.index)
+        missing = full.difference(pd.DatetimeIndex(values.index))
         where = missing[0].date() if len(missing) else values.index[0].date()
         raise KundepulsError(
             f"the periods are not consecutive {grain}s (first problem at {where}); "

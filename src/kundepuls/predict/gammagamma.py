@@ -54,9 +54,14 @@ def log_likelihood(
     px = p * x
     log_total = np.log(v + x * zbar)
     ll = (
-        gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(v) + px * np.log(x)
-        + (px - 1) * np.log(zbar) - (px + q) * log_total
-    )  # fmt: skip
+        gammaln(px + q)
+        - gammaln(px)
+        - gammaln(q)
+        + q * np.log(v)
+        + px * np.log(x)
+        + (px - 1) * np.log(zbar)
+        - (px + q) * log_total
+    )
     grad = np.empty((3, x.size))
     grad[0] = x * (digamma(px + q) - digamma(px) + np.log(x) + np.log(zbar) - log_total)
     grad[1] = digamma(px + q) - digamma(q) + np.log(v) - log_total

@@ -160,7 +160,7 @@ def last_nps(session: Session, customer_id: str) -> tuple[int, datetime] | None:
         .limit(1)
     )
     row = session.execute(statement).first()
-    return (int(row[0]), row[1]) if row else None
+    return (int(row[0] or 0), row[1]) if row else None
 
 
 def latest_nps_by_customer(session: Session) -> dict[str, tuple[int, datetime]]:
@@ -171,7 +171,7 @@ def latest_nps_by_customer(session: Session) -> dict[str, tuple[int, datetime]]:
         .order_by(Response.submitted_at)
     )
     # Ordered by time, so the last assignment per customer is the newest answer.
-    return {cid: (int(nps), at) for cid, nps, at in session.execute(statement).all()}
+    return {str(cid): (int(nps or 0), at) for cid, nps, at in session.execute(statement).all()}
 
 
 def customers_with_open_complaints(session: Session) -> set[str]:

@@ -32,7 +32,8 @@ def quintile_score(values: Any) -> pd.Series:
     """
     series = pd.Series(np.asarray(values, dtype=np.float64))
     below = series.rank(method="min") - 1
-    return (1 + np.floor(5 * below / max(len(series), 1))).clip(1, 5).astype(int)
+    scores = 1 + np.floor(5 * below.to_numpy() / max(len(series), 1))
+    return pd.Series(scores.clip(1, 5).astype(int))
 
 
 def segment(r: int, f: int, m: int) -> str:

@@ -70,6 +70,7 @@ def _rfm_rows(history: History, fitted_at: datetime) -> dict[str, dict[str, Any]
     spend = history.days.groupby("customer")["amount"].sum().reindex(summary.index)
     table = rfm_table(summary["T"] - summary["recency"], summary["frequency"] + 1, spend)
     table.index = summary.index
+    table["total_spend"] = spend
     rows: dict[str, dict[str, Any]] = {}
     for cid, row in summary.join(table).iterrows():
         rows[str(cid)] = {
@@ -78,7 +79,7 @@ def _rfm_rows(history: History, fitted_at: datetime) -> dict[str, dict[str, Any]
             "recency_days": float(row["recency"]),
             "age_days": float(row["T"]),
             "monetary_value": float(row["monetary_value"]),
-            "total_spend": float(spend[cid]),
+            "total_spend": float(row["total_spend"]),
             "r_score": int(row["r_score"]),
             "f_score": int(row["f_score"]),
             "m_score": int(row["m_score"]),
@@ -126,21 +127,41 @@ def refresh_clv(
         "expected_avg_value": gg.conditional_expected_average_profit(
             s["frequency"], s["monetary_value"]
         ),
-        "clv": clv(bg, gg, *args, s["monetary_value"], horizon_months=horizon_months,
-                   discount_rate=discount_rate),
-    }  # fmt: skip
+        "clv": clv(
+            bg,
+            gg,
+            *args,
+            s["monetary_value"],
+            horizon_months=horizon_months,
+            discount_rate=discount_rate,
+        ),
+    }
     rows = _rfm_rows(history, now)
     for i, cid in enumerate(s.index.astype(str)):
         rows[cid].update({k: _number(v[i]) for k, v in values.items()})
         rows[cid]["model_version"] = CLV_VERSION
     repository.save_predictions(session, list(rows.values()))
     notes = [f"BG/NBD: {n}" for n in bg.notes_] + [f"Gamma-Gamma: {n}" for n in gg.notes_]
-    metrics = {"converged": bg.converged_ and gg.converged_, "notes": notes,
-               "log_likelihood": bg.log_likelihood_}  # fmt: skip
-    params = {"bgnbd": bg.params_, "gamma_gamma": gg.params_, "unit": "day",
-              "horizon_months": horizon_months, "discount_rate": discount_rate}  # fmt: skip
-    fit = PredictionFit(kind="clv", model_version=CLV_VERSION, fitted_at=now,
-                        customers=len(s), params=params, metrics=metrics)  # fmt: skip
+    metrics = {
+        "converged": bg.converged_ and gg.converged_,
+        "notes": notes,
+        "log_likelihood": bg.log_likelihood_,
+    }
+    params = {
+        "bgnbd": bg.params_,
+        "gamma_gamma": gg.params_,
+        "unit": "day",
+        "horizon_months": horizon_months,
+        "discount_rate": discount_rate,
+    }
+    fit = PredictionFit(
+        kind="clv",
+        model_version=CLV_VERSION,
+        fitted_at=now,
+        customers=len(s),
+        params=params,
+        metrics=metrics,
+    )
     repository.add_fit(session, fit)
     ranked = sorted(rows.values(), key=lambda r: -(r.get("clv") or 0.0))
     return ClvReport(now, CLV_VERSION, bg.params_, gg.params_, len(s), len(buyers), ranked, notes)
@@ -152,7 +173,9 @@ def _prob_alive_before(bg: BetaGeoFitter, history: History) -> np.ndarray[Any, A
     past = summarize_days(history.days, then, "D").reindex(history.summary.index)
     known = past["frequency"].notna().to_numpy()
     result = np.full(len(past), np.nan)
-    result[known] = bg.prob_alive(*(past[c].to_numpy()[known] for c in ("frequency", "recency", "T")))
+    result[known] = bg.prob_alive(
+        *(past[c].to_numpy()[known] for c in ("frequency", "recency", "T"))
+    )
     return result
 
 

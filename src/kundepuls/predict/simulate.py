@@ -49,9 +49,7 @@ def simulate_bgnbd(
     return pd.DataFrame({"frequency": frequency, "recency": recency, "T": big_t})
 
 
-def simulate_spend(
-    frequency: Any, *, p: float, q: float, v: float, seed: int = 0
-) -> pd.Series:
+def simulate_spend(frequency: Any, *, p: float, q: float, v: float, seed: int = 0) -> pd.Series:
     """Mean spend per repeat purchase from the Gamma-Gamma story (Fader & Hardie 2013).
 
     ν ~ Gamma(q, γ) per customer, each spend z ~ Gamma(p, ν); the mean of x spends is

@@ -3,10 +3,12 @@
 A *purchase period* is a calendar day with at least one order of amount 0 or more: several
 orders on one day count as one purchase (as in FHL 2005's CDNOW data, where zero-amount
 purchases count too), a refund (negative amount) is netted against that day's orders with
-the day's value floored at 0, and a day with only refunds is not a purchase. ``frequency`` is the number of purchase days after the first, ``recency`` the
-time from the first to the last purchase day, ``T`` the time from the first purchase day to
-the end of observation, ``monetary_value`` the mean net amount of the repeat purchase days
-(0 for customers without one). Written for pandas 2 and 3.
+the day's value floored at 0, and a day with only refunds is not a purchase.
+
+``frequency`` is the number of purchase days after the first, ``recency`` the time from the
+first to the last purchase day, ``T`` the time from the first purchase day to the end of
+observation, ``monetary_value`` the mean net amount of the repeat purchase days (0 for
+customers without one). Written for pandas 2 and 3.
 """
 
 from datetime import date, datetime
@@ -44,10 +46,16 @@ def purchase_days(
     if times.dt.tz is not None:
         times = times.dt.tz_convert(tz or "UTC").dt.tz_localize(None)
     amount = (
-        pd.to_numeric(transactions[monetary_col]) if monetary_col else pd.Series(1.0, index=times.index)
+        pd.to_numeric(transactions[monetary_col])
+        if monetary_col
+        else pd.Series(1.0, index=times.index)
     )
     frame = pd.DataFrame(
-        {"customer": transactions[customer_col].to_numpy(), "day": times.dt.normalize(), "amount": amount}
+        {
+            "customer": transactions[customer_col].to_numpy(),
+            "day": times.dt.normalize(),
+            "amount": amount,
+        }
     )
     frame["purchase"] = frame["amount"] >= 0
     days = frame.groupby(["customer", "day"], as_index=False, sort=True).agg(
@@ -120,7 +128,10 @@ def calibration_holdout(
     if hold_end <= cal_end:
         raise KundepulsError("holdout_end must be after calibration_end")
     days = purchase_days(
-        transactions, customer_col=customer_col, datetime_col=datetime_col, monetary_col=monetary_col
+        transactions,
+        customer_col=customer_col,
+        datetime_col=datetime_col,
+        monetary_col=monetary_col,
     )
     cal = summarize_days(days, cal_end, unit).add_suffix("_cal")
     later = days[(days["day"] > cal_end) & (days["day"] <= hold_end)]
