@@ -184,13 +184,21 @@ def test_non_convergence_is_reported_not_hidden(cdnow: pd.DataFrame) -> None:
 
 
 def test_a_parameter_running_off_is_noted() -> None:
-    # Every customer alike: the dropout heterogeneity is not identified.
-    model = BetaGeoFitter().fit([1.0] * 40, [5.0] * 40, [10.0] * 40)
+    # Everyone buys at the same Poisson rate and nobody drops out: no heterogeneity in the
+    # rate (r, α → ∞) and no dropout (a → 0) – the maximum lies on the edge.
+    rng = np.random.default_rng(0)
+    x = rng.poisson(5, 60).astype(float)
+    t = np.full(60, 50.0)
+    t_x = np.where(x > 0, 50.0, 0.0)
+    model = BetaGeoFitter().fit(x, t_x, t)
+    assert model.converged_
     assert model.notes_
     assert "do not identify" in model.notes_[0]
-    assert model.converged_
-    assert np.isfinite(model.prob_alive(1.0, 5.0, 10.0))
-    assert np.isfinite(model.expected_purchases(10.0, 1.0, 5.0, 10.0))
+    assert np.all(np.isfinite(model.prob_alive(x, t_x, t)))
+    expected = model.expected_purchases(10.0, x, t_x, t)
+    assert np.all(np.isfinite(expected))
+    # Ten more weeks at the common rate of about 0.1 a week.
+    assert float(np.mean(expected)) == pytest.approx(x.mean() / 5, rel=0.1)
 
 
 def test_docstring_examples_run() -> None:

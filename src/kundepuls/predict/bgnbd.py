@@ -29,6 +29,7 @@ Example
 from typing import Any, Self
 
 import numpy as np
+import numpy.typing as npt
 from scipy.special import betaln, digamma, gammaln, hyp2f1
 
 from kundepuls.predict._fit import (
@@ -63,35 +64,98 @@ def check_rfm(frequency: Any, recency: Any, T: Any) -> tuple[FloatArray, FloatAr
 
 
 def log_likelihood(
-    params: FloatArray, x: FloatArray, t_x: FloatArray, t: FloatArray
+    params: FloatArray,
+    x: FloatArray,
+    t_x: FloatArray,
+    t: FloatArray,
+    groups: tuple[FloatArray, npt.NDArray[np.intp]] | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Per-customer log-likelihood (FHL 2005, eq. 6) and its gradient in (r, α, a, b).
 
     ``ln L = A1 + A2 + ln(exp(A3) + δ(x>0) exp(A4))`` with A1 = ln Γ(r+x) − ln Γ(r) + r ln α,
     A2 = ln B(a, b+x) − ln B(a, b), A3 = −(r+x) ln(α+T), A4 = ln a − ln(b+x−1) − (r+x) ln(α+t_x).
-    Returns ``(ll, grad)`` where ``grad`` has shape (4, n).
+    Returns ``(ll, grad)`` where ``grad`` has shape (4, n). ``groups`` (the distinct values
+    of x and each customer's index into them) lets the special functions, which depend on x
+    only, be evaluated once per distinct x instead of once per customer.
     """
     r, alpha, a, b = params
-    repeat = x > 0
-    a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-    a2 = betaln(a, b + x) - betaln(a, b)
-    a3 = -(r + x) * np.log(alpha + t)
-    b_x1 = np.where(repeat, b + x - 1, 1.0)
-    a4 = np.where(repeat, np.log(a) - np.log(b_x1) - (r + x) * np.log(alpha + t_x), -np.inf)
+    xs, index = groups if groups is not None else np.unique(x, return_inverse=True)
+    repeat_s = xs > 0
+    b_x1_s = np.where(repeat_s, b + xs - 1, 1.0)
+    const = -gammaln(r) + r * np.log(alpha) - betaln(a, b)
+    per_x = {
+        "ll": gammaln(r + xs) + betaln(a, b + xs) + const,
+        "log_a4": np.where(repeat_s, np.log(a) - np.log(b_x1_s), -np.inf),
+        "d_r": digamma(r + xs) - digamma(r) + np.log(alpha),
+        "d_a": digamma(a + b) - digamma(a + b + xs),
+        "d_b": digamma(b + xs) - digamma(a + b + xs) - digamma(b) + digamma(a + b),
+        "b_x1": b_x1_s,
+    }
+    g = {k: v[index] for k, v in per_x.items()}
+    log_t, log_tx = np.log(alpha + t), np.log(alpha + t_x)
+    a3 = -(r + x) * log_t
+    a4 = g["log_a4"] - (r + x) * log_tx
     mix = np.logaddexp(a3, a4)
     w3, w4 = np.exp(a3 - mix), np.exp(a4 - mix)
     grad = np.empty((4, x.size))
-    grad[0] = (
-        digamma(r + x)
-        - digamma(r)
-        + np.log(alpha)
-        - w3 * np.log(alpha + t)
-        - w4 * np.log(alpha + t_x)
-    )
-    grad[1] = r / alpha - w3 * (r + x) / (alpha + t) - w4 * (r + x) / (alpha + t_x)
-    grad[2] = digamma(a + b) - digamma(a + b + x) + w4 / a
-    grad[3] = digamma(b + x) - digamma(a + b + x) - digamma(b) + digamma(a + b) - w4 / b_x1
-    return a1 + a2 + mix, grad
+    grad[0] = g["d_r"] - w3 * log_t - w4 * log_tx
+    grad[1] = r / alpha - (r + x) * (w3 / (alpha + t) + w4 / (alpha + t_x))
+    grad[2] = g["d_a"] + w4 / a
+    grad[3] = g["d_b"] - w4 / g["b_x1"]
+    return g["ll"] + mix, grad
+
+
+class _Data:
+    """The fit's data, grouped once: what depends on x only is summed per distinct x.
+
+    Customers without a repeat purchase (often most of them) only contribute
+    −r ln(α+T); they are kept apart so that the full mixture is computed for repeaters only.
+    """
+
+    def __init__(self, x: FloatArray, t_x: FloatArray, t: FloatArray, w: FloatArray) -> None:
+        zero = x == 0
+        self.t0, self.w0 = t[zero], w[zero]
+        self.x, self.t_x, self.t, self.w = x[~zero], t_x[~zero], t[~zero], w[~zero]
+        self.xs, self.index = np.unique(x, return_inverse=True)
+        self.w_x = np.bincount(self.index, weights=w)
+        self.index = self.index[~zero]
+        self.total = float(w.sum())
+
+    def objective(self, params: FloatArray) -> tuple[float, FloatArray]:
+        """Negative weighted mean log-likelihood (eq. 6) and its gradient in (r, α, a, b)."""
+        r, alpha, a, b = params
+        xs, w, x = self.xs, self.w, self.x
+        b_x1 = np.where(xs > 0, b + xs - 1, 1.0)
+        log_a4 = np.log(a) - np.log(b_x1)
+        const = -gammaln(r) + r * np.log(alpha) - betaln(a, b)
+        ll_x = gammaln(r + xs) + betaln(a, b + xs) + const
+        log_t0 = np.log(alpha + self.t0)
+        log_t, log_tx = np.log(alpha + self.t), np.log(alpha + self.t_x)
+        a3 = -(r + x) * log_t
+        d = log_a4[self.index] - (r + x) * (log_tx - log_t)
+        # ln(e^A3 + e^A4) = A3 + softplus(d) with d = A4 − A3, and the weight of the
+        # "dropped out" branch is sigmoid(d); both from one exp(−|d|), which cannot overflow.
+        e = np.exp(-np.abs(d))
+        softplus = np.maximum(d, 0.0) + np.log1p(e)
+        w4 = np.where(d >= 0, 1.0, e) / (1.0 + e)
+        w3 = 1.0 - w4
+        ww4 = w * w4
+        total = self.w_x @ ll_x + w @ (a3 + softplus) - r * (self.w0 @ log_t0)
+        grad = np.array(
+            [
+                self.w_x @ (digamma(r + xs) - digamma(r) + np.log(alpha))
+                - (w * w3) @ log_t
+                - ww4 @ log_tx
+                - self.w0 @ log_t0,
+                self.total * r / alpha
+                - (w * (r + x)) @ (w3 / (alpha + self.t) + w4 / (alpha + self.t_x))
+                - r * (self.w0 @ (1 / (alpha + self.t0))),
+                self.w_x @ (digamma(a + b) - digamma(a + b + xs)) + ww4.sum() / a,
+                self.w_x @ (digamma(b + xs) - digamma(a + b + xs) - digamma(b) + digamma(a + b))
+                - np.bincount(self.index, weights=ww4, minlength=xs.size) @ (1 / b_x1),
+            ]
+        )
+        return -float(total) / self.total, -grad / self.total
 
 
 class BetaGeoFitter:
@@ -154,15 +218,14 @@ class BetaGeoFitter:
                 f"{repeaters} repeat buyers. Collect more order history and fit again."
             )
         (ux, ut_x, ut), weights = compress(x, t_x, t)
-        total = float(weights.sum())
+        data = _Data(ux, ut_x, ut, weights)
         scale = float(np.mean(t))
 
         def objective(log_params: FloatArray) -> tuple[float, FloatArray]:
             params = np.exp(log_params)
-            ll, grad = log_likelihood(params, ux, ut_x, ut)
-            value = -float(weights @ ll) / total + self.penalizer * float(params @ params)
-            gradient = -(grad @ weights) / total * params + 2 * self.penalizer * params**2
-            return value, gradient
+            value, grad = data.objective(params)
+            value += self.penalizer * float(params @ params)
+            return value, grad * params + 2 * self.penalizer * params**2
 
         start = np.array(initial or (1.0, scale, 1.0, 1.0))
         result = maximize(objective, start, model="BG/NBD", max_iterations=max_iterations)

@@ -23,6 +23,7 @@ Example
 from typing import Any, Self
 
 import numpy as np
+import numpy.typing as npt
 from scipy.special import digamma, gammaln
 
 from kundepuls.predict._fit import (
@@ -43,30 +44,81 @@ DAYS_PER_MONTH = 365.25 / 12
 
 
 def log_likelihood(
-    params: FloatArray, x: FloatArray, zbar: FloatArray
+    params: FloatArray,
+    x: FloatArray,
+    zbar: FloatArray,
+    groups: tuple[FloatArray, npt.NDArray[np.intp]] | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Per-customer log-density of the mean spend z̄ of x purchases and its gradient.
 
     ``ln f = ln Γ(px+q) − ln Γ(px) − ln Γ(q) + q ln γ + px ln x + (px−1) ln z̄
     − (px+q) ln(γ + x z̄)`` (Fader & Hardie 2013, eq. 3). Gradient shape (3, n) in (p, q, γ).
+    ``groups`` (distinct x and each customer's index) lets the special functions be
+    evaluated once per distinct x.
     """
     p, q, v = params
+    xs, index = groups if groups is not None else np.unique(x, return_inverse=True)
+    pxs = p * xs
+    lg_sum, lg_px = gammaln(pxs + q), gammaln(pxs)
+    dg_sum, dg_px = digamma(pxs + q), digamma(pxs)
     px = p * x
+    log_x, log_z = np.log(x), np.log(zbar)
     log_total = np.log(v + x * zbar)
     ll = (
-        gammaln(px + q)
-        - gammaln(px)
+        (lg_sum - lg_px)[index]
         - gammaln(q)
         + q * np.log(v)
-        + px * np.log(x)
-        + (px - 1) * np.log(zbar)
+        + px * log_x
+        + (px - 1) * log_z
         - (px + q) * log_total
     )
     grad = np.empty((3, x.size))
-    grad[0] = x * (digamma(px + q) - digamma(px) + np.log(x) + np.log(zbar) - log_total)
-    grad[1] = digamma(px + q) - digamma(q) + np.log(v) - log_total
+    grad[0] = x * ((dg_sum - dg_px)[index] + log_x + log_z - log_total)
+    grad[1] = dg_sum[index] - digamma(q) + np.log(v) - log_total
     grad[2] = q / v - (px + q) / (v + x * zbar)
     return ll, grad
+
+
+class _Data:
+    """The fit's data with the sums that do not depend on the parameters done once."""
+
+    def __init__(self, x: FloatArray, zbar: FloatArray, w: FloatArray) -> None:
+        self.x, self.zbar, self.w = x, zbar, w
+        self.xs, index = np.unique(x, return_inverse=True)
+        self.w_x = np.bincount(index, weights=w)
+        self.total = float(w.sum())
+        log_z = np.log(zbar)
+        self.s_xlogx = float(w @ (x * np.log(x)))
+        self.s_xlogz = float(w @ (x * log_z))
+        self.s_logz = float(w @ log_z)
+        self.wx = w * x
+
+    def objective(self, params: FloatArray) -> tuple[float, FloatArray]:
+        """Negative weighted mean log-likelihood (eq. 3) and its gradient in (p, q, γ)."""
+        p, q, v = params
+        pxs = p * self.xs
+        dg_sum, dg_px = digamma(pxs + q), digamma(pxs)
+        log_total = np.log(v + self.x * self.zbar)
+        s_log_total, s_xlog_total = self.w @ log_total, self.wx @ log_total
+        total = (
+            self.w_x @ (gammaln(pxs + q) - gammaln(pxs))
+            + self.total * (q * np.log(v) - gammaln(q))
+            + p * (self.s_xlogx + self.s_xlogz)
+            - self.s_logz
+            - p * s_xlog_total
+            - q * s_log_total
+        )
+        grad = np.array(
+            [
+                self.w_x @ (self.xs * (dg_sum - dg_px))
+                + self.s_xlogx
+                + self.s_xlogz
+                - s_xlog_total,
+                self.w_x @ dg_sum + self.total * (np.log(v) - digamma(q)) - s_log_total,
+                self.total * q / v - (p * self.wx + q * self.w) @ (1 / (v + self.x * self.zbar)),
+            ]
+        )
+        return -float(total) / self.total, -grad / self.total
 
 
 class GammaGammaFitter:
@@ -113,14 +165,13 @@ class GammaGammaFitter:
                 "history and fit again."
             )
         (ux, um), weights = compress(x, m)
-        total = float(weights.sum())
+        data = _Data(ux, um, weights)
 
         def objective(log_params: FloatArray) -> tuple[float, FloatArray]:
             params = np.exp(log_params)
-            ll, grad = log_likelihood(params, ux, um)
-            value = -float(weights @ ll) / total + self.penalizer * float(params @ params)
-            gradient = -(grad @ weights) / total * params + 2 * self.penalizer * params**2
-            return value, gradient
+            value, grad = data.objective(params)
+            value += self.penalizer * float(params @ params)
+            return value, grad * params + 2 * self.penalizer * params**2
 
         start = np.array([1.0, 1.0, float(np.mean(m))])
         result = maximize(objective, start, model="Gamma-Gamma", max_iterations=max_iterations)
