@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from kundepuls.app import create_app
 from kundepuls.config import Settings
+from kundepuls.db import make_engine, migrate, session_factory
 from kundepuls.predict import service
 from tests.support import run_cli
 
@@ -45,6 +46,19 @@ def server(database_url: str) -> Iterator[str]:
     thread.join(10)
 
 
+@pytest.fixture
+def sqlite_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Session]:
+    """One embedded store for the CLI tests: the services under them run on both backends
+    in test_store.py, and each CLI run is a slow child process."""
+    url = f"sqlite:///{tmp_path / 'kundepuls.db'}"
+    migrate(url)
+    monkeypatch.setenv("KUNDEPULS_DATABASE_URL", url)
+    engine = make_engine(url)
+    with session_factory(engine)() as session:
+        yield session
+    engine.dispose()
+
+
 def test_cli_reproduces_the_paper_on_cdnow() -> None:
     done = run_cli(
         "predict",
@@ -68,8 +82,8 @@ def test_cli_reproduces_the_paper_on_cdnow() -> None:
         assert params[name] == pytest.approx(value, rel=0.01)
 
 
-def test_cli_on_the_store(session: Session, database_url: str) -> None:
-    seed_shop(session, n=150, seed=11)
+def test_cli_on_the_store(sqlite_store: Session) -> None:
+    seed_shop(sqlite_store, n=150, seed=11)
     done = run_cli("predict", "clv", "--format", "json", "--limit", "5")
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)
@@ -81,7 +95,7 @@ def test_cli_on_the_store(session: Session, database_url: str) -> None:
     assert sum(int(r["customers"]) for r in table) == 150
 
 
-def test_cli_error_is_one_clear_line(database_url: str) -> None:
+def test_cli_error_is_one_clear_line(sqlite_store: Session) -> None:
     done = run_cli("predict", "clv")
     assert done.returncode == 1
     assert "no orders in the store" in done.stderr
