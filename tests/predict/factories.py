@@ -33,12 +33,13 @@ def seed_shop(
     bad_share: float = 0.15,
     experience_drives_churn: bool = True,
     recent_incidents: int = 0,
+    end: datetime = END,
 ) -> Shop:
     """Seed ``n`` customers; the first ``recent_incidents`` are loyal, high-spending
     customers whose experience went bad 20–60 days before the end."""
     rng = np.random.default_rng(seed)
-    start = END - timedelta(days=SPAN_DAYS)
-    shop = Shop(end=END)
+    start = end - timedelta(days=SPAN_DAYS)
+    shop = Shop(end=end)
     rows: dict[str, list[dict[str, object]]] = {"c": [], "o": [], "r": [], "t": [], "k": []}
     for i in range(n):
         cid = f"C{i:04d}"
@@ -83,7 +84,7 @@ def seed_shop(
 def _experience(rows, rng, cid, start, first, bad_at, shop):  # type: ignore[no-untyped-def]
     """Tickets, answers and complaints; the bad ones cluster at ``bad_at``."""
     when = start + timedelta(days=float(first + rng.uniform(5, 60)))
-    if when < END and rng.random() < 0.6:
+    if when < shop.end and rng.random() < 0.6:
         rows["r"].append(
             {
                 "response_id": f"R{cid}a",
@@ -107,7 +108,7 @@ def _experience(rows, rng, cid, start, first, bad_at, shop):  # type: ignore[no-
     if bad_at is None:
         return
     bad = start + timedelta(days=float(bad_at))
-    if bad >= END - timedelta(days=3):
+    if bad >= shop.end - timedelta(days=3):
         return
     shop.bad_experience.add(cid)
     rows["t"].append(

@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -83,7 +84,8 @@ def test_cli_reproduces_the_paper_on_cdnow() -> None:
 
 
 def test_cli_on_the_store(sqlite_store: Session) -> None:
-    seed_shop(sqlite_store, n=150, seed=11)
+    # The commands work as of now, so the shop's history ends just before now.
+    seed_shop(sqlite_store, n=150, seed=11, end=datetime.now(UTC) - timedelta(hours=1))
     done = run_cli("predict", "clv", "--format", "json", "--limit", "5")
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)
@@ -93,6 +95,11 @@ def test_cli_on_the_store(sqlite_store: Session) -> None:
     assert done.returncode == 0, done.stderr
     table = list(csv.DictReader(io.StringIO(done.stdout)))
     assert sum(int(r["customers"]) for r in table) == 150
+    done = run_cli("predict", "churn", "--format", "json", "--limit", "3")
+    assert done.returncode == 0, done.stderr
+    body = json.loads(done.stdout)
+    assert 0.5 < body["holdout"]["behaviour"]["auc"] <= 1
+    assert len(body["customers"]) == 3
 
 
 def test_cli_error_is_one_clear_line(sqlite_store: Session) -> None:

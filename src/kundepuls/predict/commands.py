@@ -197,37 +197,17 @@ def churn_command(
             (p for p in repository.predictions(session) if p.churn_risk is not None),
             key=lambda p: -(p.churn_risk or 0),
         )
-        rows = [service.prediction_dict(p) for p in stored[:limit] if limit] or [
-            service.prediction_dict(p) for p in stored
-        ]
+        rows = [service.prediction_dict(p) for p in (stored[:limit] if limit else stored)]
     report = result.report
-    summary = [
-        {
-            "model": name,
-            "features": len(e.features),
-            "auc": e.auc,
-            "brier": e.brier,
-            "top_decile_lift": e.top_decile_lift,
-            "base_rate": e.base_rate,
-        }
-        for name, e in (
-            ("behaviour", report.behaviour),
-            ("behaviour+experience", report.with_experience),
-        )
-    ]
     if fmt is Format.json:
-        typer.echo(
-            json.dumps(
-                {
-                    "holdout": report.as_dict(),
-                    "used_features": result.model_features,
-                    "customers": [{c: _plain(r[c]) for c in CHURN_COLUMNS} for r in rows],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        body = {
+            "holdout": report.as_dict(),
+            "used_features": result.model_features,
+            "customers": [{c: _plain(r[c]) for c in CHURN_COLUMNS} for r in rows],
+        }
+        typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
         return
+    summary = _holdout_rows(report)
     emit(summary, list(summary[0]), fmt, title=f"Holdout ({report.n_holdout} customers)")
     if fmt is Format.table:
         low, high = report.auc_gain_ci
@@ -237,6 +217,21 @@ def churn_command(
             f"{report.auc_gain:+.3f} (95 % CI {low:+.3f} to {high:+.3f})."
         )
         emit(rows, CHURN_COLUMNS, fmt)
+
+
+def _holdout_rows(report: Any) -> list[dict[str, Any]]:
+    models = (("behaviour", report.behaviour), ("behaviour+experience", report.with_experience))
+    return [
+        {
+            "model": name,
+            "features": len(e.features),
+            "auc": e.auc,
+            "brier": e.brier,
+            "top_decile_lift": e.top_decile_lift,
+            "base_rate": e.base_rate,
+        }
+        for name, e in models
+    ]
 
 
 CHURN_COLUMNS = ["customer_id", "churn_risk", "prob_alive", "clv", "churn_reasons"]

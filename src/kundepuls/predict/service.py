@@ -117,25 +117,7 @@ def refresh_clv(
     bg = BetaGeoFitter(penalizer).fit(s["frequency"], s["recency"], s["T"])
     buyers = s[(s["frequency"] > 0) & (s["monetary_value"] > 0)]
     gg = GammaGammaFitter(penalizer).fit(buyers["frequency"], buyers["monetary_value"])
-    args = (s["frequency"], s["recency"], s["T"])
-    horizon = horizon_months * DAYS_PER_MONTH
-    values = {
-        "horizon_months": np.full(len(s), horizon_months),
-        "predicted_purchases": bg.expected_purchases(horizon, *args),
-        "prob_alive": bg.prob_alive(*args),
-        "prob_alive_before": _prob_alive_before(bg, history),
-        "expected_avg_value": gg.conditional_expected_average_profit(
-            s["frequency"], s["monetary_value"]
-        ),
-        "clv": clv(
-            bg,
-            gg,
-            *args,
-            s["monetary_value"],
-            horizon_months=horizon_months,
-            discount_rate=discount_rate,
-        ),
-    }
+    values = _model_values(bg, gg, history, horizon_months, discount_rate)
     rows = _rfm_rows(history, now)
     for i, cid in enumerate(s.index.astype(str)):
         rows[cid].update({k: _number(v[i]) for k, v in values.items()})
@@ -165,6 +147,35 @@ def refresh_clv(
     repository.add_fit(session, fit)
     ranked = sorted(rows.values(), key=lambda r: -(r.get("clv") or 0.0))
     return ClvReport(now, CLV_VERSION, bg.params_, gg.params_, len(s), len(buyers), ranked, notes)
+
+
+def _model_values(
+    bg: BetaGeoFitter,
+    gg: GammaGammaFitter,
+    history: History,
+    horizon_months: int,
+    discount_rate: float,
+) -> dict[str, Any]:
+    """Per-customer model outputs, in the order of ``history.summary``."""
+    s = history.summary
+    args = (s["frequency"], s["recency"], s["T"])
+    return {
+        "horizon_months": np.full(len(s), horizon_months),
+        "predicted_purchases": bg.expected_purchases(horizon_months * DAYS_PER_MONTH, *args),
+        "prob_alive": bg.prob_alive(*args),
+        "prob_alive_before": _prob_alive_before(bg, history),
+        "expected_avg_value": gg.conditional_expected_average_profit(
+            s["frequency"], s["monetary_value"]
+        ),
+        "clv": clv(
+            bg,
+            gg,
+            *args,
+            s["monetary_value"],
+            horizon_months=horizon_months,
+            discount_rate=discount_rate,
+        ),
+    }
 
 
 def _prob_alive_before(bg: BetaGeoFitter, history: History) -> np.ndarray[Any, Any]:
