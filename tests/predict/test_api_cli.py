@@ -95,6 +95,10 @@ def test_cli_on_the_store(sqlite_store: Session) -> None:
     assert done.returncode == 0, done.stderr
     table = list(csv.DictReader(io.StringIO(done.stdout)))
     assert sum(int(r["customers"]) for r in table) == 150
+
+
+def test_cli_churn_reports_the_holdout(sqlite_store: Session) -> None:
+    seed_shop(sqlite_store, n=150, seed=11, end=datetime.now(UTC) - timedelta(hours=1))
     done = run_cli("predict", "churn", "--format", "json", "--limit", "3")
     assert done.returncode == 0, done.stderr
     body = json.loads(done.stdout)
@@ -119,6 +123,9 @@ def test_cli_forecast_reads_kpi_output(tmp_path: Path) -> None:
     rows = json.loads(done.stdout)
     assert [r["period_start"] for r in rows] == ["2026-01-01", "2026-02-01"]
     assert all(r["lower"] < r["forecast"] < r["upper"] for r in rows)
+
+
+def test_cli_forecast_needs_enough_periods(tmp_path: Path) -> None:
     (tmp_path / "short.csv").write_text("period_start,value\n2026-01-01,40\n2026-02-01,42\n")
     done = run_cli("predict", "forecast", str(tmp_path / "short.csv"))
     assert done.returncode == 1

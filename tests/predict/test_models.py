@@ -8,7 +8,7 @@ import pytest
 from scipy import integrate, stats
 from scipy.optimize import check_grad
 
-from kundepuls.predict import bgnbd, gammagamma, simulate, summary
+from kundepuls.predict import bgnbd, churn, forecast, gammagamma, rfm, simulate, summary
 from kundepuls.predict._fit import ConvergenceError, NotEnoughHistoryError
 from kundepuls.predict.bgnbd import BetaGeoFitter
 from kundepuls.predict.gammagamma import GammaGammaFitter, clv
@@ -202,6 +202,6 @@ def test_a_parameter_running_off_is_noted() -> None:
 
 
 def test_docstring_examples_run() -> None:
-    for module in (bgnbd, gammagamma, simulate, summary):
+    for module in (bgnbd, gammagamma, simulate, summary, rfm, churn, forecast):
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
         assert result.failed == 0, module.__name__
