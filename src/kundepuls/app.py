@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from kundepuls import __version__
 from kundepuls.config import Settings, get_settings
 from kundepuls.db import engine_for
+from kundepuls.facts.endpoints import router as facts_router
 from kundepuls.kit.errors import KundepulsError
 from kundepuls.predict.endpoints import router as predict_router
 
@@ -41,6 +42,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(KundepulsError)
     async def _user_error(_request: Request, error: KundepulsError) -> JSONResponse:
         return JSONResponse({"detail": str(error)}, status_code=error.status_code)
+
+    app.include_router(facts_router)
 
     @app.get("/health", tags=["system"])
     def health() -> dict[str, str]:

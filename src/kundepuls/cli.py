@@ -7,8 +7,11 @@ from rich.console import Console
 
 from kundepuls.config import get_settings
 from kundepuls.db import migrate
+from kundepuls.demo.commands import demo
+from kundepuls.ingest import commands as ingest_commands
 from kundepuls.kit.errors import KundepulsError
 from kundepuls.predict.commands import app as predict_app
+from kundepuls.text import commands as text_commands
 
 app = typer.Typer(
     name="kundepuls",
@@ -17,6 +20,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 err = Console(stderr=True, soft_wrap=True)
+app.add_typer(text_commands.app, name="text")
 app.add_typer(predict_app, name="predict")
 
 
@@ -26,6 +30,9 @@ def init() -> None:
     url = get_settings().database_url
     migrate(url)
     typer.echo(f"Store ready: {_redact(url)}")
+
+
+app.command("import", help=ingest_commands.HELP)(ingest_commands.import_command)
 
 
 @app.command()
@@ -40,6 +47,9 @@ def serve(
 
     migrate(get_settings().database_url)
     uvicorn.run(create_app(), host=host, port=port)
+
+
+app.command()(demo)
 
 
 def _redact(url: str) -> str:

@@ -6,5 +6,6 @@ Alembic's env and the tests import this module; add one line per domain with tab
 from kundepuls.db import Base
 from kundepuls.facts import models as facts_models
 from kundepuls.predict import models as predict_models
+from kundepuls.text import models as text_models
 
-__all__ = ["Base", "facts_models", "predict_models"]
+__all__ = ["Base", "facts_models", "predict_models", "text_models"]

@@ -1,0 +1,126 @@
+"""``kundepuls demo``: build a fresh demo store and serve it."""
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from kundepuls.demo.service import DemoBuild
+
+from kundepuls.demo.planted import DEFAULT_CUSTOMERS, DEFAULT_SEED
+from kundepuls.kit.errors import UsageError
+
+DEMO_FILE = "kundepuls-demo.db"
+KIND_LABELS = {
+    "customers": "customers",
+    "orders": "orders (incl. refunds)",
+    "tickets": "support tickets",
+    "complaints": "complaints",
+    "responses": "survey responses",
+}
+
+
+def _fresh_sqlite_file(path: Path) -> str:
+    """Remove the demo's own store file (and its WAL files) and return its URL."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    return f"sqlite:///{path}"
+
+
+def _reference_day(today: str | None, tz_name: str) -> date:
+    if today is None:
+        from zoneinfo import ZoneInfo
+
+        return datetime.now(ZoneInfo(tz_name)).date()
+    try:
+        return date.fromisoformat(today)
+    except ValueError:
+        raise UsageError(f"--today: {today!r} is not a date (YYYY-MM-DD)") from None
+
+
+def demo(
+    serve: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the demo store when it is built.")
+    ] = True,
+    seed: Annotated[int, typer.Option(help="Seed of the random data; same seed, same data.")] = (
+        DEFAULT_SEED
+    ),
+    customers: Annotated[int, typer.Option(help="Number of customers.", min=10)] = (
+        DEFAULT_CUSTOMERS
+    ),
+    today: Annotated[
+        str | None, typer.Option(help="Reference day (YYYY-MM-DD): data ends the day before.")
+    ] = None,
+    database_url: Annotated[
+        str | None,
+        typer.Option(help=f"Build into this (empty) store instead of a fresh ./{DEMO_FILE}."),
+    ] = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Build a realistic Norwegian demo data set into a fresh store and serve it."""
+    from kundepuls.config import get_settings
+
+    settings = get_settings()
+    day = _reference_day(today, settings.timezone)
+    url = database_url or _fresh_sqlite_file(Path.cwd() / DEMO_FILE)
+    build, elapsed = _build(url, seed=seed, today=day, customers=customers)
+    _report(build, elapsed, url, f"http://{host}:{port}/")
+    if serve:
+        import uvicorn
+
+        from kundepuls.app import create_app
+
+        app = create_app(settings.model_copy(update={"database_url": url}))
+        uvicorn.run(app, host=host, port=port)
+
+
+def _build(url: str, *, seed: int, today: date, customers: int) -> "tuple[DemoBuild, float]":
+    """Migrate the store at ``url`` and build the demo into it, showing progress."""
+    import time
+
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from kundepuls.db import make_engine, migrate, session_scope
+    from kundepuls.demo.service import build_demo
+
+    started = time.perf_counter()
+    migrate(url)
+    engine = make_engine(url)
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    try:
+        with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+            task = progress.add_task("building the demo store", total=None)
+
+            def step(label: str) -> None:
+                progress.update(task, description=label)
+
+            with session_scope(engine) as session:
+                build = build_demo(session, seed=seed, today=today, customers=customers, step=step)
+    finally:
+        engine.dispose()
+    return build, time.perf_counter() - started
+
+
+def _report(build: "DemoBuild", elapsed: float, url: str, address: str) -> None:
+    from rich.console import Console
+
+    out = Console(highlight=False)
+    last = build.planted.end - timedelta(days=1)
+    out.print(
+        f"Built the demo store in {elapsed:.1f} s"
+        f" (seed {build.seed}; data from {build.planted.start} to {last}):"
+    )
+    for kind, n in build.counts.items():
+        out.print(f"  {n:>7,}  {KIND_LABELS[kind]}".replace(",", " "))
+    out.print(f"Store: {_redact(url)}")
+    out.print(f"Open {address} to see it.")
+
+
+def _redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

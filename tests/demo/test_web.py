@@ -1,0 +1,92 @@
+"""The first page and the store summary over HTTP."""
+
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from kundepuls.app import create_app
+from kundepuls.config import Settings
+from kundepuls.db import migrate
+from tests.demo.conftest import BuiltDemo
+
+
+@contextmanager
+def served(database_url: str) -> Iterator[httpx.Client]:
+    """The app on a real uvicorn server on a free loopback port, and a client for it."""
+    app = create_app(Settings(database_url=database_url))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        for _ in range(200):
+            if server.started:
+                break
+            thread.join(0.05)
+        assert server.started, "the server did not start"
+        port = server.servers[0].sockets[0].getsockname()[1]
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            yield client
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture
+def client(small_demo: BuiltDemo) -> Iterator[httpx.Client]:
+    with served(small_demo.url) as client:
+        yield client
+
+
+def test_the_summary_api_gives_the_counts(client: httpx.Client, small_demo: BuiltDemo) -> None:
+    response = client.get("/api/v1/store/summary")
+    assert response.status_code == 200
+    body = response.json()
+    assert {k["kind"]: k["rows"] for k in body["kinds"]} == small_demo.build.counts
+    assert body["total_rows"] == sum(small_demo.build.counts.values())
+    assert [b["kind"] for b in body["imports"]] == [
+        "responses",
+        "complaints",
+        "tickets",
+        "orders",
+        "customers",
+    ]
+    assert all(k["first"] and k["last"] for k in body["kinds"])
+    assert "/api/v1/store/summary" in client.get("/openapi.json").json()["paths"]
+
+
+def test_the_first_page_shows_the_counts_and_the_imports(
+    client: httpx.Client, small_demo: BuiltDemo
+) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    page = response.text
+    assert '<html lang="nb">' in page
+    for kind, rows in small_demo.build.counts.items():
+        assert f'data-kind="{kind}"' in page
+        assert f'data-rows="{rows}"' in page
+    assert "Siste importer" in page
+    assert "demo (seed 42, 2026-12-01)" in page
+    assert re.search(r"\d{2}\.\d{2}\.\d{4}", page)  # Norwegian dates
+    assert "/static/app.css" in page
+    assert "<script" not in page  # the page works without JavaScript
+    css = client.get("/static/app.css")
+    assert css.status_code == 200
+    assert "prefers-color-scheme" in css.text
+    head = page.split("<body>")[0]
+    assert re.findall(r"https?://[^/\"]+", head) == [str(client.base_url).rstrip("/")]
+
+
+def test_an_empty_store_says_how_to_fill_it(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    migrate(url)
+    with served(url) as client:
+        page = client.get("/").text
+    assert "Databasen er tom" in page
+    assert "kundepuls demo" in page
