@@ -12,6 +12,7 @@ from kundepuls.demo.commands import demo
 from kundepuls.ingest import commands as ingest_commands
 from kundepuls.jobs import jobs_app
 from kundepuls.kit.errors import KundepulsError
+from kundepuls.predict.commands import app as predict_app
 from kundepuls.surveys.commands import survey_app
 from kundepuls.text import commands as text_commands
 
@@ -27,6 +28,7 @@ app.add_typer(jobs_app, name="jobs")
 app.add_typer(text_commands.app, name="text")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
+app.add_typer(predict_app, name="predict")
 
 
 @app.command()

@@ -6,7 +6,15 @@ Alembic's env and the tests import this module; add one line per domain with tab
 from kundepuls.accounts import models as accounts_models
 from kundepuls.db import Base
 from kundepuls.facts import models as facts_models
+from kundepuls.predict import models as predict_models
 from kundepuls.surveys import models as surveys_models
 from kundepuls.text import models as text_models
 
-__all__ = ["Base", "accounts_models", "facts_models", "surveys_models", "text_models"]
+__all__ = [
+    "Base",
+    "accounts_models",
+    "facts_models",
+    "predict_models",
+    "surveys_models",
+    "text_models",
+]

@@ -1,0 +1,1 @@
+"""Prediction: customer lifetime value, churn risk, RFM segments and KPI forecasts."""
