@@ -1,6 +1,7 @@
 """``kundepuls demo`` as a user runs it."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -12,7 +13,7 @@ import sqlalchemy as sa
 
 from kundepuls.db import make_engine, migrate, session_scope
 from kundepuls.facts.models import Customer
-from tests.support import SRC, run_cli
+from tests.support import SRC, api_headers, run_cli
 
 SMALL = ("--customers", "300", "--today", "2026-12-01")
 
@@ -76,19 +77,24 @@ def test_demo_serves_what_it_built(tmp_path: Path) -> None:
         text=True,
     )
     try:
-        summary = None
+        base = f"http://127.0.0.1:{port}"
+        up = False
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and process.poll() is None:
             try:
-                summary = httpx.get(f"http://127.0.0.1:{port}/api/v1/store/summary").json()
+                up = httpx.get(f"{base}/health").status_code == 200
                 break
             except httpx.TransportError:
                 time.sleep(0.2)
-        assert summary is not None, process.stderr.read() if process.stderr else ""
+        assert up, process.stderr.read() if process.stderr else ""
+        assert httpx.get(f"{base}/api/v1/store/summary").status_code == 401
+        headers = api_headers(f"sqlite:///{tmp_path / 'kundepuls-demo.db'}", "analyst")
+        summary = httpx.get(f"{base}/api/v1/store/summary", headers=headers).json()
         rows = {k["kind"]: k["rows"] for k in summary["kinds"]}
         assert rows["customers"] == 300
         assert rows["orders"] > 0
-        assert "kundepuls" in httpx.get(f"http://127.0.0.1:{port}/").text
+        assert "/login" in str(httpx.get(f"{base}/").headers.get("location"))
     finally:
         process.terminate()
-        process.communicate(timeout=20)
+        out, _err = process.communicate(timeout=20)
+    assert re.search(r"sign in as demo@kundepuls\.local with the password \S{12,}", out)

@@ -14,6 +14,7 @@ from kundepuls.app import create_app
 from kundepuls.config import Settings
 from kundepuls.db import migrate
 from tests.demo.conftest import BuiltDemo
+from tests.support import sign_in
 
 
 @contextmanager
@@ -40,6 +41,7 @@ def served(database_url: str) -> Iterator[httpx.Client]:
 @pytest.fixture
 def client(small_demo: BuiltDemo) -> Iterator[httpx.Client]:
     with served(small_demo.url) as client:
+        sign_in(client, small_demo.url)
         yield client
 
 
@@ -87,6 +89,8 @@ def test_an_empty_store_says_how_to_fill_it(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'empty.db'}"
     migrate(url)
     with served(url) as client:
+        assert "/login" in client.get("/").headers["location"]
+        sign_in(client, url)
         page = client.get("/").text
     assert "Databasen er tom" in page
     assert "kundepuls demo" in page

@@ -20,7 +20,7 @@ from kundepuls.app import create_app
 from kundepuls.config import Settings
 from kundepuls.db import make_engine, migrate, session_factory
 from kundepuls.predict import service
-from tests.support import run_cli
+from tests.support import api_headers, run_cli
 
 from .cdnow import DATA
 from .factories import seed_shop
@@ -133,11 +133,15 @@ def test_cli_forecast_needs_enough_periods(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
-def test_api_customer_and_prediction_endpoints(session: Session, server: str) -> None:
+def test_api_customer_and_prediction_endpoints(
+    session: Session, server: str, database_url: str
+) -> None:
     shop = seed_shop(session, n=150, seed=12, recent_incidents=3)
     service.refresh_clv(session, tz=TZ, now=shop.end)
     session.commit()
     with httpx.Client(base_url=server, timeout=30) as client:
+        assert client.get("/api/v1/customers/C0000").status_code == 401
+        client.headers.update(api_headers(database_url, "analyst"))
         one = client.get("/api/v1/customers/C0000")
         assert one.status_code == 200
         body = one.json()

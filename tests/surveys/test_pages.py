@@ -15,6 +15,7 @@ from kundepuls.facts.models import Response
 from kundepuls.kit.security import RateLimiter
 from kundepuls.surveys.distribution import invite
 from kundepuls.surveys.models import Invitation
+from tests.support import api_headers
 from tests.surveys.factories import LiveServer, add_customer, add_survey
 
 SURVEY = {
@@ -218,7 +219,18 @@ def test_unsubscribe_page_and_one_click_post(
 
 
 @SQLITE_ONLY
-def test_survey_api_versions_and_names_bad_fields(client: httpx.Client) -> None:
+def test_survey_api_needs_a_token_with_the_right_role(
+    client: httpx.Client, database_url: str
+) -> None:
+    assert client.get("/api/v1/surveys").status_code == 401
+    viewer = api_headers(database_url, "analyst")
+    assert client.get("/api/v1/surveys", headers=viewer).status_code == 200
+    assert client.post("/api/v1/surveys", json=SURVEY, headers=viewer).status_code == 403
+
+
+@SQLITE_ONLY
+def test_survey_api_versions_and_names_bad_fields(client: httpx.Client, database_url: str) -> None:
+    client.headers.update(api_headers(database_url, "admin"))
     created = client.post("/api/v1/surveys", json=SURVEY)
     assert created.status_code == 201
     assert created.json()["version"] == 1

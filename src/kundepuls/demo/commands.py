@@ -66,8 +66,8 @@ def demo(
     settings = get_settings()
     day = _reference_day(today, settings.timezone)
     url = database_url or _fresh_sqlite_file(Path.cwd() / DEMO_FILE)
-    build, elapsed = _build(url, seed=seed, today=day, customers=customers)
-    _report(build, elapsed, url, f"http://{host}:{port}/")
+    build, login, elapsed = _build(url, seed=seed, today=day, customers=customers)
+    _report(build, elapsed, url, f"http://{host}:{port}/", login)
     if serve:
         import uvicorn
 
@@ -77,13 +77,16 @@ def demo(
         uvicorn.run(app, host=host, port=port)
 
 
-def _build(url: str, *, seed: int, today: date, customers: int) -> "tuple[DemoBuild, float]":
-    """Migrate the store at ``url`` and build the demo into it, showing progress."""
+def _build(
+    url: str, *, seed: int, today: date, customers: int
+) -> "tuple[DemoBuild, tuple[str, str], float]":
+    """Migrate the store at ``url``, build the demo into it (showing progress) and a login."""
     import time
 
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    from kundepuls.accounts.service import ensure_demo_user
     from kundepuls.db import make_engine, migrate, session_scope
     from kundepuls.demo.service import build_demo
 
@@ -100,15 +103,18 @@ def _build(url: str, *, seed: int, today: date, customers: int) -> "tuple[DemoBu
 
             with session_scope(engine) as session:
                 build = build_demo(session, seed=seed, today=today, customers=customers, step=step)
+                login = ensure_demo_user(session)
     finally:
         engine.dispose()
-    return build, time.perf_counter() - started
+    return build, login, time.perf_counter() - started
 
 
-def _report(build: "DemoBuild", elapsed: float, url: str, address: str) -> None:
+def _report(
+    build: "DemoBuild", elapsed: float, url: str, address: str, login: tuple[str, str]
+) -> None:
     from rich.console import Console
 
-    out = Console(highlight=False)
+    out = Console(highlight=False, soft_wrap=True)
     last = build.planted.end - timedelta(days=1)
     out.print(
         f"Built the demo store in {elapsed:.1f} s"
@@ -117,7 +123,7 @@ def _report(build: "DemoBuild", elapsed: float, url: str, address: str) -> None:
     for kind, n in build.counts.items():
         out.print(f"  {n:>7,}  {KIND_LABELS[kind]}".replace(",", " "))
     out.print(f"Store: {_redact(url)}")
-    out.print(f"Open {address} to see it.")
+    out.print(f"Open {address} and sign in as {login[0]} with the password {login[1]}")
 
 
 def _redact(url: str) -> str:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from kundepuls.deps import SessionDep, SettingsDep
+from kundepuls.deps import SessionDep, SettingsDep, ViewerUser
 from kundepuls.facts import service
 from kundepuls.facts.schemas import StoreSummary
 
@@ -38,7 +38,9 @@ def _formatters(tz: ZoneInfo) -> dict[str, Any]:
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def home(request: Request, session: SessionDep, settings: SettingsDep) -> HTMLResponse:
+def home(
+    request: Request, _user: ViewerUser, session: SessionDep, settings: SettingsDep
+) -> HTMLResponse:
     """The first page: what is in the store."""
     summary = service.store_summary(session)
     context = {"summary": summary, **_formatters(settings.tz)}
@@ -46,6 +48,6 @@ def home(request: Request, session: SessionDep, settings: SettingsDep) -> HTMLRe
 
 
 @router.get("/api/v1/store/summary", tags=["store"])
-def store_summary(session: SessionDep) -> StoreSummary:
+def store_summary(_user: ViewerUser, session: SessionDep) -> StoreSummary:
     """Rows and time span per kind of data, and the last imports."""
     return service.store_summary(session)

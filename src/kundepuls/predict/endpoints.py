@@ -3,9 +3,9 @@
 from typing import Annotated, Any
 
 import pandas as pd
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
-from kundepuls.deps import SessionDep
+from kundepuls.deps import Permission, SessionDep, require
 from kundepuls.kit.errors import UsageError
 from kundepuls.predict import lists, repository, service
 from kundepuls.predict.rfm import SEGMENTS
@@ -19,7 +19,10 @@ from kundepuls.predict.schemas import (
     SegmentRow,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["predictions"])
+# Customer-level predictions are personal data: analysts and up (or an API token).
+router = APIRouter(
+    prefix="/api/v1", tags=["predictions"], dependencies=[Depends(require(Permission.READ_API))]
+)
 
 
 @router.get("/customers/{customer_id}", response_model=CustomerView)

@@ -6,7 +6,7 @@ next page (or the thank-you page) is rendered.
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
@@ -14,9 +14,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 
+from kundepuls.accounts.schemas import Principal
 from kundepuls.config import Settings
 from kundepuls.db import session_scope
-from kundepuls.deps import EngineDep, SettingsDep
+from kundepuls.deps import EngineDep, Permission, SettingsDep, require
 from kundepuls.kit.security import RateLimiter, check_csrf
 from kundepuls.surveys import answering, service, sharing, texts
 from kundepuls.surveys.answering import LinkError
@@ -38,7 +39,9 @@ def _limit(request: Request) -> None:
 
 
 public = APIRouter(dependencies=[Depends(_limit)], include_in_schema=False)
-api = APIRouter(prefix="/api/v1/surveys", tags=["surveys"])
+api = APIRouter(
+    prefix="/api/v1/surveys", tags=["surveys"], dependencies=[Depends(require(Permission.READ_API))]
+)
 
 
 def _now() -> datetime:
@@ -232,7 +235,12 @@ def qr_code(link_key: str, engine: EngineDep, settings: SettingsDep) -> Response
 
 
 @api.post("", status_code=201)
-def create_survey(body: dict[str, Any], engine: EngineDep, settings: SettingsDep) -> SurveyOut:
+def create_survey(
+    body: dict[str, Any],
+    engine: EngineDep,
+    settings: SettingsDep,
+    _user: Annotated[Principal, Depends(require(Permission.MANAGE_SURVEYS))],
+) -> SurveyOut:
     """Create a survey, or a new version of it when the definition changed."""
     definition = parse_definition(body, "body")
     with session_scope(engine) as session:
