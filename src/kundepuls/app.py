@@ -10,6 +10,8 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from kundepuls import __version__
+from kundepuls.actions.endpoints import router as actions_router
+from kundepuls.cases.endpoints import router as cases_router
 from kundepuls.config import Settings, get_settings
 from kundepuls.db import engine_for
 from kundepuls.facts.endpoints import router as facts_router
@@ -42,6 +44,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"detail": str(error)}, status_code=error.status_code)
 
     app.include_router(facts_router)
+    app.include_router(actions_router)
+    app.include_router(cases_router)
 
     @app.get("/health", tags=["system"])
     def health() -> dict[str, str]:

@@ -5,6 +5,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from kundepuls.actions.commands import app as action_app
+from kundepuls.cases.commands import app as case_app
 from kundepuls.config import get_settings
 from kundepuls.db import migrate
 from kundepuls.demo.commands import demo
@@ -42,6 +44,8 @@ def serve(
 
 
 app.command()(demo)
+app.add_typer(action_app, name="action")
+app.add_typer(case_app, name="case")
 
 
 def _redact(url: str) -> str:

@@ -3,7 +3,9 @@
 Alembic's env and the tests import this module; add one line per domain with tables.
 """
 
+from kundepuls.actions import models as actions_models
+from kundepuls.cases import models as cases_models
 from kundepuls.db import Base
 from kundepuls.facts import models as facts_models
 
-__all__ = ["Base", "facts_models"]
+__all__ = ["Base", "actions_models", "cases_models", "facts_models"]

@@ -1,0 +1,59 @@
+"""REST routes of follow-up cases."""
+
+from fastapi import APIRouter
+
+from kundepuls.cases import service
+from kundepuls.cases.schemas import CaseChange, CaseOut, NoteIn, NoteOut, SyncOut
+from kundepuls.deps import SessionDep
+
+router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
+
+
+@router.get("")
+def list_cases(
+    session: SessionDep, status: str | None = None, assignee: str | None = None
+) -> list[CaseOut]:
+    """Follow-up cases, earliest due first."""
+    return [CaseOut.model_validate(c) for c in service.list_cases(session, status, assignee)]
+
+
+@router.get("/overdue")
+def overdue(session: SessionDep) -> list[CaseOut]:
+    """New cases past their due time."""
+    return [CaseOut.model_validate(c) for c in service.overdue_cases(session)]
+
+
+@router.post("/sync")
+def sync(session: SessionDep) -> SyncOut:
+    """Open the missing cases for detractor answers and complaints."""
+    return SyncOut(opened=len(service.open_cases(session)), delivered=0)
+
+
+@router.get("/{case_id}")
+def get_case(case_id: int, session: SessionDep) -> CaseOut:
+    """One case with the customer's context."""
+    return CaseOut.model_validate(service.get_case(session, case_id))
+
+
+@router.patch("/{case_id}")
+def change_case(case_id: int, change: CaseChange, session: SessionDep) -> CaseOut:
+    """Assign a case, record contact, or close it with an outcome."""
+    if change.assignee:
+        service.assign(session, case_id, change.assignee)
+    if change.status == "contacted":
+        service.mark_contacted(session, case_id)
+    elif change.status:
+        service.close(session, case_id, change.outcome, resolved=change.status == "resolved")
+    return CaseOut.model_validate(service.get_case(session, case_id))
+
+
+@router.get("/{case_id}/notes")
+def list_notes(case_id: int, session: SessionDep) -> list[NoteOut]:
+    """The case's notes, oldest first."""
+    return [NoteOut.model_validate(n) for n in service.notes(session, case_id)]
+
+
+@router.post("/{case_id}/notes", status_code=201)
+def add_note(case_id: int, note: NoteIn, session: SessionDep) -> NoteOut:
+    """Add a note to a case."""
+    return NoteOut.model_validate(service.add_note(session, case_id, note.text, note.author))
