@@ -136,9 +136,9 @@ def unit_rows(
     local = out["at"].dt.tz_convert(tz)
     for dim in dims:
         if dim == "weekend":
-            out[dim] = np.where(local.dt.weekday >= 5, "true", "false")
+            out[dim] = np.where(local.dt.day_of_week >= 5, "true", "false")
         elif dim in ("weekday", "hour"):
-            part = local.dt.weekday if dim == "weekday" else local.dt.hour
+            part = local.dt.day_of_week if dim == "weekday" else local.dt.hour
             out[dim] = part.astype(str)
         elif dim in frame.columns:
             out[dim] = [_text(v) for v in frame[dim]]

@@ -103,7 +103,7 @@ def _frame(
     local = rows["at"].dt.tz_convert(tz)
     rows["after"] = rows["at"] >= begin
     rows["days"] = (rows["at"] - begin).dt.total_seconds() / 86400.0
-    rows["dow"] = local.dt.weekday
+    rows["dow"] = local.dt.day_of_week
     rows["group"] = "all"
     for name, (dim, value) in zip(("treated", "compare"), segments, strict=False):
         match = rows[dim].fillna("").str.lower() == value
