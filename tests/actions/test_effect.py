@@ -76,7 +76,8 @@ def test_weekend_staffing_is_found_with_its_planted_size(
         demo_session, action_id, tz=TZ, before_days=BEFORE_DAYS, today=TODAY
     )
     did = result.difference_in_differences
-    assert did is not None and result.headline == "difference_in_differences"
+    assert did is not None
+    assert result.headline == "difference_in_differences"
     # The planted effect in hours: weekends went from 2.0× to 1.2× the weekday time, so
     # the weekend-minus-weekday gap changed by 0.2·W_after − 1.0·W_before, where W is the
     # weekday mean of each period (the generator's factors applied to the weekday level).
@@ -90,10 +91,12 @@ def test_weekend_staffing_is_found_with_its_planted_size(
         planted_constants.WEEKEND_FIRST_RESPONSE_FACTOR_BEFORE - 1
     ) * w_before
     assert planted < 0
-    assert did.effect < 0 and did.significant
+    assert did.effect < 0
+    assert did.significant
     assert did.ci_low <= planted <= did.ci_high
     assert result.verdict == "improved"
-    assert "improved" in result.message and "weekend=false" in result.message
+    assert "improved" in result.message
+    assert "weekend=false" in result.message
 
 
 def test_a_start_date_where_nothing_changed_shows_no_significant_effect(
