@@ -27,11 +27,26 @@ def _seed(session: Session) -> None:
     session.flush()
     session.add_all(
         [
-            Order(customer_id="C1", order_id="O1", ordered_at=NOW - timedelta(days=90), amount=Decimal("499.00")),
-            Order(customer_id="C1", order_id="O2", ordered_at=NOW - timedelta(days=40), amount=Decimal("250.50")),
-            Complaint(complaint_id="K1", created_at=NOW - timedelta(hours=5), category="levering", customer_id="C2"),
+            Order(
+                customer_id="C1",
+                order_id="O1",
+                ordered_at=NOW - timedelta(days=90),
+                amount=Decimal("499.00"),
+            ),
+            Order(
+                customer_id="C1",
+                order_id="O2",
+                ordered_at=NOW - timedelta(days=40),
+                amount=Decimal("250.50"),
+            ),
+            Complaint(
+                complaint_id="K1",
+                created_at=NOW - timedelta(hours=5),
+                category="levering",
+                customer_id="C2",
+            ),
         ]
-    )  # fmt: skip
+    )
     session.execute(insert(Response), _answers())
     session.flush()
 
@@ -39,20 +54,38 @@ def _seed(session: Session) -> None:
 def _answers() -> list[dict[str, object]]:
     base = NOW - timedelta(days=2)
     return [
-        {"response_id": "R1", "submitted_at": base, "customer_id": "C1", "nps": 3,
-         "comment": "Kari her, ring 912 34 567 eller kari@eksempel.no"},
+        {
+            "response_id": "R1",
+            "submitted_at": base,
+            "customer_id": "C1",
+            "nps": 3,
+            "comment": "Kari her, ring 912 34 567 eller kari@eksempel.no",
+        },
         {"response_id": "R2", "submitted_at": base, "customer_id": "C2", "csat": 2},
         {"response_id": "R3", "submitted_at": base, "customer_id": "C1", "nps": 9},
         {"response_id": "R4", "submitted_at": base, "customer_id": "C2", "nps": 7, "csat": 3},
-        {"response_id": "R5", "submitted_at": NOW - timedelta(days=100), "customer_id": "C1", "nps": 6},
-        {"response_id": "R6", "submitted_at": NOW - timedelta(days=200), "customer_id": "C1", "nps": 8},
-    ]  # fmt: skip
+        {
+            "response_id": "R5",
+            "submitted_at": NOW - timedelta(days=100),
+            "customer_id": "C1",
+            "nps": 6,
+        },
+        {
+            "response_id": "R6",
+            "submitted_at": NOW - timedelta(days=200),
+            "customer_id": "C1",
+            "nps": 8,
+        },
+    ]
 
 
 SETTINGS = CaseSettings(
-    rules=[Rule(region="Vestfold", kind="complaint", assignee="ola"), Rule(region="oslo", assignee="kari")],
+    rules=[
+        Rule(region="Vestfold", kind="complaint", assignee="ola"),
+        Rule(region="oslo", assignee="kari"),
+    ],
     default_assignee="kundeservice",
-)  # fmt: skip
+)
 
 
 def _count(session: Session) -> int:
@@ -103,8 +136,10 @@ def test_overdue_cases_and_the_alert(session: Session, receiver: Receiver) -> No
     service.open_cases(session, SETTINGS, now=NOW)
     late = NOW + timedelta(hours=20)  # R1/R2 due at NOW, K1 at NOW + 19 h
     assert {c.source_key for c in service.overdue_cases(session, late)} == {
-        "response:R1", "response:R2", "complaint:K1"
-    }  # fmt: skip
+        "response:R1",
+        "response:R2",
+        "complaint:K1",
+    }
     hooked = SETTINGS.model_copy(update={"webhook_url": receiver.url})
     delivery = service.alert_overdue(session, hooked, now=late)
     assert delivery is not None

@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from kundepuls.actions import service
 from kundepuls.actions.schemas import ActionCreate, ActionOut, ActionUpdate
 from kundepuls.config import get_settings
 from kundepuls.db import engine_for, session_scope
@@ -53,6 +52,8 @@ def add(
     finding: Annotated[list[str] | None, typer.Option(help="Linked finding (repeatable).")] = None,
 ) -> None:
     """Record an improvement action."""
+    from kundepuls.actions import service
+
     try:
         data = ActionCreate(
             title=title, kpi=kpi, start_date=_day(start, "--start"), end_date=_day(end, "--end"),
@@ -72,6 +73,8 @@ def list_(
     as_json: AsJson = False,
 ) -> None:
     """List actions, newest start first."""
+    from kundepuls.actions import service
+
     with session_scope(engine_for(get_settings().database_url)) as session:
         actions = [ActionOut.model_validate(a) for a in service.list_actions(session, status)]
     if as_json:
@@ -83,6 +86,8 @@ def list_(
 @app.command()
 def show(action_id: int, as_json: AsJson = False) -> None:
     """Show one action."""
+    from kundepuls.actions import service
+
     with session_scope(engine_for(get_settings().database_url)) as session:
         action = ActionOut.model_validate(service.get_action(session, action_id))
     typer.echo(action.model_dump_json(indent=2) if as_json else "")
@@ -103,6 +108,8 @@ def update(
     compare: Compare = None,
 ) -> None:
     """Change an action's status, end date, owner, expected effect or comparison."""
+    from kundepuls.actions import service
+
     given = {"status": status, "end_date": _day(end, "--end"), "owner": owner,
              "expected_effect": expected, "compare": compare}  # fmt: skip
     try:
@@ -122,6 +129,8 @@ def effect(
     as_json: AsJson = False,
 ) -> None:
     """Measure the action's effect (before/after, time series, diff-in-diff)."""
+    from kundepuls.actions import service
+
     settings = get_settings()
     with session_scope(engine_for(settings.database_url)) as session:
         result = service.measure_effect(

@@ -17,11 +17,10 @@ All three work on unit-level values (one row per ticket or answer; shares as 0/1
 from __future__ import annotations
 
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy.stats import norm
 
 from kundepuls.stats import compare_means, compare_nps, compare_proportions
 from kundepuls.stats.power import answers_needed, sample_size_means
@@ -76,6 +75,8 @@ def before_after(kind: str, before: np.ndarray, after: np.ndarray) -> Estimate |
 
 def _fit(y: np.ndarray, design: pd.DataFrame, term: str) -> tuple[float, float, float, float]:
     """Coefficient of ``term`` with its HC1 interval and p-value."""
+    import statsmodels.api as sm  # imported when used: it takes seconds, and every CLI call
+
     # Columns without variation (e.g. one weekday only) carry no information; drop them.
     keep = [c for c in design.columns if c == "const" or design[c].nunique() > 1]
     fit = sm.OLS(y, design[keep].astype(float)).fit(cov_type=COVARIANCE)
@@ -163,7 +164,7 @@ def more_needed(estimate: Estimate, difference: float) -> int | None:
     >>> more_needed(e, -1.0)
     106
     """
-    se = (estimate.ci_high - estimate.ci_low) / (2 * float(norm.ppf(0.5 + LEVEL / 2)))
+    se = (estimate.ci_high - estimate.ci_low) / (2 * NormalDist().inv_cdf(0.5 + LEVEL / 2))
     n = estimate.n_after
     if difference == 0 or not se > 0 or n < 2:
         return None

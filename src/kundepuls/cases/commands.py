@@ -5,7 +5,6 @@ from typing import Annotated
 
 import typer
 
-from kundepuls.cases import service
 from kundepuls.cases.schemas import CaseOut
 from kundepuls.config import get_settings
 from kundepuls.db import engine_for, session_scope
@@ -31,6 +30,8 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List cases, earliest due first."""
+    from kundepuls.cases import service
+
     with session_scope(engine_for(get_settings().database_url)) as session:
         rows = (
             service.overdue_cases(session)
@@ -48,6 +49,8 @@ def list_(
 @app.command()
 def assign(case_id: int, assignee: str) -> None:
     """Give a case to a person."""
+    from kundepuls.cases import service
+
     with session_scope(engine_for(get_settings().database_url)) as session:
         case = CaseOut.model_validate(service.assign(session, case_id, assignee))
     typer.echo(_line(case))
@@ -56,6 +59,8 @@ def assign(case_id: int, assignee: str) -> None:
 @app.command()
 def contacted(case_id: int) -> None:
     """Record that the customer was reached."""
+    from kundepuls.cases import service
+
     with session_scope(engine_for(get_settings().database_url)) as session:
         case = CaseOut.model_validate(service.mark_contacted(session, case_id))
     service_deliver()
@@ -71,6 +76,8 @@ def close(
     ] = False,
 ) -> None:
     """Close a case as resolved (or --unresolved) with its outcome."""
+    from kundepuls.cases import service
+
     with session_scope(engine_for(get_settings().database_url)) as session:
         case = CaseOut.model_validate(
             service.close(session, case_id, outcome, resolved=not unresolved)
@@ -86,6 +93,8 @@ def note(
     author: Annotated[str | None, typer.Option(help="Who writes.")] = None,
 ) -> None:
     """Add a note to a case."""
+    from kundepuls.cases import service
+
     with session_scope(engine_for(get_settings().database_url)) as session:
         service.add_note(session, case_id, text, author)
     typer.echo(f"note added to case {case_id}")
