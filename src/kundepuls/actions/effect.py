@@ -54,7 +54,7 @@ def before_after(kind: str, before: np.ndarray, after: np.ndarray) -> Estimate |
     --------
     >>> e = before_after("mean", np.array([5.0, 6, 7, 6, 5, 6]), np.array([3.0, 4, 3, 4, 3, 4]))
     >>> round(e.effect, 2), e.significant
-    (-2.5, True)
+    (-2.33, True)
     """
     n0, n1 = len(before), len(after)
     if min(n0, n1) < MIN_UNITS:
@@ -121,8 +121,8 @@ def difference_in_differences(frame: pd.DataFrame) -> Estimate | None:
 
     Examples
     --------
-    >>> f = pd.DataFrame({"treated": [1, 1, 0, 0] * 4, "after": [0, 1, 0, 1] * 4})
-    >>> f["value"] = 5 + f.treated + f.after - 2 * f.treated * f.after + [0, .1] * 8
+    >>> f = pd.DataFrame({"treated": [1, 1, 0, 0] * 5, "after": [0, 1, 0, 1] * 5})
+    >>> f["value"] = 5 + f.treated + f.after - 2 * f.treated * f.after + [0, .1] * 10
     >>> round(difference_in_differences(f).effect, 6)
     -2.0
     """
