@@ -181,3 +181,23 @@ def test_nps_units_are_per_respondent_scores(demo_session: Session) -> None:
     )
     assert set(np.unique(rows["value"])) <= {-100.0, 0.0, 100.0}
     assert len(rows) > 30
+
+
+def test_the_same_action_measures_csat_next_to_first_response(
+    demo_store: Demo, demo_session: Session
+) -> None:
+    start = demo_store.planted.improvement_start
+    action_id = _weekend_action(demo_session, start, expected_effect=-2.0)
+    result = service.measure_effect(
+        demo_session, action_id, tz=TZ, today=TODAY, before_days=BEFORE_DAYS, kpi="csat"
+    )
+    assert result.kpi == "csat"
+    did = result.difference_in_differences
+    assert did is not None
+    assert did.ci_low < did.effect < did.ci_high
+    rows = repository.unit_rows(
+        demo_session, "csat", local_midnight(start, TZ), local_midnight(TODAY, TZ), ["weekend"], TZ
+    )
+    weekend = rows[rows["weekend"] == "true"]
+    assert result.mean_after == pytest.approx(weekend["value"].mean())
+    assert set(weekend["value"]) <= {0.0, 100.0}

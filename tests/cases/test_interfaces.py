@@ -61,6 +61,11 @@ def test_cli_actions_and_cases(tmp_path: Path, receiver: Receiver) -> None:
     closed = run_cli("case", "close", str(cases[0]["id"]), "--outcome", "ringt", env=env)
     assert closed.returncode == 0, closed.stderr
     assert receiver.bodies[-1]["event"] == "case.resolved"
+    day = NOW.date().isoformat()
+    rates = run_cli("case", "rates", "--from", "2020-01-01", "--to", day, env=env)
+    assert rates.returncode == 0, rates.stderr
+    assert "followup_rate" in rates.stdout
+    assert "recovery_rate" in rates.stdout
 
 
 def test_api_actions_and_cases(database_url: str) -> None:
@@ -86,5 +91,11 @@ def test_api_actions_and_cases(database_url: str) -> None:
         assert done.json()["status"] == "contacted"
         note = client.post(f"/api/v1/cases/{case['id']}/notes", json={"text": "Ringt"})
         assert note.status_code == 201
+        rates = client.get("/api/v1/cases/rates", params={"start": "2020-01-01", "end": start})
+        assert [r["kpi"] for r in rates.json()] == ["followup_rate", "recovery_rate"]
+        empty = client.get(
+            "/api/v1/cases/rates", params={"start": "2001-01-01", "end": "2001-01-02"}
+        )
+        assert empty.json()[0]["value"] is None
         assert client.delete(f"/api/v1/actions/{action_id}").status_code == 204
         assert client.get(f"/api/v1/actions/{action_id}").status_code == 404

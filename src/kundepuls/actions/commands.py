@@ -126,6 +126,7 @@ def effect(
     action_id: int,
     compare: Compare = None,
     before_days: Annotated[int | None, typer.Option(help="Days before the start.")] = None,
+    kpi: Annotated[str | None, typer.Option(help="Measure this KPI instead.")] = None,
     as_json: AsJson = False,
 ) -> None:
     """Measure the action's effect (before/after, time series, diff-in-diff)."""
@@ -134,7 +135,7 @@ def effect(
     settings = get_settings()
     with session_scope(engine_for(settings.database_url)) as session:
         result = service.measure_effect(
-            session, action_id, tz=settings.tz, compare=compare, before_days=before_days
+            session, action_id, tz=settings.tz, compare=compare, before_days=before_days, kpi=kpi
         )
     if as_json:
         typer.echo(result.model_dump_json(indent=2))

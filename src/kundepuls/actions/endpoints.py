@@ -47,8 +47,9 @@ def effect(
     settings: SettingsDep,
     compare: str | None = None,
     before_days: int | None = None,
+    kpi: str | None = None,
 ) -> EffectOut:
     """The action's measured effect: before/after, time series and diff-in-diff."""
     return service.measure_effect(
-        session, action_id, tz=settings.tz, compare=compare, before_days=before_days
+        session, action_id, tz=settings.tz, compare=compare, before_days=before_days, kpi=kpi
     )

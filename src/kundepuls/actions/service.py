@@ -91,6 +91,7 @@ def _windows(action: Action, today: date, before_days: int | None) -> tuple[date
 def _frame(
     session: Session,
     action: Action,
+    key: str,
     compare: str | None,
     window: tuple[date, date, date],
     tz: ZoneInfo,
@@ -99,7 +100,7 @@ def _frame(
     segments = [parse_segment(s) for s in (action.segment, compare) if s]
     dims = list(dict.fromkeys(d for d, _ in segments))
     start, begin, end = (local_midnight(d, tz) for d in window)
-    rows = repository.unit_rows(session, action.kpi, start, end, dims, tz)
+    rows = repository.unit_rows(session, key, start, end, dims, tz)
     local = rows["at"].dt.tz_convert(tz)
     rows["after"] = rows["at"] >= begin
     rows["days"] = (rows["at"] - begin).dt.total_seconds() / 86400.0
@@ -125,12 +126,15 @@ def measure_effect(
     compare: str | None = None,
     before_days: int | None = None,
     today: date | None = None,
+    kpi: str | None = None,
 ) -> EffectOut:
     """The action's effect on its KPI: before/after, interrupted time series and, with a
     comparison segment (``compare`` or the action's own), difference-in-differences.
 
     The before period is as long as the after period (at least four weeks) unless
     ``before_days`` says otherwise; the after period runs to the end date or ``today``.
+    ``kpi`` measures another KPI over the same segment and dates (e.g. CSAT next to
+    first response times); the expected effect then does not apply.
     """
     action = get_action(session, action_id)
     compare = compare or action.compare
@@ -138,8 +142,9 @@ def measure_effect(
         raise UsageError("--compare needs an action with a segment (e.g. weekend=true)")
     today = today or datetime.now(UTC).astimezone(tz).date()
     window = _windows(action, today, before_days)
-    rows = _frame(session, action, compare, window, tz)
-    kpi = repository.unit_kpi(action.kpi)
+    key = kpi or action.kpi
+    rows = _frame(session, action, key, compare, window, tz)
+    unit = repository.unit_kpi(key)
     own = rows[rows["group"] == ("treated" if action.segment else "all")]
     before, after = (
         own.loc[own["after"] == flag, "value"].to_numpy(float) for flag in (False, True)
@@ -149,28 +154,28 @@ def measure_effect(
         both = rows[rows["group"] != "all"].assign(treated=lambda f: f["group"] == "treated")
         did = effect.difference_in_differences(both)
     estimates = {
-        "before_after": effect.before_after(kpi.kind, before, after),
+        "before_after": effect.before_after(unit.kind, before, after),
         "interrupted_time_series": effect.interrupted_time_series(own),
         "difference_in_differences": did,
     }
-    return _report(action, compare, window, estimates, before, after)
+    return _report(action, unit, compare, window, estimates, before, after)
 
 
 def _report(
     action: Action,
+    kpi: repository.UnitKpi,
     compare: str | None,
     window: tuple[date, date, date],
     estimates: dict[str, effect.Estimate | None],
     before: np.ndarray,
     after: np.ndarray,
 ) -> EffectOut:
-    kpi = repository.unit_kpi(action.kpi)
     order = ("difference_in_differences", "interrupted_time_series", "before_after")
     headline = next((estimates[m] for m in order if estimates[m] is not None), None)
     verdict, more, message = _verdict(action, compare, headline, kpi)
     return EffectOut(
         action_id=action.id,
-        kpi=action.kpi,
+        kpi=kpi.key,
         label=kpi.label,
         segment=action.segment,
         compare=compare,
@@ -224,7 +229,8 @@ def _verdict(
             None,
             f"{said}: {'improved' if better else 'worsened'}.",
         )
-    target = action.expected_effect
+    # The expected effect is in the unit of the action's own KPI.
+    target = action.expected_effect if kpi.key == action.kpi else None
     if not target:
         return (
             "cannot_tell",

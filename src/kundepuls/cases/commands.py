@@ -1,6 +1,7 @@
 """``kundepuls case …``: the follow-up inbox on the command line."""
 
 import json
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -8,6 +9,7 @@ import typer
 from kundepuls.cases.schemas import CaseOut
 from kundepuls.config import get_settings
 from kundepuls.db import engine_for, session_scope
+from kundepuls.kit.errors import UsageError
 
 app = typer.Typer(help="Follow-up cases for detractors and complaints.", no_args_is_help=True)
 
@@ -98,6 +100,35 @@ def note(
     with session_scope(engine_for(get_settings().database_url)) as session:
         service.add_note(session, case_id, text, author)
     typer.echo(f"note added to case {case_id}")
+
+
+@app.command()
+def rates(
+    start: Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD.")],
+    end: Annotated[str, typer.Option("--to", help="Last day (inclusive), YYYY-MM-DD.")],
+) -> None:
+    """followup_rate (contacted within SLA) and recovery_rate, with 95 % intervals."""
+    from kundepuls.cases import service
+
+    settings = get_settings()
+    days = [_day(start, "--from"), _day(end, "--to")]
+    with session_scope(engine_for(settings.database_url)) as session:
+        found = service.loop_rates(session, days[0], days[1], settings.tz)
+    for key, rate in found.items():
+        if rate.value is None or rate.ci_low is None or rate.ci_high is None:
+            typer.echo(f"{key:<14} no cases in this period")
+            continue
+        typer.echo(
+            f"{key:<14} {rate.value:6.1f} %  [{rate.ci_low:.1f}, {rate.ci_high:.1f}]  "
+            f"{rate.hits}/{rate.n}"
+        )
+
+
+def _day(text: str, field: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{field}: {text!r} is not a date (YYYY-MM-DD)") from None
 
 
 @app.command()

@@ -1,10 +1,13 @@
 """REST routes of follow-up cases."""
 
+from dataclasses import asdict
+from datetime import date
+
 from fastapi import APIRouter
 
 from kundepuls.cases import service
-from kundepuls.cases.schemas import CaseChange, CaseOut, NoteIn, NoteOut, SyncOut
-from kundepuls.deps import SessionDep
+from kundepuls.cases.schemas import CaseChange, CaseOut, NoteIn, NoteOut, RateOut, SyncOut
+from kundepuls.deps import SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 
@@ -21,6 +24,13 @@ def list_cases(
 def overdue(session: SessionDep) -> list[CaseOut]:
     """New cases past their due time."""
     return [CaseOut.model_validate(c) for c in service.overdue_cases(session)]
+
+
+@router.get("/rates")
+def rates(session: SessionDep, settings: SettingsDep, start: date, end: date) -> list[RateOut]:
+    """followup_rate and recovery_rate of the cases from ``start`` to ``end`` (inclusive)."""
+    found = service.loop_rates(session, start, end, settings.tz)
+    return [RateOut(kpi=key, **asdict(rate)) for key, rate in found.items()]
 
 
 @router.post("/sync")

@@ -53,3 +53,14 @@ class CaseChange(BaseModel):
 class SyncOut(BaseModel):
     opened: int
     delivered: int
+
+
+class RateOut(BaseModel):
+    """A loop KPI in percent with its n and Wilson 95 % interval."""
+
+    kpi: str
+    value: float | None
+    n: int
+    hits: int
+    ci_low: float | None
+    ci_high: float | None

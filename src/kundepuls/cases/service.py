@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -15,6 +16,7 @@ from kundepuls.cases.models import Case, CaseEvent, CaseNote
 from kundepuls.facts.models import Complaint, Response
 from kundepuls.kit import webhooks
 from kundepuls.kit.errors import NotFoundError, UsageError
+from kundepuls.kit.times import local_midnight
 from kundepuls.stats.intervals import wilson
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -272,16 +274,18 @@ def alert_overdue(
 
 @dataclass(frozen=True)
 class Rate:
-    """A share in percent with its n and Wilson 95 % interval."""
+    """A share in percent with its n and Wilson 95 % interval (None without cases)."""
 
-    value: float
+    value: float | None
     n: int
     hits: int
-    ci_low: float
-    ci_high: float
+    ci_low: float | None
+    ci_high: float | None
 
 
 def _rate(hits: int, n: int) -> Rate:
+    if n == 0:
+        return Rate(None, 0, 0, None, None)
     interval = wilson([n], [hits])
     return Rate(float(interval.value[0]), n, hits, float(interval.low[0]), float(interval.high[0]))
 
@@ -331,3 +335,13 @@ def recovery_rate(session: Session, start: datetime, end: datetime) -> Rate:
     ]
     hits = sum(_recovered(session, c) for c in cases)
     return _rate(hits, len(cases))
+
+
+def loop_rates(session: Session, start: date, end: date, tz: ZoneInfo) -> dict[str, Rate]:
+    """``followup_rate`` and ``recovery_rate`` of the cases from ``start`` to ``end``
+    (inclusive, local days in ``tz``)."""
+    window = local_midnight(start, tz), local_midnight(end + timedelta(days=1), tz)
+    return {
+        "followup_rate": followup_rate(session, *window),
+        "recovery_rate": recovery_rate(session, *window),
+    }
