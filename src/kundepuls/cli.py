@@ -10,7 +10,9 @@ from kundepuls.cases.commands import app as case_app
 from kundepuls.config import get_settings
 from kundepuls.db import migrate
 from kundepuls.demo.commands import demo
+from kundepuls.ingest import commands as ingest_commands
 from kundepuls.kit.errors import KundepulsError
+from kundepuls.text import commands as text_commands
 
 app = typer.Typer(
     name="kundepuls",
@@ -19,6 +21,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 err = Console(stderr=True, soft_wrap=True)
+app.add_typer(text_commands.app, name="text")
 
 
 @app.command()
@@ -27,6 +30,9 @@ def init() -> None:
     url = get_settings().database_url
     migrate(url)
     typer.echo(f"Store ready: {_redact(url)}")
+
+
+app.command("import", help=ingest_commands.HELP)(ingest_commands.import_command)
 
 
 @app.command()

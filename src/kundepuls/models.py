@@ -7,5 +7,6 @@ from kundepuls.actions import models as actions_models
 from kundepuls.cases import models as cases_models
 from kundepuls.db import Base
 from kundepuls.facts import models as facts_models
+from kundepuls.text import models as text_models
 
-__all__ = ["Base", "actions_models", "cases_models", "facts_models"]
+__all__ = ["Base", "actions_models", "cases_models", "facts_models", "text_models"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -18,27 +17,18 @@ from kundepuls.kit import webhooks
 from kundepuls.kit.errors import NotFoundError, UsageError
 from kundepuls.kit.times import local_midnight
 from kundepuls.stats.intervals import wilson
+from kundepuls.text.masking import mask
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(r"(?<!\w)\+?\d[\d \-]{6,}\d(?!\w)")
 CLOSED = ("resolved", "cannot_resolve")
 
 
 def _masked(text: str | None, name: str | None) -> str | None:
-    """The comment with emails, phone numbers and the customer's name hidden.
-
-    One call site on purpose, so the text domain's masking can replace it.
+    """The comment with emails, phone numbers, ids, card numbers and the name hidden.
 
     >>> _masked("Ring meg på 912 34 567 eller kari@eksempel.no, hilsen Kari", "Kari")
     'Ring meg på [telefon] eller [e-post], hilsen [navn]'
     """
-    if text is None:
-        return None
-    text = _PHONE.sub("[telefon]", _EMAIL.sub("[e-post]", text))
-    for part in (name or "").split():
-        if len(part) > 1:
-            text = re.sub(rf"\b{re.escape(part)}\b", "[navn]", text, flags=re.IGNORECASE)
-    return text
+    return None if text is None else mask(text, name)
 
 
 def _context(session: Session, customer_id: str | None, at: datetime) -> dict[str, Any]:

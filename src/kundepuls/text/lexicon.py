@@ -1,0 +1,283 @@
+"""The kundepuls CX sentiment lexicon for Bokmål, Nynorsk and English.
+
+A comment is split into clauses (at punctuation, commas and contrast words). Each sentiment
+word or phrase adds its weight to its clause, multiplied by the intensifiers or dampeners in
+front of it and flipped by a negator up to ``negation_scope`` words before it. After a
+contrast word ("men", "but") the earlier clauses weigh ``contrast_before`` and the later ones
+``contrast_after``; exclamation marks strengthen the whole. The weighted sum ``raw`` becomes a
+score in [−1, 1] as ``raw / sqrt(raw² + alpha)`` (the normalisation of VADER: Hutto and
+Gilbert, ICWSM 2014, eq. in section 3.3), and the score a label by two thresholds.
+"""
+
+import math
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+import yaml
+
+from kundepuls.text.tokens import is_break, tokenize
+
+Label = Literal["negative", "neutral", "positive"]
+LABELS: tuple[Label, ...] = ("negative", "neutral", "positive")
+NORWEGIAN_SUFFIXES = ("e", "t", "a", "en", "et", "ene", "er", "ere", "est", "este")
+ENGLISH_SUFFIXES = ("s", "ly")
+ALPHA = 6.0
+POSITIVE_THRESHOLD = 0.2
+NEGATIVE_THRESHOLD = -0.2
+MAX_PHRASE = 6
+
+
+@dataclass(slots=True)
+class Clause:
+    """A stretch of tokens ``[start, end)`` with the weighted sentiment found in it."""
+
+    start: int
+    end: int
+    segment: int
+    raw: float = 0.0
+    weight: float = 1.0
+    hits: int = 0
+
+
+@dataclass(slots=True)
+class LexiconResult:
+    """The lexicon's reading of one comment."""
+
+    score: float
+    label: Label
+    raw: float
+    tokens: list[str]
+    clauses: list[Clause] = field(default_factory=list)
+    hits: int = 0
+
+    def clause_at(self, index: int) -> Clause | None:
+        """The clause that holds token ``index``."""
+        for clause in self.clauses:
+            if clause.start <= index < clause.end:
+                return clause
+        return None
+
+
+@dataclass(frozen=True)
+class _Table:
+    words: dict[str, float]
+    phrases: dict[str, list[tuple[tuple[str, ...], float]]]
+    # Weights of compounds already looked up ("kjempefornøyd"), so each is split only once.
+    compounds: dict[str, float | None] = field(default_factory=dict)
+
+
+def squash(raw: float, alpha: float = ALPHA) -> float:
+    """Map an unbounded sentiment sum into [−1, 1].
+
+    Examples
+    --------
+    >>> round(squash(2.0), 3)
+    0.632
+    """
+    return raw / math.sqrt(raw * raw + alpha) if raw else 0.0
+
+
+def to_label(
+    score: float, positive: float = POSITIVE_THRESHOLD, negative: float = NEGATIVE_THRESHOLD
+) -> Label:
+    """The label of a score: negative below ``negative``, positive above ``positive``."""
+    if score > positive:
+        return "positive"
+    if score < negative:
+        return "negative"
+    return "neutral"
+
+
+def _read_tsv(name: str) -> dict[str, float]:
+    text = resources.files("kundepuls.text").joinpath("data", name).read_text("utf-8")
+    entries: dict[str, float] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        term, _, weight = line.rpartition("\t")
+        entries[" ".join(tokenize(term)) if term[:1].isalpha() else term.strip()] = float(weight)
+    return entries
+
+
+def _inflect(entries: dict[str, float], suffixes: tuple[str, ...]) -> dict[str, float]:
+    """Add regular inflections of the single words; explicit entries always win."""
+    out: dict[str, float] = {}
+    for term, weight in entries.items():
+        if " " in term or len(term) < 3 or not term.isalpha():
+            continue
+        for suffix in suffixes:
+            out.setdefault(term + suffix, weight)
+    out.update(entries)
+    return out
+
+
+def _table(entries: dict[str, float]) -> _Table:
+    words: dict[str, float] = {}
+    phrases: dict[str, list[tuple[tuple[str, ...], float]]] = {}
+    for term, weight in entries.items():
+        parts = tuple(term.split(" "))
+        if len(parts) == 1:
+            words[term] = weight
+        else:
+            phrases.setdefault(parts[0], []).append((parts[:MAX_PHRASE], weight))
+    for options in phrases.values():
+        options.sort(key=lambda item: -len(item[0]))
+    return _Table(words, phrases)
+
+
+class Lexicon:
+    """The CX sentiment lexicon with its modifiers; :func:`default_lexicon` loads the shipped one.
+
+    Examples
+    --------
+    >>> lex = default_lexicon()
+    >>> lex.analyze("Ikke bra").label, lex.analyze("not bad at all").label
+    ('negative', 'positive')
+    """
+
+    def __init__(self, tables: dict[str, _Table], modifiers: dict[str, Any]) -> None:
+        self.tables = tables
+        self.negators = frozenset(modifiers["negators"])
+        self.scope = int(modifiers["negation_scope"])
+        self.negation_factor = float(modifiers["negation_factor"])
+        self.multipliers: dict[str, float] = {
+            **{k: float(v) for k, v in modifiers["dampeners"].items()},
+            **{k: float(v) for k, v in modifiers["intensifiers"].items()},
+        }
+        self.prefixes = sorted(
+            ((p, float(f)) for p, f in modifiers["prefixes"].items()), key=lambda x: -len(x[0])
+        )
+        self.contrast = frozenset(modifiers["contrast"])
+        self.concessive: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in modifiers["concessive"]:
+            parts = tuple(phrase.split())
+            self.concessive.setdefault(parts[0], []).append(parts)
+        self.before = float(modifiers["contrast_before"])
+        self.after = float(modifiers["contrast_after"])
+        self.concessive_weight = float(modifiers["concessive_weight"])
+        self.exclamation_step = float(modifiers["exclamation_step"])
+        self.exclamation_max = int(modifiers["exclamation_max"])
+
+    def word_weight(self, token: str, table: _Table) -> float | None:
+        """The weight of one token, trying compound prefixes such as "kjempe-"."""
+        weight = self._compound_weight(token, table)
+        if weight is None and table is not self.tables["all"]:
+            # A word from another of the languages ("kjempehyggelige" in English) still counts.
+            weight = self._compound_weight(token, self.tables["all"])
+        return weight
+
+    def _compound_weight(self, token: str, table: _Table) -> float | None:
+        weight = table.words.get(token)
+        if weight is not None or len(token) < 5:
+            return weight
+        if token in table.compounds:
+            return table.compounds[token]
+        for prefix, factor in self.prefixes:
+            if token.startswith(prefix) and len(token) - len(prefix) >= 2:
+                rest = table.words.get(token[len(prefix) :].lstrip("-"))
+                if rest is not None:
+                    weight = rest * factor
+                    break
+        if len(table.compounds) < 100_000:
+            table.compounds[token] = weight
+        return weight
+
+    def _phrase(self, tokens: list[str], i: int, table: _Table) -> tuple[int, float] | None:
+        for parts, weight in table.phrases.get(tokens[i], ()):
+            if tuple(tokens[i : i + len(parts)]) == parts:
+                return len(parts), weight
+        return None
+
+    def _is_negator(self, token: str) -> bool:
+        return token in self.negators or token.endswith("n't")
+
+    def analyze(self, text: str, language: str | None = None) -> LexiconResult:
+        """Score ``text``; ``language`` ("nb", "nn", "en") picks the word list, else all."""
+        tokens = tokenize(text)
+        table = self.tables.get(language or "all", self.tables["all"])
+        clauses = self._score_tokens(tokens, table)
+        raw = sum(c.raw * c.weight for c in clauses)
+        bangs = min(text.count("!"), self.exclamation_max)
+        raw *= 1 + self.exclamation_step * bangs
+        score = squash(raw)
+        hits = sum(c.hits for c in clauses)
+        return LexiconResult(score, to_label(score), raw, tokens, clauses, hits)
+
+    def _score_tokens(self, tokens: list[str], table: _Table) -> list[Clause]:
+        clauses = [Clause(0, 0, 0)]
+        negation = 0  # words left in the scope of the last negator
+        multiplier, reach = 1.0, 0  # pending intensifier and the words it still reaches
+        weight_after = 1.0
+        i, n = 0, len(tokens)
+        while i < n:
+            token = tokens[i]
+            if is_break(token) or token in self.contrast:
+                self._split(clauses, i, token, weight_after)
+                if token in self.contrast:
+                    weight_after = self.after
+                negation, multiplier, reach = 0, 1.0, 0
+                i += 1
+                continue
+            current = clauses[-1]
+            if token in self.concessive and any(
+                tuple(tokens[i : i + len(c)]) == c for c in self.concessive[token]
+            ):
+                current.weight *= self.concessive_weight
+            phrase = self._phrase(tokens, i, table)
+            length, value = phrase if phrase is not None else (1, 0.0)
+            if phrase is None and token in self.multipliers:
+                multiplier *= self.multipliers[token]
+                reach = 3
+                i += 1
+                continue
+            if phrase is None and self._is_negator(token):
+                negation = self.scope + 1
+            elif phrase is None:
+                value = self.word_weight(token, table) or 0.0
+            if value:
+                value *= multiplier if reach > 0 else 1.0
+                if negation > 0:
+                    value *= self.negation_factor
+                current.raw += value
+                current.hits += 1
+                multiplier, reach = 1.0, 0
+            negation = max(negation - length, 0)
+            reach = max(reach - length, 0)
+            i += length
+        clauses[-1].end = n
+        return [c for c in clauses if c.end > c.start]
+
+    def _split(self, clauses: list[Clause], i: int, token: str, weight_after: float) -> None:
+        """End the current clause at token ``i`` and open the next one."""
+        current = clauses[-1]
+        hard = token not in {","}  # a comma ends a clause, not a stretch
+        if token in self.contrast:
+            current.end = i
+            for clause in clauses:
+                clause.weight *= self.before
+            weight_after = self.after
+        else:
+            current.end = i + 1
+        clauses.append(
+            Clause(current.end, current.end, current.segment + hard, weight=weight_after)
+        )
+
+
+@cache
+def default_lexicon() -> Lexicon:
+    """The lexicon shipped with kundepuls (``kundepuls/text/data``), loaded once."""
+    nb = _inflect(_read_tsv("lexicon_nb.tsv"), NORWEGIAN_SUFFIXES)
+    nn = _inflect(_read_tsv("lexicon_nn.tsv"), NORWEGIAN_SUFFIXES)
+    en = _inflect(_read_tsv("lexicon_en.tsv"), ENGLISH_SUFFIXES)
+    emoji = _read_tsv("lexicon_emoji.tsv")
+    norwegian = {**nb, **nn, **emoji}
+    tables = {
+        "all": _table({**nb, **nn, **en, **emoji}),
+        "nb": _table({**nn, **nb, **emoji}),
+        "nn": _table(norwegian),
+        "en": _table({**en, **emoji}),
+    }
+    text = resources.files("kundepuls.text").joinpath("data", "modifiers.yaml").read_text("utf-8")
+    return Lexicon(tables, yaml.safe_load(text))

@@ -1,0 +1,138 @@
+"""Use cases of the text domain: analyse one comment, and analyse the stored responses."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from kundepuls.text import repository
+from kundepuls.text.discovery import Cluster, discover
+from kundepuls.text.language import detect_language
+from kundepuls.text.learn import InstallationModel
+from kundepuls.text.lexicon import Label, default_lexicon, to_label
+from kundepuls.text.masking import mask
+from kundepuls.text.themes import ThemeMention, default_taxonomy
+
+# Control characters (NUL cannot be stored in PostgreSQL) and lone surrogates (not UTF-8).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+MAX_CHARS = 20_000  # analysed prefix of a very long comment; the masked text is kept whole
+LEXICON_VERSION = "lexicon-1"
+# The NoReC model decides only Norwegian comments in which the lexicon finds nothing, and only
+# when it is confident; reviews are not CX comments, so the lexicon leads where it speaks.
+NOREC_CONFIDENCE = 0.5
+
+
+@dataclass
+class CommentResult:
+    """What kundepuls reads in one comment."""
+
+    language: str
+    sentiment: Label
+    score: float
+    themes: list[ThemeMention] = field(default_factory=list)
+    masked: str = ""
+    model_version: str = LEXICON_VERSION
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "language": self.language,
+            "sentiment": self.sentiment,
+            "score": round(self.score, 3),
+            "themes": [m.as_dict() for m in self.themes],
+            "masked": self.masked,
+        }
+
+
+def clean(comment: object) -> str:
+    """A comment as text: None becomes "", control characters (NUL …) become spaces."""
+    text = "" if comment is None else str(comment)
+    return _CONTROL.sub(" ", text)
+
+
+def analyze(
+    comment: object,
+    known_language: str | None = None,
+    customer_name: str | None = None,
+    model: InstallationModel | None = None,
+) -> CommentResult:
+    """Language, sentiment, themes (each with its own sentiment) and masked text of a comment.
+
+    ``model``, when fitted on this installation's scored comments, is blended in.
+
+    Examples
+    --------
+    >>> r = analyze("Leveringen var ikke rask, men kundeservice var kjempehyggelig")
+    >>> r.language, [(m.theme, m.sentiment) for m in r.themes]
+    ('nb', [('delivery', 'negative'), ('customer_service', 'positive')])
+    """
+    text = clean(comment)
+    masked = mask(text, customer_name)
+    head = text[:MAX_CHARS]
+    if not head.strip():
+        return CommentResult(detect_language("", known_language), "neutral", 0.0, [], masked)
+    language = detect_language(head, known_language)
+    reading = default_lexicon().analyze(head, language if language != "other" else None)
+    score, version = reading.score, LEXICON_VERSION
+    if reading.hits == 0 and language in ("nb", "nn"):
+        score, version = _norec_score(head, score, version)
+    if model is not None and model.fitted:
+        score, version = model.blend_score(head, score), f"{version}+installation"
+    themes = default_taxonomy().mentions(reading)
+    return CommentResult(language, to_label(score), score, themes, masked, version)
+
+
+def _norec_score(text: str, score: float, version: str) -> tuple[float, str]:
+    from kundepuls.text.norec import load_norec_model
+
+    try:
+        model = load_norec_model()
+    except FileNotFoundError:  # pragma: no cover - the artefact ships with kundepuls
+        return score, version
+    polarity = float(model.polarity([text])[0])
+    if abs(polarity) >= NOREC_CONFIDENCE:
+        return polarity, f"{version}+{model.meta.get('version', 'norec')}"
+    return score, version
+
+
+def analyze_responses(
+    session: Session, *, pending_only: bool = True, model: InstallationModel | None = None
+) -> int:
+    """Analyse stored responses with comments (only those not yet analysed, or all); flushes.
+
+    Safe to run twice: an analysis is replaced, never duplicated. Returns how many were
+    analysed.
+    """
+    count = 0
+    rows = list(repository.responses_with_comments(session, pending_only=pending_only))
+    for response_id, comment, language, customer_language, name in rows:
+        result = analyze(comment, language or customer_language, name, model)
+        repository.save_analysis(
+            session,
+            response_id,
+            {
+                "language": result.language,
+                "sentiment": result.sentiment,
+                "score": result.score,
+                "themes": [m.as_dict() for m in result.themes],
+                "masked_comment": result.masked,
+                "model_version": result.model_version,
+                "analysed_at": datetime.now(UTC),
+            },
+        )
+        count += 1
+        if count % 500 == 0:
+            session.flush()
+    session.flush()
+    return count
+
+
+def analyze_pending(session: Session) -> int:
+    """The background job's use case: analyse responses whose comment has no analysis yet."""
+    return analyze_responses(session, pending_only=True)
+
+
+def discover_themes(session: Session, n_clusters: int | None = None) -> list[Cluster]:
+    """Clusters of the stored comments that matched no theme, to name as new themes."""
+    return discover(repository.masked_comments_without_themes(session), n_clusters)

@@ -1,0 +1,190 @@
+"""Themes of a comment from an editable taxonomy, with the sentiment of each mention.
+
+The taxonomy is ``data/themes.yaml`` unless ``KUNDEPULS_THEMES_FILE`` names another file.
+A mention's sentiment is that of its clause; a clause without sentiment words takes that of
+its stretch between contrast words, and failing that the comment's. Comments that match no
+theme can be clustered (:func:`discover`) so that new themes can be named and added.
+"""
+
+import os
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kundepuls.kit.errors import KundepulsError
+from kundepuls.text.lexicon import Label, LexiconResult, squash, to_label
+
+
+@dataclass(frozen=True)
+class Theme:
+    """One theme: its key, labels per language and the terms that signal it."""
+
+    key: str
+    labels: dict[str, str]
+    terms: tuple[str, ...]
+
+
+@dataclass
+class ThemeMention:
+    """A theme found in a comment and the sentiment around it."""
+
+    theme: str
+    sentiment: Label
+    score: float
+    terms: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "theme": self.theme,
+            "sentiment": self.sentiment,
+            "score": round(self.score, 3),
+            "terms": self.terms,
+        }
+
+
+class Taxonomy:
+    """A set of themes compiled for fast matching of tokens.
+
+    Examples
+    --------
+    >>> from kundepuls.text.lexicon import default_lexicon
+    >>> reading = default_lexicon().analyze("Leveringen var ikke rask, men kundeservice var topp")
+    >>> [(m.theme, m.sentiment) for m in default_taxonomy().mentions(reading)]
+    [('delivery', 'negative'), ('customer_service', 'positive')]
+    """
+
+    def __init__(self, themes: list[Theme]) -> None:
+        self.themes = {t.key: t for t in themes}
+        self.exact: dict[str, set[str]] = {}
+        self.prefix: dict[str, set[str]] = {}
+        self.suffix: dict[str, set[str]] = {}
+        self.phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        # Weak terms ("~varen") count only when nothing else in the comment names a theme.
+        self.weak: set[tuple[str, str]] = set()
+        for theme in themes:
+            for term in theme.terms:
+                term = term.strip().lower()
+                if term.startswith("~"):
+                    term = term[1:]
+                    self.weak.add((theme.key, term.strip("*")))
+                self._add(term, theme.key)
+        self.lengths = sorted({len(p) for p in self.prefix}, reverse=True)
+        self.suffix_lengths = sorted({len(s) for s in self.suffix}, reverse=True)
+
+    def _add(self, term: str, key: str) -> None:
+        if " " in term:
+            parts = tuple(term.split())
+            self.phrases.setdefault(parts[0], []).append((parts, key))
+        elif term.startswith("*") and len(term) > 3:
+            self.suffix.setdefault(term.strip("*"), set()).add(key)
+            if term.endswith("*"):
+                self.prefix.setdefault(term.strip("*"), set()).add(key)
+        elif term.endswith("*") and len(term) > 2:
+            self.prefix.setdefault(term[:-1], set()).add(key)
+        elif term:
+            self.exact.setdefault(term, set()).add(key)
+
+    def match_token(self, token: str) -> set[tuple[str, str]]:
+        """The (theme, term) pairs one token signals."""
+        found = {(key, token) for key in self.exact.get(token, ())}
+        for length in self.lengths:
+            if length <= len(token):
+                stem = token[:length]
+                found |= {(key, stem) for key in self.prefix.get(stem, ())}
+        for length in self.suffix_lengths:
+            if length < len(token):
+                end = token[-length:]
+                found |= {(key, end) for key in self.suffix.get(end, ())}
+        return found
+
+    def matches(self, tokens: list[str]) -> dict[str, list[tuple[int, str]]]:
+        """Per theme key, the (token index, term) of each mention."""
+        strong: dict[str, list[tuple[int, str]]] = {}
+        weak: dict[str, list[tuple[int, str]]] = {}
+        for i, token in enumerate(tokens):
+            for parts, key in self.phrases.get(token, ()):
+                if tuple(tokens[i : i + len(parts)]) == parts:
+                    term = " ".join(parts)
+                    target = weak if (key, term) in self.weak else strong
+                    target.setdefault(key, []).append((i, term))
+            if token[:1].isalpha() or token[:1] == "[":
+                for key, term in self.match_token(token):
+                    target = weak if (key, term) in self.weak else strong
+                    target.setdefault(key, []).append((i, token))
+        return strong or weak
+
+    def mentions(self, reading: LexiconResult) -> list[ThemeMention]:
+        """The themes of a comment read by the lexicon, each with its own sentiment."""
+        out = []
+        matches = self.matches(reading.tokens)
+        for key, hits in matches.items():
+            raw = _theme_raw(reading, [index for index, _ in hits])
+            score = squash(raw) if raw else reading.score
+            terms = sorted({term for _, term in hits})
+            out.append(ThemeMention(key, to_label(score), score, terms))
+        out.sort(key=lambda m: min(i for i, _ in matches[m.theme]))
+        return out
+
+
+def _theme_raw(reading: LexiconResult, indices: list[int]) -> float:
+    """The sentiment around a theme's mentions, the later side of a contrast weighing more.
+
+    Each mention takes its clause's sentiment, else that of its stretch between contrast
+    words; the clauses are weighted as in the comment and rescaled so that the heaviest
+    keeps its full weight.
+    """
+    parts: dict[int, tuple[float, float]] = {}
+    for index in indices:
+        clause = reading.clause_at(index)
+        if clause is None:
+            continue
+        if clause.hits:
+            parts[clause.start] = (clause.raw, clause.weight)
+            continue
+        for other in reading.clauses:
+            if other.segment == clause.segment and other.hits:
+                parts[other.start] = (other.raw, other.weight)
+    if not parts:
+        return 0.0
+    heaviest = max(weight for _, weight in parts.values())
+    return sum(raw * weight for raw, weight in parts.values()) / heaviest
+
+
+def load_taxonomy(text: str, source: str = "themes file") -> Taxonomy:
+    """A taxonomy from YAML text (see ``data/themes.yaml`` for the format)."""
+    try:
+        data = yaml.safe_load(text) or {}
+        themes = [
+            Theme(
+                str(key),
+                {str(k): str(v) for k, v in (spec.get("label") or {}).items()},
+                tuple(str(t) for t in spec.get("terms") or ()),
+            )
+            for key, spec in (data.get("themes") or {}).items()
+        ]
+    except (yaml.YAMLError, AttributeError, TypeError) as error:
+        raise KundepulsError(f"{source}: not a valid theme file ({error})") from None
+    if not themes:
+        raise KundepulsError(f"{source}: no themes under the key 'themes'")
+    return Taxonomy(themes)
+
+
+@cache
+def _taxonomy_from(path: str | None) -> Taxonomy:
+    if path is None:
+        text = resources.files("kundepuls.text").joinpath("data", "themes.yaml").read_text("utf-8")
+        return load_taxonomy(text, "built-in themes")
+    try:
+        text = Path(path).read_text("utf-8")
+    except OSError as error:
+        raise KundepulsError(f"KUNDEPULS_THEMES_FILE {path}: {error.strerror}") from None
+    return load_taxonomy(text, path)
+
+
+def default_taxonomy() -> Taxonomy:
+    """The taxonomy in use: KUNDEPULS_THEMES_FILE if set, else the built-in one."""
+    return _taxonomy_from(os.environ.get("KUNDEPULS_THEMES_FILE") or None)
