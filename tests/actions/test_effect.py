@@ -201,3 +201,10 @@ def test_the_same_action_measures_csat_next_to_first_response(
     weekend = rows[rows["weekend"] == "true"]
     assert result.mean_after == pytest.approx(weekend["value"].mean())
     assert set(weekend["value"]) <= {0.0, 100.0}
+    # The action's -2 (hours) does not apply to CSAT; an expected CSAT change does.
+    assert result.more_needed is None or result.verdict == "improved"
+    planned = service.measure_effect(
+        demo_session, action_id, tz=TZ, today=TODAY, before_days=BEFORE_DAYS, kpi="csat",
+        expected=30.0,
+    )  # fmt: skip
+    assert planned.verdict in ("no_change", "improved")

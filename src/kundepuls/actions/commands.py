@@ -127,6 +127,9 @@ def effect(
     compare: Compare = None,
     before_days: Annotated[int | None, typer.Option(help="Days before the start.")] = None,
     kpi: Annotated[str | None, typer.Option(help="Measure this KPI instead.")] = None,
+    expected: Annotated[
+        float | None, typer.Option(help="Expected change in that KPI's unit (for power).")
+    ] = None,
     as_json: AsJson = False,
 ) -> None:
     """Measure the action's effect (before/after, time series, diff-in-diff)."""
@@ -135,7 +138,13 @@ def effect(
     settings = get_settings()
     with session_scope(engine_for(settings.database_url)) as session:
         result = service.measure_effect(
-            session, action_id, tz=settings.tz, compare=compare, before_days=before_days, kpi=kpi
+            session,
+            action_id,
+            tz=settings.tz,
+            compare=compare,
+            before_days=before_days,
+            kpi=kpi,
+            expected=expected,
         )
     if as_json:
         typer.echo(result.model_dump_json(indent=2))

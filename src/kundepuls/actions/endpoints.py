@@ -48,8 +48,15 @@ def effect(
     compare: str | None = None,
     before_days: int | None = None,
     kpi: str | None = None,
+    expected: float | None = None,
 ) -> EffectOut:
     """The action's measured effect: before/after, time series and diff-in-diff."""
     return service.measure_effect(
-        session, action_id, tz=settings.tz, compare=compare, before_days=before_days, kpi=kpi
+        session,
+        action_id,
+        tz=settings.tz,
+        compare=compare,
+        before_days=before_days,
+        kpi=kpi,
+        expected=expected,
     )

@@ -127,6 +127,7 @@ def measure_effect(
     before_days: int | None = None,
     today: date | None = None,
     kpi: str | None = None,
+    expected: float | None = None,
 ) -> EffectOut:
     """The action's effect on its KPI: before/after, interrupted time series and, with a
     comparison segment (``compare`` or the action's own), difference-in-differences.
@@ -134,7 +135,8 @@ def measure_effect(
     The before period is as long as the after period (at least four weeks) unless
     ``before_days`` says otherwise; the after period runs to the end date or ``today``.
     ``kpi`` measures another KPI over the same segment and dates (e.g. CSAT next to
-    first response times); the expected effect then does not apply.
+    first response times); the action's expected effect then does not apply, and
+    ``expected`` gives one in that KPI's unit for the power calculation.
     """
     action = get_action(session, action_id)
     compare = compare or action.compare
@@ -158,7 +160,9 @@ def measure_effect(
         "interrupted_time_series": effect.interrupted_time_series(own),
         "difference_in_differences": did,
     }
-    return _report(action, unit, compare, window, estimates, before, after)
+    if expected is None and key == action.kpi:
+        expected = action.expected_effect
+    return _report(action, unit, compare, window, estimates, before, after, expected)
 
 
 def _report(
@@ -169,10 +173,11 @@ def _report(
     estimates: dict[str, effect.Estimate | None],
     before: np.ndarray,
     after: np.ndarray,
+    expected: float | None,
 ) -> EffectOut:
     order = ("difference_in_differences", "interrupted_time_series", "before_after")
     headline = next((estimates[m] for m in order if estimates[m] is not None), None)
-    verdict, more, message = _verdict(action, compare, headline, kpi)
+    verdict, more, message = _verdict(action, compare, headline, kpi, expected)
     return EffectOut(
         action_id=action.id,
         kpi=kpi.key,
@@ -203,6 +208,7 @@ def _verdict(
     compare: str | None,
     e: effect.Estimate | None,
     kpi: repository.UnitKpi,
+    target: float | None,
 ) -> tuple[str, int | None, str]:
     where = f" in {action.segment}" if action.segment else ""
     if e is None:
@@ -229,15 +235,13 @@ def _verdict(
             None,
             f"{said}: {'improved' if better else 'worsened'}.",
         )
-    # The expected effect is in the unit of the action's own KPI.
-    target = action.expected_effect if kpi.key == action.kpi else None
     if not target:
         return (
             "cannot_tell",
             None,
             (
-                f"{said}: the data cannot tell yet; give the action an expected effect "
-                "to learn how many more are needed."
+                f"{said}: the data cannot tell yet; give an expected effect in "
+                f"{kpi.label} to learn how many more {kpi.unit} are needed."
             ),
         )
     if not e.ci_low <= target <= e.ci_high:
