@@ -4,6 +4,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import insert
 
@@ -68,8 +69,11 @@ def test_cli_actions_and_cases(tmp_path: Path, receiver: Receiver) -> None:
     assert "recovery_rate" in rates.stdout
 
 
-def test_api_actions_and_cases(database_url: str) -> None:
+def test_api_actions_and_cases(
+    database_url: str, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _store(database_url)
+    monkeypatch.setenv("KUNDEPULS_CASES_WEBHOOK_URL", receiver.url)
     with TestClient(create_app()) as client:
         start = (NOW - timedelta(days=5)).date().isoformat()
         made = client.post(
@@ -85,10 +89,14 @@ def test_api_actions_and_cases(database_url: str) -> None:
                                                    "segment": "weekend"})  # fmt: skip
         assert bad.status_code == 422
         assert "segment" in bad.json()["detail"]
-        assert client.post("/api/v1/cases/sync").json()["opened"] > 0
+        opened = client.post("/api/v1/cases/sync").json()["opened"]
+        assert opened > 0
+        # Events go out after the request committed.
+        assert [b["event"] for b in receiver.bodies] == ["case.opened"] * opened
         case = client.get("/api/v1/cases").json()[0]
         done = client.patch(f"/api/v1/cases/{case['id']}", json={"status": "contacted"})
         assert done.json()["status"] == "contacted"
+        assert receiver.bodies[-1]["event"] == "case.contacted"
         note = client.post(f"/api/v1/cases/{case['id']}/notes", json={"text": "Ringt"})
         assert note.status_code == 201
         rates = client.get("/api/v1/cases/rates", params={"start": "2020-01-01", "end": start})

@@ -4,12 +4,20 @@ from dataclasses import asdict
 from datetime import date
 
 from fastapi import APIRouter
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session
 
-from kundepuls.cases import service
+from kundepuls.cases import service, tasks
 from kundepuls.cases.schemas import CaseChange, CaseOut, NoteIn, NoteOut, RateOut, SyncOut
-from kundepuls.deps import SessionDep, SettingsDep
+from kundepuls.deps import EngineDep, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
+
+
+def _announce_after_commit(session: Session, engine: Engine) -> None:
+    """Send the case events once the request's transaction has committed, never before:
+    a rolled-back change announces nothing."""
+    event.listen(session, "after_commit", lambda _s: tasks.deliver_case_events(engine), once=True)
 
 
 @router.get("")
@@ -34,9 +42,10 @@ def rates(session: SessionDep, settings: SettingsDep, start: date, end: date) ->
 
 
 @router.post("/sync")
-def sync(session: SessionDep) -> SyncOut:
+def sync(session: SessionDep, engine: EngineDep) -> SyncOut:
     """Open the missing cases for detractor answers and complaints."""
-    return SyncOut(opened=len(service.open_cases(session)), delivered=0)
+    _announce_after_commit(session, engine)
+    return SyncOut(opened=len(service.open_cases(session)))
 
 
 @router.get("/{case_id}")
@@ -46,8 +55,14 @@ def get_case(case_id: int, session: SessionDep) -> CaseOut:
 
 
 @router.patch("/{case_id}")
-def change_case(case_id: int, change: CaseChange, session: SessionDep) -> CaseOut:
+def change_case(
+    case_id: int,
+    change: CaseChange,
+    session: SessionDep,
+    engine: EngineDep,
+) -> CaseOut:
     """Assign a case, record contact, or close it with an outcome."""
+    _announce_after_commit(session, engine)
     if change.assignee:
         service.assign(session, case_id, change.assignee)
     if change.status == "contacted":

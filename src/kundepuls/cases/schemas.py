@@ -51,8 +51,9 @@ class CaseChange(BaseModel):
 
 
 class SyncOut(BaseModel):
+    """How many cases were opened; their events are sent after the commit."""
+
     opened: int
-    delivered: int
 
 
 class RateOut(BaseModel):

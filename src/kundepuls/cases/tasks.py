@@ -2,6 +2,8 @@
 
 from datetime import datetime
 
+from sqlalchemy import Engine
+
 from kundepuls.cases import service
 from kundepuls.config import get_settings
 from kundepuls.db import engine_for, session_scope
@@ -16,9 +18,9 @@ def open_cases(now: datetime | None = None) -> int:
     return opened
 
 
-def deliver_case_events() -> int:
+def deliver_case_events(engine: Engine | None = None) -> int:
     """Send the case events that are committed and not yet delivered."""
-    with session_scope(engine_for(get_settings().database_url)) as session:
+    with session_scope(engine or engine_for(get_settings().database_url)) as session:
         return service.deliver_events(session)
 
 
