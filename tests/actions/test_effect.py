@@ -144,6 +144,10 @@ def test_did_and_its_equal_statsmodels_formula_ols(demo_store: Demo, demo_sessio
     its = smf.ols("value ~ after + days + C(dow)", data=weekend).fit(cov_type="HC1")
     mine = result.interrupted_time_series
     assert mine is not None
+    # The chart's weekly points hold every unit once, each week starting on a Monday.
+    treated_weeks = [p for p in result.weekly if p.group == "treated"]
+    assert sum(p.n for p in treated_weeks) == mine.n_before + mine.n_after
+    assert {p.week_start.weekday() for p in result.weekly} == {0}
     assert mine.effect == pytest.approx(its.params["after"], rel=1e-9)
     assert mine.p_value == pytest.approx(its.pvalues["after"], rel=1e-6)
     # Before/after is the plain Welch comparison of the weekend tickets.

@@ -61,6 +61,15 @@ class EstimateOut(BaseModel):
     significant: bool
 
 
+class WeekPoint(BaseModel):
+    """One week's mean of the KPI in one group, for the effect chart."""
+
+    week_start: date
+    group: Literal["all", "treated", "compare"]
+    value: float
+    n: int
+
+
 class EffectOut(BaseModel):
     """The measured effect of one action and a plain verdict."""
 
@@ -81,3 +90,4 @@ class EffectOut(BaseModel):
     verdict: Literal["improved", "worsened", "no_change", "cannot_tell"]
     more_needed: int | None
     message: str
+    weekly: list[WeekPoint] = Field(default_factory=list)

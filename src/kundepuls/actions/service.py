@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session
 
 from kundepuls.actions import effect, repository
 from kundepuls.actions.models import Action
-from kundepuls.actions.schemas import ActionCreate, ActionUpdate, EffectOut, EstimateOut
+from kundepuls.actions.schemas import (
+    ActionCreate,
+    ActionUpdate,
+    EffectOut,
+    EstimateOut,
+    WeekPoint,
+)
 from kundepuls.kit.errors import NotFoundError, UsageError
 from kundepuls.kit.times import local_midnight
 
@@ -105,6 +111,7 @@ def _frame(
     rows["after"] = rows["at"] >= begin
     rows["days"] = (rows["at"] - begin).dt.total_seconds() / 86400.0
     rows["dow"] = local.dt.day_of_week
+    rows["local"] = local
     rows["group"] = "all"
     for name, (dim, value) in zip(("treated", "compare"), segments, strict=False):
         match = rows[dim].fillna("").str.lower() == value
@@ -162,7 +169,23 @@ def measure_effect(
     }
     if expected is None and key == action.kpi:
         expected = action.expected_effect
-    return _report(action, unit, compare, window, estimates, before, after, expected)
+    report = _report(action, unit, compare, window, estimates, before, after, expected)
+    report.weekly = _weekly(rows)
+    return report
+
+
+def _weekly(rows: pd.DataFrame) -> list[WeekPoint]:
+    """Weekly means per group (weeks start on Monday, local time), for the chart."""
+    if rows.empty:
+        return []
+    week = (rows["local"].dt.normalize() - pd.to_timedelta(rows["dow"], unit="D")).dt.date
+    grouped = (
+        rows.groupby([week.rename("week"), "group"])["value"].agg(["mean", "size"]).reset_index()
+    )
+    return [
+        WeekPoint(week_start=w, group=g, value=float(m), n=int(n))
+        for w, g, m, n in grouped.itertuples(index=False)
+    ]
 
 
 def _report(
