@@ -252,21 +252,20 @@ def _verdict(
         f"{e.n_before} {kpi.unit} before, {e.n_after} after)"
     )
     if e.significant:
-        better = (e.effect < 0) == kpi.lower_is_better
-        return (
-            ("improved" if better else "worsened"),
-            None,
-            f"{said}: {'improved' if better else 'worsened'}.",
-        )
+        verdict = "improved" if (e.effect < 0) == kpi.lower_is_better else "worsened"
+        return verdict, None, f"{said}: {verdict}."
+    return _unclear(said, e, kpi, target)
+
+
+def _unclear(
+    said: str, e: effect.Estimate, kpi: repository.UnitKpi, target: float | None
+) -> tuple[str, int | None, str]:
+    """The verdict for a non-significant change: ruled out, or how much more data."""
     if not target:
-        return (
-            "cannot_tell",
-            None,
-            (
-                f"{said}: the data cannot tell yet; give an expected effect in "
-                f"{kpi.label} to learn how many more {kpi.unit} are needed."
-            ),
+        hint = (
+            f"give an expected effect in {kpi.label} to learn how many more {kpi.unit} are needed"
         )
+        return "cannot_tell", None, f"{said}: the data cannot tell yet; {hint}."
     if not e.ci_low <= target <= e.ci_high:
         return (
             "no_change",
@@ -276,11 +275,5 @@ def _verdict(
     more = effect.more_needed(e, target)
     if not more:
         return "cannot_tell", None, f"{said}: the data cannot tell yet."
-    return (
-        "cannot_tell",
-        more,
-        (
-            f"{said}: the data cannot tell yet — about {more} more {kpi.unit} needed "
-            f"to detect a change of {_number(target)}."
-        ),
-    )
+    need = f"about {more} more {kpi.unit} needed to detect a change of {_number(target)}"
+    return "cannot_tell", more, f"{said}: the data cannot tell yet — {need}."
