@@ -33,12 +33,12 @@ def run_cli(
 def api_headers(database_url: str, role: str = "owner") -> dict[str, str]:
     """Authorization headers of a new user with ``role`` and an API token of its widest scope."""
     from kundepuls.accounts import service, tokens
-    from kundepuls.accounts.permissions import RANK, SCOPE_MIN_ROLE, Role
+    from kundepuls.accounts.permissions import RANK, SCOPE_MIN_ROLE, SCOPE_PERMISSIONS, Role
     from kundepuls.db import make_engine, session_scope
 
     scope = max(
         (s for s, least in SCOPE_MIN_ROLE.items() if RANK[least] <= RANK[Role(role)]),
-        key=lambda s: RANK[SCOPE_MIN_ROLE[s]],
+        key=lambda s: len(SCOPE_PERMISSIONS[s]),
     )
     engine = make_engine(database_url)
     with session_scope(engine) as session:

@@ -12,6 +12,8 @@ from fastapi.templating import Jinja2Templates
 from kundepuls import __version__
 from kundepuls.accounts import web as accounts_web
 from kundepuls.accounts.endpoints import router as accounts_router
+from kundepuls.actions.endpoints import router as actions_router
+from kundepuls.cases.endpoints import router as cases_router
 from kundepuls.config import Settings, get_settings
 from kundepuls.db import engine_for
 from kundepuls.facts.endpoints import router as facts_router
@@ -50,6 +52,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"detail": str(error)}, status_code=error.status_code)
 
     app.include_router(facts_router)
+    app.include_router(actions_router)
+    app.include_router(cases_router)
 
     @app.get("/health", tags=["system"])
     def health() -> dict[str, str]:

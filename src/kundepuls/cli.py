@@ -6,6 +6,8 @@ import typer
 from rich.console import Console
 
 from kundepuls.accounts.commands import token_app, user_app
+from kundepuls.actions.commands import app as action_app
+from kundepuls.cases.commands import app as case_app
 from kundepuls.config import get_settings
 from kundepuls.db import migrate
 from kundepuls.demo.commands import demo
@@ -72,6 +74,8 @@ def serve(
 
 
 app.command()(demo)
+app.add_typer(action_app, name="action")
+app.add_typer(case_app, name="case")
 
 
 def _redact(url: str) -> str:

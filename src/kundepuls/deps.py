@@ -1,7 +1,7 @@
 """Dependency aliases for FastAPI routes, defined once."""
 
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import Engine
@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from kundepuls.accounts.permissions import Permission
 from kundepuls.accounts.schemas import Principal
-from kundepuls.accounts.web import current_user, require
+from kundepuls.accounts.web import SAFE_METHODS, Forbidden, current_user, require
 from kundepuls.config import Settings
 from kundepuls.db import session_scope
 
@@ -44,6 +44,19 @@ AnalystUser = Annotated[Principal, Depends(require(Permission.READ_API))]
 AdminUser = Annotated[Principal, Depends(require(Permission.MANAGE_USERS))]
 OwnerUser = Annotated[Principal, Depends(require(Permission.MANAGE_OWNERS))]
 
+
+def api_guard(write: Permission, read: Permission = Permission.READ_API) -> Any:
+    """A router-wide dependency: reading needs ``read``, any change needs ``write``."""
+
+    async def guard(request: Request, user: CurrentUser) -> Principal:
+        needed = read if request.method in SAFE_METHODS else write
+        if not user.can(needed):
+            raise Forbidden(f"your role may not do this ({needed.value})")
+        return user
+
+    return Depends(guard)
+
+
 __all__ = [
     "AdminUser",
     "AnalystUser",
@@ -54,5 +67,6 @@ __all__ = [
     "SessionDep",
     "SettingsDep",
     "ViewerUser",
+    "api_guard",
     "require",
 ]

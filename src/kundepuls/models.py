@@ -4,6 +4,8 @@ Alembic's env and the tests import this module; add one line per domain with tab
 """
 
 from kundepuls.accounts import models as accounts_models
+from kundepuls.actions import models as actions_models
+from kundepuls.cases import models as cases_models
 from kundepuls.db import Base
 from kundepuls.facts import models as facts_models
 from kundepuls.predict import models as predict_models
@@ -13,6 +15,8 @@ from kundepuls.text import models as text_models
 __all__ = [
     "Base",
     "accounts_models",
+    "actions_models",
+    "cases_models",
     "facts_models",
     "predict_models",
     "surveys_models",

@@ -3,9 +3,9 @@
 from typing import Annotated, Any
 
 import pandas as pd
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from kundepuls.deps import Permission, SessionDep, require
+from kundepuls.deps import Permission, SessionDep, api_guard
 from kundepuls.kit.errors import UsageError
 from kundepuls.predict import lists, repository, service
 from kundepuls.predict.rfm import SEGMENTS
@@ -21,7 +21,7 @@ from kundepuls.predict.schemas import (
 
 # Customer-level predictions are personal data: analysts and up (or an API token).
 router = APIRouter(
-    prefix="/api/v1", tags=["predictions"], dependencies=[Depends(require(Permission.READ_API))]
+    prefix="/api/v1", tags=["predictions"], dependencies=[api_guard(Permission.READ_API)]
 )
 
 

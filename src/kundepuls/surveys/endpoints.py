@@ -6,7 +6,7 @@ next page (or the thank-you page) is rendered.
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
@@ -14,10 +14,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 
-from kundepuls.accounts.schemas import Principal
 from kundepuls.config import Settings
 from kundepuls.db import session_scope
-from kundepuls.deps import EngineDep, Permission, SettingsDep, require
+from kundepuls.deps import EngineDep, Permission, SettingsDep, api_guard
 from kundepuls.kit.security import RateLimiter, check_csrf
 from kundepuls.surveys import answering, service, sharing, texts
 from kundepuls.surveys.answering import LinkError
@@ -40,7 +39,7 @@ def _limit(request: Request) -> None:
 
 public = APIRouter(dependencies=[Depends(_limit)], include_in_schema=False)
 api = APIRouter(
-    prefix="/api/v1/surveys", tags=["surveys"], dependencies=[Depends(require(Permission.READ_API))]
+    prefix="/api/v1/surveys", tags=["surveys"], dependencies=[api_guard(Permission.MANAGE_SURVEYS)]
 )
 
 
@@ -239,7 +238,6 @@ def create_survey(
     body: dict[str, Any],
     engine: EngineDep,
     settings: SettingsDep,
-    _user: Annotated[Principal, Depends(require(Permission.MANAGE_SURVEYS))],
 ) -> SurveyOut:
     """Create a survey, or a new version of it when the definition changed."""
     definition = parse_definition(body, "body")

@@ -1,0 +1,1 @@
+"""Improvement actions and their measured effect."""

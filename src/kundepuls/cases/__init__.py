@@ -1,0 +1,1 @@
+"""The closed loop: follow-up cases for detractors and complaints."""
