@@ -1,14 +1,20 @@
 """The job runner: embedded SQLite queue by default, Redis when configured, worker threads."""
 
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from huey import RedisHuey, SqliteHuey
+from sqlalchemy.orm import Session
 
+from kundepuls.cases.models import Case
 from kundepuls.config import Settings
-from kundepuls.jobs import SCHEDULE, BackgroundWorker, make_huey, queue_path
+from kundepuls.facts.models import Customer, Response
+from kundepuls.jobs import BackgroundWorker, make_huey, queue_path, run_once, schedule
 from kundepuls.kit.errors import UsageError
+from kundepuls.text.models import CommentAnalysis
 from tests.support import run_cli
 
 
@@ -22,7 +28,7 @@ def test_embedded_queue_lives_beside_the_store(tmp_path: Path) -> None:
     huey = make_huey(settings, name=f"t{uuid.uuid4().hex[:8]}")
     assert isinstance(huey, SqliteHuey)
     names = {task.__name__ for task in huey._registry._periodic_tasks}
-    assert names == set(SCHEDULE)
+    assert names == set(schedule())
 
 
 def test_redis_broker_when_configured(tmp_path: Path) -> None:
@@ -83,3 +89,28 @@ def test_jobs_run_once_from_the_command_line(database_url: str) -> None:
     assert result.returncode == 0, result.stderr
     assert "surveys.scan_triggers: invited 0" in result.stdout
     assert "surveys.send_outbox: sent 0" in result.stdout
+
+
+def test_one_pass_of_the_schedule_analyses_comments_and_opens_cases(
+    database_url: str, session: Session
+) -> None:
+    session.add(Customer(customer_id="c1", name="Kari Nordmann"))
+    session.add(
+        Response(
+            response_id="r1",
+            customer_id="c1",
+            submitted_at=datetime.now(UTC) - timedelta(hours=2),
+            nps=3,
+            comment="Pakken kom aldri, og ingen svarte på e-post til kari@example.org",
+        )
+    )
+    session.commit()
+    results = run_once()
+    assert results["cases.open_cases"] == "1"
+    assert results["text.analyze_new_comments"] == "1"
+    analysis = session.get(CommentAnalysis, "r1")
+    assert analysis is not None
+    assert analysis.sentiment == "negative"
+    case = session.scalars(sa.select(Case)).one()
+    assert case.customer_id == "c1"
+    assert run_once()["cases.open_cases"] == "0", "a second pass opens nothing again"

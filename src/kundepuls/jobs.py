@@ -16,7 +16,7 @@ thread of the web process for the embedded default (``--worker/--no-worker``).
 """
 
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,15 +25,26 @@ from huey import Huey, RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
 from sqlalchemy.engine import make_url
 
+from kundepuls.cases import tasks as case_tasks
 from kundepuls.config import Settings, get_settings
 from kundepuls.kit.errors import UsageError
 from kundepuls.surveys import tasks as survey_tasks
+from kundepuls.text import tasks as text_tasks
 
-# name → (job, how often); the periodic jobs every worker runs.
-SCHEDULE: dict[str, tuple[Callable[[], str], dict[str, str]]] = {
-    "surveys.scan_triggers": (survey_tasks.scan_triggers, {"minute": "*"}),
-    "surveys.send_outbox": (survey_tasks.send_outbox, {"minute": "*"}),
-}
+
+def schedule(lease_seconds: float = 120) -> dict[str, tuple[Callable[[], object], dict[str, str]]]:
+    """The periodic jobs every worker runs: name → (job, how often, as crontab fields).
+
+    Each job opens its own session and is safe to run twice.
+    """
+    return {
+        "surveys.scan_triggers": (survey_tasks.scan_triggers, {"minute": "*"}),
+        "surveys.send_outbox": (partial(survey_tasks.send_outbox, lease_seconds), {"minute": "*"}),
+        "text.analyze_new_comments": (text_tasks.analyze_new_comments, {"minute": "*"}),
+        "cases.open_cases": (case_tasks.open_cases, {"minute": "*/5"}),
+        "cases.deliver_case_events": (case_tasks.deliver_case_events, {"minute": "*"}),
+        "cases.alert_overdue_cases": (case_tasks.alert_overdue_cases, {"minute": "0"}),
+    }
 
 
 def queue_path(settings: Settings) -> Path:
@@ -57,7 +68,7 @@ def make_huey(settings: Settings, name: str = "kundepuls") -> Huey:
         )
     else:
         huey = SqliteHuey(name, filename=str(queue_path(settings)), utc=True)
-    for name, (job, when) in SCHEDULE.items():
+    for name, (job, when) in schedule().items():
         huey.periodic_task(crontab(**when), name=name)(job)
     return huey
 
@@ -69,10 +80,7 @@ def get_huey() -> Huey:
 
 def run_once(lease_seconds: float = 120) -> dict[str, str]:
     """Run every scheduled job once, in order, in this process (for cron and tests)."""
-    return {
-        "surveys.scan_triggers": survey_tasks.scan_triggers(),
-        "surveys.send_outbox": survey_tasks.send_outbox(lease_seconds),
-    }
+    return {name: str(job()) for name, (job, _when) in schedule(lease_seconds).items()}
 
 
 def run_worker(workers: int = 1) -> None:
