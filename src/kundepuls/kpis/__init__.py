@@ -1,0 +1,1 @@
+"""KPIs: declarations, the engine, and the Python API for notebooks."""
