@@ -8,6 +8,7 @@ from rich.console import Console
 from kundepuls.config import get_settings
 from kundepuls.db import migrate
 from kundepuls.kit.errors import KundepulsError
+from kundepuls.kpis import commands as kpi_commands
 
 app = typer.Typer(
     name="kundepuls",
@@ -16,6 +17,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 err = Console(stderr=True, soft_wrap=True)
+app.add_typer(kpi_commands.app, name="kpi")
 
 
 @app.command()

@@ -70,6 +70,7 @@ class Rate:
     numerator: str
     numerator_time: str
     scale: float = 100.0
+    numerator_where: Expr | None = None
     method: str = "rate"
 
 

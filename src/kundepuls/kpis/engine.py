@@ -33,21 +33,29 @@ def evaluate(
     >>> from kundepuls.kpis.catalog import KPIS
     >>> evaluate(backend, KPIS["nps"], Query(by=("region",)), tz)  # doctest: +SKIP
     """
+    stats, first, last = sufficient(backend, kpi, query, tz)
+    return finish(kpi, query, stats, first, last, min_n)
+
+
+def sufficient(
+    backend: BaseBackend, kpi: cat.Kpi, query: Query, tz: ZoneInfo
+) -> tuple[pd.DataFrame, date | None, date | None]:
+    """Sufficient statistics per group and the range of periods to report."""
     query = query.checked(tz)
     tables = table_names(backend)
     source = Source(backend, kpi.table, kpi.time_column, tz)
     if kpi.table not in tables:
         if kpi.table == "invitations":  # sent by the survey module; none sent yet
-            return finish(kpi, query, EMPTY_STATS[kpi.method], None, None, min_n)
+            return EMPTY_STATS[kpi.method], None, None
         raise UsageError(f"KPI {kpi.key} needs the table {kpi.table!r}, which does not exist")
     stat = kpi.stat
     if isinstance(stat, cat.Churn):
         frame = prepare(source, query, tables, extend_back=1)
-        return finish(kpi, query, _churn(frame, query, stat), frame.first, frame.last, min_n)
+        return _churn(frame, query, stat), frame.first, frame.last
     if isinstance(stat, cat.Cumulative):
         frame = prepare(source, query, tables, open_start=True)
         stats = _cumulative(frame, query, stat)
-        return finish(kpi, query, stats, frame.first, frame.last, min_n)
+        return stats, frame.first, frame.last
     frame = prepare(source, query, tables)
     t = frame.table.filter(kpi.where(frame.table)) if kpi.where is not None else frame.table
     group = [*frame.keys]
@@ -58,7 +66,7 @@ def evaluate(
         stats = _median_values(t, stat, group)
     else:
         stats = _run(_aggregate(t, stat, group))
-    return finish(kpi, query, stats, frame.first, frame.last, min_n)
+    return stats, frame.first, frame.last
 
 
 def _run(expr: ir.Table) -> pd.DataFrame:
@@ -137,6 +145,8 @@ def _rate(
         raise UsageError(f"the table {stat.numerator!r} does not exist")
     frame = prepare(Source(backend, stat.numerator, stat.numerator_time, tz), query, tables)
     t = frame.table
+    if stat.numerator_where is not None:
+        t = t.filter(stat.numerator_where(t))
     counts = _run(t.aggregate(by=group, count=t.count()))
     if not group:
         n = int(exposure["n"].sum()) if len(exposure) else 0
@@ -206,5 +216,3 @@ def _cumulative(frame: Frame, query: Query, stat: cat.Cumulative) -> pd.DataFram
     return out.rename(columns={"_end": PERIOD})
 
 
-def first_day(frame: Frame) -> date | None:
-    return frame.first

@@ -36,7 +36,12 @@ def _num(frame: pd.DataFrame, column: str) -> np.ndarray[Any, np.dtype[np.float6
     return pd.to_numeric(frame[column], errors="coerce").fillna(0).to_numpy(dtype="float64")
 
 
-def intervals(method: str, frame: pd.DataFrame) -> stats.Interval:
+def scale_of(kpi: cat.Kpi) -> float:
+    """The multiplier of a rate KPI (per 100 orders: 100)."""
+    return kpi.stat.scale if isinstance(kpi.stat, cat.Rate) else 100.0
+
+
+def intervals(method: str, frame: pd.DataFrame, scale: float = 100.0) -> stats.Interval:
     """The value and 95 % interval of each row of sufficient statistics."""
     n = _num(frame, "n")
     if method == "nps":
@@ -53,7 +58,7 @@ def intervals(method: str, frame: pd.DataFrame) -> stats.Interval:
     if method == "poisson":
         return stats.poisson(n, level=LEVEL)
     if method == "rate":
-        return stats.poisson(_num(frame, "count"), exposure=n, scale=100.0, level=LEVEL)
+        return stats.poisson(_num(frame, "count"), exposure=n, scale=scale, level=LEVEL)
     raise ValueError(f"unknown interval method {method!r}")
 
 
@@ -112,6 +117,21 @@ def _dimension_value(name: str, raw: Any) -> Any:
     return text
 
 
+def filled(
+    kpi: cat.Kpi, query: Query, stats_frame: pd.DataFrame, first: date | None, last: date | None
+) -> pd.DataFrame:
+    """Sufficient statistics with a row for every period × group, keyed by dimension name."""
+    frame = _fill(stats_frame, query, first, last, kpi.method)
+    keys = [f"_k{i}" for i in range(len(query.by))]
+    order = [PERIOD, *keys] if query.grain is not None else keys
+    frame = frame.sort_values(order or ["n"]).reset_index(drop=True)
+    for i, name in enumerate(query.by):
+        frame[name] = [_dimension_value(name, v) for v in frame[f"_k{i}"]]
+    if query.grain is not None:
+        frame["period_start"] = frame[PERIOD].astype("str")
+    return frame.drop(columns=[c for c in (*keys, PERIOD) if c in frame.columns])
+
+
 def finish(
     kpi: cat.Kpi,
     query: Query,
@@ -121,19 +141,12 @@ def finish(
     min_n: int,
 ) -> pd.DataFrame:
     """The output rows: kpi, one column per dimension, period_start, value, n, ci, flag."""
-    frame = _fill(stats_frame, query, first, last, kpi.method)
-    if query.grain is not None:
-        frame = frame.sort_values([PERIOD, *(f"_k{i}" for i in range(len(query.by)))])
-    else:
-        frame = frame.sort_values([f"_k{i}" for i in range(len(query.by))] or ["n"])
-    frame = frame.reset_index(drop=True)
-    result = intervals(kpi.method, frame) if len(frame) else None
-    n = frame["n"].to_numpy(dtype="int64") if len(frame) else np.array([], dtype="int64")
+    frame = filled(kpi, query, stats_frame, first, last)
+    result = intervals(kpi.method, frame, scale_of(kpi)) if len(frame) else None
+    n = frame["n"].to_numpy(dtype="int64")
     out = pd.DataFrame({"kpi": [kpi.key] * len(frame)})
-    for i, name in enumerate(query.by):
-        out[name] = [_dimension_value(name, v) for v in frame[f"_k{i}"]]
-    if query.grain is not None:
-        out["period_start"] = frame[PERIOD].astype("str").to_numpy() if len(frame) else []
+    for name in (*query.by, *(("period_start",) if query.grain is not None else ())):
+        out[name] = frame[name].to_numpy()
     empty = np.full(len(frame), np.nan)
     out["value"] = _clean(result.value) if result is not None else empty
     out["n"] = n
