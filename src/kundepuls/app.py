@@ -13,6 +13,7 @@ from kundepuls import __version__
 from kundepuls.config import Settings, get_settings
 from kundepuls.db import engine_for
 from kundepuls.kit.errors import KundepulsError
+from kundepuls.kpis.endpoints import router as kpis_router
 
 WEB = Path(__file__).parent / "web"
 templates = Jinja2Templates(directory=WEB / "templates")
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
+    app.include_router(kpis_router)
 
     @app.exception_handler(KundepulsError)
     async def _user_error(_request: Request, error: KundepulsError) -> JSONResponse:

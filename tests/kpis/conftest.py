@@ -1,11 +1,35 @@
-"""KPI test fixtures; until the stats module is merged, a stand-in takes its place."""
+"""Fixtures of the KPI tests: a seeded store and the engine's backend on it."""
 
-import importlib
-import sys
+from collections.abc import Iterator
+from zoneinfo import ZoneInfo
 
-try:
-    importlib.import_module("kundepuls.stats")
-except ImportError:  # the stats branch has not been merged into this one yet
-    from tests.kpis import standin_stats
+import pytest
+from ibis.backends import BaseBackend
+from sqlalchemy.orm import Session
 
-    sys.modules["kundepuls.stats"] = standin_stats
+from kundepuls.config import Settings
+from kundepuls.kpis import backends
+from tests.kpis import factory
+
+TZ = ZoneInfo("Europe/Oslo")
+
+
+@pytest.fixture(autouse=True)
+def _no_shared_connections() -> Iterator[None]:
+    """Shared engine connections never outlive the store of a test."""
+    yield
+    backends.forget()
+
+
+@pytest.fixture
+def backend(database_url: str) -> Iterator[BaseBackend]:
+    """A fresh KPI engine connection to the test's store (DuckDB on SQLite, or PostgreSQL)."""
+    connection = backends.connect(Settings(database_url=database_url))
+    yield connection
+    connection.disconnect()
+
+
+@pytest.fixture
+def data(session: Session) -> factory.Data:
+    """The seeded data set, inserted and committed."""
+    return factory.build(session)

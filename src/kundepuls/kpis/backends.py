@@ -20,6 +20,7 @@ from typing import Any
 
 import duckdb
 import ibis
+import pandas as pd
 from ibis.backends import BaseBackend
 from sqlalchemy.engine import make_url
 
@@ -55,8 +56,8 @@ def attach_sqlite(con: duckdb.DuckDBPyConnection, database: str) -> None:
     con.execute("USE s")
 
 
-@lru_cache(maxsize=8)
-def _embedded(database: str) -> BaseBackend:
+def embedded(database: str) -> BaseBackend:
+    """A new DuckDB connection reading the SQLite store at ``database``."""
     if not Path(database).exists():
         raise KundepulsError(f"no store at {database}; run `kundepuls init` first")
     con = duckdb.connect()
@@ -64,8 +65,8 @@ def _embedded(database: str) -> BaseBackend:
     return ibis.duckdb.from_connection(con)
 
 
-@lru_cache(maxsize=8)
-def _postgres(url: str) -> BaseBackend:
+def postgres(url: str) -> BaseBackend:
+    """A new Ibis connection to the PostgreSQL store at ``url``."""
     parsed = make_url(url)
     return ibis.postgres.connect(
         host=parsed.host or "localhost",
@@ -85,23 +86,47 @@ def _warehouse(url: str) -> BaseBackend:
     return backend
 
 
+def connect(settings: Settings) -> BaseBackend:
+    """A new connection to the engine that computes KPIs for these settings."""
+    warehouse = os.environ.get(WAREHOUSE_ENV)
+    if warehouse:
+        return _warehouse(warehouse)
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite":
+        return embedded(str(Path(url.database or "kundepuls.db").resolve()))
+    if url.get_backend_name() == "postgresql":
+        return postgres(settings.database_url)
+    raise KundepulsError(f"KPIs cannot run on {url.get_backend_name()}; use SQLite or PostgreSQL")
+
+
+_SHARED: dict[tuple[str, str | None], BaseBackend] = {}
+
+
 def backend_for(settings: Settings) -> BaseBackend:
-    """The Ibis backend that computes KPIs for these settings.
+    """The process's shared Ibis backend that computes KPIs for these settings.
 
     Examples
     --------
     >>> from kundepuls.config import Settings
     >>> backend_for(Settings(database_url="sqlite:////nowhere/kp.db"))  # doctest: +SKIP
     """
-    warehouse = os.environ.get(WAREHOUSE_ENV)
-    if warehouse:
-        return _warehouse(warehouse)
-    url = make_url(settings.database_url)
-    if url.get_backend_name() == "sqlite":
-        return _embedded(str(Path(url.database or "kundepuls.db").resolve()))
-    if url.get_backend_name() == "postgresql":
-        return _postgres(settings.database_url)
-    raise KundepulsError(f"KPIs cannot run on {url.get_backend_name()}; use SQLite or PostgreSQL")
+    key = (settings.database_url, os.environ.get(WAREHOUSE_ENV))
+    with LOCK:
+        if key not in _SHARED:
+            _SHARED[key] = connect(settings)
+        return _SHARED[key]
+
+
+def run(expr: Any) -> pd.DataFrame:
+    """Execute a table expression into pandas (through Arrow, the same on every backend)."""
+    with LOCK:
+        return expr.to_pyarrow().to_pandas()  # type: ignore[no-any-return]
+
+
+def scalar(expr: Any) -> Any:
+    """Execute a scalar expression into a Python value."""
+    with LOCK:
+        return expr.to_pyarrow().as_py()
 
 
 def table_names(backend: BaseBackend) -> set[str]:
@@ -110,11 +135,12 @@ def table_names(backend: BaseBackend) -> set[str]:
         return set(backend.list_tables())
 
 
-def forget(settings: Settings | None = None) -> None:
-    """Drop cached connections (tests that delete stores call this)."""
-    _embedded.cache_clear()
-    _postgres.cache_clear()
-    _warehouse.cache_clear()
+def forget() -> None:
+    """Close and drop the shared connections (tests that drop stores call this)."""
+    with LOCK:
+        for backend in _SHARED.values():
+            backend.disconnect()
+        _SHARED.clear()
 
 
 def describe(backend: BaseBackend) -> dict[str, Any]:

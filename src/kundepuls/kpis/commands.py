@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kundepuls.config import get_settings
-from kundepuls.kit.errors import UsageError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -83,18 +81,6 @@ def show_command(
     _emit(frame, fmt, key)
 
 
-def _span(text: str | None) -> tuple[date, date] | None:
-    if text is None:
-        return None
-    first, sep, last = text.partition("..")
-    try:
-        if not sep:
-            raise ValueError(text)
-        return date.fromisoformat(first), date.fromisoformat(last)
-    except ValueError:
-        raise UsageError(f"--previous {text!r}: write FROM..TO, e.g. 2026-01-01..2026-01-31") from None
-
-
 @app.command("compare")
 def compare_command(
     key: Annotated[str, typer.Argument(help="The KPI, e.g. csat.")],
@@ -113,8 +99,9 @@ def compare_command(
 ) -> None:
     """Compare periods, or each segment with the rest: difference, interval, p and q."""
     from kundepuls.kpis.notebook import compare
+    from kundepuls.kpis.service import parse_span
 
-    frame = compare(key, by or [], start, end, where or [], against, _span(previous))
+    frame = compare(key, by or [], start, end, where or [], against, parse_span(previous))
     _emit(frame, fmt, f"{key}: difference")
 
 

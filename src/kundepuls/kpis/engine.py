@@ -13,14 +13,15 @@ from zoneinfo import ZoneInfo
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
+import pyarrow as pa
 from ibis.backends import BaseBackend
 
+from kundepuls.kit.errors import UsageError
 from kundepuls.kpis import catalog as cat
 from kundepuls.kpis import periods as per
-from kundepuls.kpis.backends import LOCK, table_names
+from kundepuls.kpis.backends import run, table_names
 from kundepuls.kpis.frames import PERIOD, Frame, Query, Source, prepare
 from kundepuls.kpis.results import EMPTY_STATS, finish
-from kundepuls.kit.errors import UsageError
 
 
 def evaluate(
@@ -60,7 +61,7 @@ def sufficient(
     t = frame.table.filter(kpi.where(frame.table)) if kpi.where is not None else frame.table
     group = [*frame.keys]
     if isinstance(stat, cat.Rate):
-        stats = _rate(backend, stat, query, tables, tz, _run(t.aggregate(by=group, 
+        stats = _rate(backend, stat, query, tables, tz, _run(t.aggregate(by=group,
             n=t.count())), group)  # fmt: skip
     elif isinstance(stat, cat.Median):
         stats = _median_values(t, stat, group)
@@ -70,12 +71,12 @@ def sufficient(
 
 
 def _run(expr: ir.Table) -> pd.DataFrame:
-    with LOCK:
-        return expr.execute()
+    return run(expr)
 
 
 def _count(condition: ir.BooleanValue) -> ir.IntegerScalar:
-    return condition.cast("int64").sum().fill_null(0)  # type: ignore[no-any-return]
+    # CASE rather than a cast: PostgreSQL cannot cast a boolean to bigint.
+    return ibis.ifelse(condition, 1, 0).sum().fill_null(0)  # type: ignore[no-any-return]
 
 
 def _units(t: ir.Table, unit: cat.Expr | None) -> ir.Table:
@@ -87,8 +88,8 @@ def _aggregate(t: ir.Table, stat: cat.Stat, group: list[str]) -> ir.Table:
     if isinstance(stat, cat.Nps):
         t = t.mutate(_x=stat.score(t))
         t = t.filter(t._x.notnull())
-        return t.aggregate(by=group, 
-            n=t.count(), promoters=_count(t._x >= 9), detractors=_count(t._x <= 6)
+        return t.aggregate(
+            by=group, n=t.count(), promoters=_count(t._x >= 9), detractors=_count(t._x <= 6)
         )
     if isinstance(stat, cat.Share):
         t = _units(t, stat.unit).mutate(_y=stat.success(t))
@@ -104,17 +105,13 @@ def _aggregate(t: ir.Table, stat: cat.Stat, group: list[str]) -> ir.Table:
         per_customer = t.aggregate(by=[*group, "customer_id"], _x=t.count())
         if stat.share_at_least is not None:
             c = per_customer
-            return c.aggregate(by=group, 
-                n=c.count(), successes=_count(c._x >= stat.share_at_least)
-            )
+            return c.aggregate(by=group, n=c.count(), successes=_count(c._x >= stat.share_at_least))
         return _moments(per_customer.mutate(_x=per_customer._x.cast("float64")), group)
     raise TypeError(f"no aggregate for {stat!r}")
 
 
 def _moments(t: ir.Table, group: list[str]) -> ir.Table:
-    return t.aggregate(by=group, 
-        n=t._x.count(), mean=t._x.mean(), sd=t._x.std(how="sample")
-    )
+    return t.aggregate(by=group, n=t._x.count(), mean=t._x.mean(), sd=t._x.std(how="sample"))
 
 
 def _median_values(t: ir.Table, stat: cat.Median, group: list[str]) -> pd.DataFrame:
@@ -169,29 +166,33 @@ def _churn(frame: Frame, query: Query, stat: cat.Churn) -> pd.DataFrame:
     if query.grain is None:
         assert frame.low is not None
         t = t.mutate(**{PERIOD: ibis.ifelse(t._t >= frame.low, "now", "before")})
-        steps = pd.DataFrame({"cur": ["now"], "prev": ["before"]})
+        steps = {"cur": ["now"], "prev": ["before"]}
     else:
         assert frame.first is not None and frame.last is not None
         starts = per.periods(frame.first, frame.last, query.grain)
-        steps = pd.DataFrame(
-            {
-                "cur": [s.isoformat() for s in starts],
-                "prev": [per.shift(s, query.grain, -1).isoformat() for s in starts],
-            }
-        )
+        steps = {
+            "cur": [s.isoformat() for s in starts],
+            "prev": [per.shift(s, query.grain, -1).isoformat() for s in starts],
+        }
     active = t.select(*keys, "customer_id", PERIOD).distinct()
-    link = ibis.memtable(steps)
+    link = ibis.memtable(pa.table(steps))
     before = active.join(link, active[PERIOD] == link.prev).select(
         *keys, "customer_id", _cur=link.cur
     )
     now = active.select(*keys, _cid=active.customer_id, _now=active[PERIOD])
     joined = before.left_join(
         now,
-        [before.customer_id == now._cid, before._cur == now._now, *(before[k] == now[k] for k in keys)],
+        [
+            before.customer_id == now._cid,
+            before._cur == now._now,
+            *(before[k] == now[k] for k in keys),
+        ],
     )
     stay = joined._now.notnull()
-    agg = joined.aggregate(by=[*keys, joined._cur.name(PERIOD)], 
-        n=joined.count(), successes=_count(stay if stat.retained else ~stay)
+    agg = joined.aggregate(
+        by=[*keys, joined._cur.name(PERIOD)],
+        n=joined.count(),
+        successes=_count(stay if stat.retained else ~stay),
     )
     out = _run(agg)
     if query.grain is None:
@@ -208,11 +209,9 @@ def _cumulative(frame: Frame, query: Query, stat: cat.Cumulative) -> pd.DataFram
         return _run(_moments(totals, keys))
     assert frame.first is not None and frame.last is not None
     starts = per.periods(frame.first, frame.last, query.grain)
-    link = ibis.memtable(pd.DataFrame({"_end": [s.isoformat() for s in starts]}))
+    link = ibis.memtable(pa.table({"_end": [s.isoformat() for s in starts]}))
     spent = t.aggregate(by=[*keys, "customer_id", PERIOD], _v=t._v.sum())
     upto = spent.join(link, spent[PERIOD] <= link._end)
     totals = upto.aggregate(by=[*keys, "customer_id", "_end"], _x=upto._v.sum())
     out = _run(_moments(totals, [*keys, "_end"]))
     return out.rename(columns={"_end": PERIOD})
-
-

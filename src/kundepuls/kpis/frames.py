@@ -18,10 +18,10 @@ import ibis.expr.types as ir
 import pandas as pd
 from ibis.backends import BaseBackend
 
+from kundepuls.kit.errors import UsageError
 from kundepuls.kpis import dimensions as dims
 from kundepuls.kpis import periods as per
-from kundepuls.kpis.backends import LOCK
-from kundepuls.kit.errors import UsageError
+from kundepuls.kpis.backends import run, scalar
 
 MISSING = "__missing__"
 PERIOD = "_period"
@@ -92,8 +92,7 @@ def data_bounds(source: Source, where_low: datetime | None = None) -> tuple[date
     t = source.backend.table(source.table)
     column = t[source.time_column]
     expr = t.aggregate(lo=column.min(), hi=column.max())
-    with LOCK:
-        row = expr.execute().iloc[0]
+    row = run(expr).iloc[0]
     if pd.isna(row["lo"]):
         now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
         return now, now
@@ -117,8 +116,7 @@ def _attribute_check(backend: BaseBackend, fact: ir.Table) -> object:
         if column not in table.columns:
             return False
         value = dims.json_text(table[column], key)
-        with LOCK:
-            return bool(table.filter(value.notnull()).limit(1).count().execute() > 0)
+        return bool(scalar(table.filter(value.notnull()).limit(1).count()) > 0)
 
     return exists
 
@@ -181,9 +179,7 @@ def prepare(
     if needs_local:
         lo_b, hi_b = _offset_span(span_low, high, first, last, source.tz)
         local = per.to_local(t._t, source.tz, lo_b, hi_b)
-    keyed = {
-        f"_k{i}": _key(by_name[name].expr(t, local)) for i, name in enumerate(query.by)
-    }
+    keyed = {f"_k{i}": _key(by_name[name].expr(t, local)) for i, name in enumerate(query.by)}
     if query.grain is not None:
         assert local is not None
         keyed[PERIOD] = per.period_start(local, query.grain).cast("string")

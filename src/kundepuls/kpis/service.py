@@ -102,6 +102,21 @@ def _date(value: str | date | None, option: str) -> date | None:
         raise UsageError(f"{option} {value!r} is not a date; write it as YYYY-MM-DD") from None
 
 
+def parse_span(text: str | None) -> tuple[date, date] | None:
+    """A baseline span written ``FROM..TO`` (``--previous``)."""
+    if text is None:
+        return None
+    first, sep, last = text.partition("..")
+    try:
+        if not sep:
+            raise ValueError(text)
+        return date.fromisoformat(first), date.fromisoformat(last)
+    except ValueError:
+        raise UsageError(
+            f"--previous {text!r}: write FROM..TO, e.g. 2026-01-01..2026-01-31"
+        ) from None
+
+
 def list_kpis(session: Session | None, settings: Settings) -> list[dict[str, Any]]:
     """One description per KPI: key, labels, unit, direction, table, method, target."""
     reg = registry(session, settings)
@@ -165,7 +180,9 @@ def _with_targets(rows: pd.DataFrame, kpi: cat.Kpi, targets: list[custom.Target]
         values,
         kpi.higher_is_better,
     )
-    rows["target_status"] = [s if not np.isnan(v) else None for s, v in zip(status, values, strict=True)]
+    rows["target_status"] = [
+        s if not np.isnan(v) else None for s, v in zip(status, values, strict=True)
+    ]
     return rows
 
 
