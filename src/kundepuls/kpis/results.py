@@ -126,7 +126,8 @@ def filled(
     order = [PERIOD, *keys] if query.grain is not None else keys
     frame = frame.sort_values(order or ["n"]).reset_index(drop=True)
     for i, name in enumerate(query.by):
-        frame[name] = [_dimension_value(name, v) for v in frame[f"_k{i}"]]
+        values = [_dimension_value(name, v) for v in frame[f"_k{i}"]]
+        frame[name] = pd.Series(values, index=frame.index, dtype="object")
     if query.grain is not None:
         frame["period_start"] = frame[PERIOD].astype("str")
     return frame.drop(columns=[c for c in (*keys, PERIOD) if c in frame.columns])
@@ -146,7 +147,7 @@ def finish(
     n = frame["n"].to_numpy(dtype="int64")
     out = pd.DataFrame({"kpi": [kpi.key] * len(frame)})
     for name in (*query.by, *(("period_start",) if query.grain is not None else ())):
-        out[name] = frame[name].to_numpy()
+        out[name] = pd.Series(frame[name].to_numpy(), dtype="object")
     empty = np.full(len(frame), np.nan)
     out["value"] = _clean(result.value) if result is not None else empty
     out["n"] = n

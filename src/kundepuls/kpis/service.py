@@ -20,7 +20,7 @@ from kundepuls import stats
 from kundepuls.config import Settings
 from kundepuls.kit.errors import NotFoundError, UsageError
 from kundepuls.kpis import catalog as cat
-from kundepuls.kpis import compare as cmp
+from kundepuls.kpis import differences as cmp
 from kundepuls.kpis import custom, repository
 from kundepuls.kpis.backends import backend_for
 from kundepuls.kpis.dimensions import parse_where, suggest
@@ -270,7 +270,7 @@ def _difference_rows(
     diff = cmp.difference(kpi.method, now, base, scale_of(kpi))
     out = pd.DataFrame({"kpi": [kpi.key] * len(now)})
     for name in query.by:
-        out[name] = now[name].to_numpy()
+        out[name] = pd.Series(now[name].to_numpy(), dtype="object")
     out["value"] = _values(kpi, now)
     out["n"] = now["n"].to_numpy(dtype="int64")
     out["baseline"] = labels["baseline"]
