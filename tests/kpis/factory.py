@@ -127,6 +127,14 @@ def _complaints(rnd: random.Random, count: int, customers: int) -> list[dict[str
 
 def build(session: Session, seed: int = 7, scale: int = 1) -> Data:
     """Insert a seeded data set and return it as frames."""
+    rows = generate(seed, scale)
+    insert(session, customers=rows["customers"])
+    insert(session, **{k: v for k, v in rows.items() if k != "customers"})
+    return Data(*(pd.DataFrame(rows[k]) for k in MODELS))
+
+
+def generate(seed: int = 7, scale: int = 1) -> dict[str, list[dict[str, Any]]]:
+    """The seeded rows of every kind, without inserting them."""
     rnd = random.Random(seed)
     n_customers = 40 * scale
     customers = _customers(rnd, n_customers)
@@ -134,11 +142,13 @@ def build(session: Session, seed: int = 7, scale: int = 1) -> Data:
     orders = _orders(rnd, 260 * scale, n_customers)
     tickets = _tickets(rnd, 160 * scale, n_customers)
     complaints = _complaints(rnd, 70 * scale, n_customers)
-    insert(session, customers=customers)
-    insert(session, responses=responses, orders=orders, tickets=tickets, complaints=complaints)
-    return Data(
-        *(pd.DataFrame(rows) for rows in (customers, orders, tickets, complaints, responses))
-    )
+    return {
+        "customers": customers,
+        "orders": orders,
+        "tickets": tickets,
+        "complaints": complaints,
+        "responses": responses,
+    }
 
 
 MODELS = {
