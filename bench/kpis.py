@@ -27,12 +27,12 @@ import pyarrow as pa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from kundepuls.config import Settings  # noqa: E402
-from kundepuls.db import migrate  # noqa: E402
-from kundepuls.kpis.backends import attach_sqlite, connect  # noqa: E402
-from kundepuls.kpis.catalog import KPIS  # noqa: E402
-from kundepuls.kpis.engine import evaluate  # noqa: E402
-from kundepuls.kpis.frames import Query  # noqa: E402
+from kundepuls.config import Settings
+from kundepuls.db import migrate
+from kundepuls.kpis.backends import attach_sqlite, connect
+from kundepuls.kpis.catalog import KPIS
+from kundepuls.kpis.engine import evaluate
+from kundepuls.kpis.frames import Query
 
 TZ = ZoneInfo("Europe/Oslo")
 BASE = np.datetime64("2025-01-01T00:00:00")
@@ -67,7 +67,9 @@ def generate(scale: float, seed: int = 1) -> dict[str, pa.Table]:
 
     created = _times(rng, n_t)
     k_created = _times(rng, n_k)
-    status = rng.choice(["open", "in_progress", "resolved", "rejected"], n_k, p=[.2, .1, .6, .1])
+    status = rng.choice(
+        ["open", "in_progress", "resolved", "rejected"], n_k, p=[0.2, 0.1, 0.6, 0.1]
+    )
     k_resolved = k_created + rng.integers(3600, 600000, n_k).astype("timedelta64[s]")
     tables = {
         "customers": customers,
@@ -187,8 +189,8 @@ def baseline_sql() -> dict[str, str]:
         "clv_historical": f"WITH s AS (SELECT region, m, customer_id, sum(amount) v FROM "
                           f"({fact.format(table='orders', t='f.ordered_at')}) GROUP BY ALL), "
                           "e AS (SELECT DISTINCT m AS e FROM s), "
-                          "t AS (SELECT region, e, customer_id, sum(v) x FROM s JOIN e ON s.m <= e.e "
-                          "GROUP BY ALL) SELECT region, e, "
+                          "t AS (SELECT region, e, customer_id, sum(v) x FROM s "
+                          "JOIN e ON s.m <= e.e GROUP BY ALL) SELECT region, e, "
                           + mean.format(x="x") + " FROM t GROUP BY ALL",
         "churn_rate": f"WITH a AS ({active}) SELECT p.region, p.m + INTERVAL 1 MONTH AS m, "
                       "count(*) n, count(*) FILTER (c.customer_id IS NULL) s FROM a p "

@@ -30,7 +30,9 @@ def test_sunday_2330_utc_in_summer_is_monday_in_oslo(
 ) -> None:
     sunday_late = datetime(2026, 6, 7, 23, 30, tzinfo=UTC)  # Monday 01:30 in Oslo
     insert(session, responses=_responses((sunday_late, 10)))
-    (row,) = evaluate(backend, KPIS["nps"], Query(by=("weekday", "hour", "weekend")), TZ).itertuples()
+    (row,) = evaluate(
+        backend, KPIS["nps"], Query(by=("weekday", "hour", "weekend")), TZ
+    ).itertuples()
     assert (row.weekday, row.hour, row.weekend) == ("Monday", 1, False)
     (day,) = evaluate(backend, KPIS["nps"], Query(grain="day"), TZ).itertuples()
     assert day.period_start == "2026-06-08"
@@ -51,7 +53,9 @@ def test_iso_weeks_at_year_end_and_empty_periods(backend: BaseBackend, session: 
     counts = dict(zip(rows.period_start, rows.n, strict=True))
     assert counts == {"2026-12-28": 3, "2027-01-04": 1, "2027-01-11": 0, "2027-01-18": 1}
     empty = rows[rows.n == 0].iloc[0]
-    assert pd.isna(empty.value) and pd.isna(empty.ci_low) and bool(empty.low_sample)
+    assert pd.isna(empty.value)
+    assert pd.isna(empty.ci_low)
+    assert bool(empty.low_sample)
     quarters = evaluate(backend, KPIS["nps"], Query(grain="quarter"), TZ)
     assert list(quarters.period_start) == ["2026-10-01", "2027-01-01"]
     assert list(quarters.n) == [1, 4]

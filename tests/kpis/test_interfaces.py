@@ -50,7 +50,8 @@ def test_cli_show_json_csv_and_table(data: Data, capsys: pytest.CaptureFixture[s
     assert code == 0, err
     assert out.splitlines()[0] == "kpi,weekend,value,n,ci_low,ci_high,low_sample"
     code, out, err = cli(capsys, "kpi", "show", "first_response_hours", "--by", "team")
-    assert code == 0 and "95 % CI" in out, err
+    assert code == 0, err
+    assert "95 % CI" in out
     code, out, err = cli(capsys, "kpi", "list", "--format", "json")
     assert {k["key"] for k in json.loads(out)} >= {"nps", "churn_rate", "fcr"}
     code, out, err = cli(capsys, "kpi", "compare", "csat", "--by", "region", "--format", "json")
@@ -120,14 +121,17 @@ def test_api_rows_are_the_cli_rows(client: httpx.Client) -> None:
 
 def test_api_errors_targets_and_custom_kpis(client: httpx.Client) -> None:
     missing = client.get("/api/v1/kpis/npss")
-    assert missing.status_code == 404 and "did you mean nps" in missing.json()["detail"]
+    assert missing.status_code == 404
+    assert "did you mean nps" in missing.json()["detail"]
     bad = client.get("/api/v1/kpis/nps", params={"by": "regoin"})
-    assert bad.status_code == 422 and "region" in bad.json()["detail"]
+    assert bad.status_code == 422
+    assert "region" in bad.json()["detail"]
     target = client.put("/api/v1/kpis/nps/target", json={"value": 20, "where": {"region": "Nord"}})
     assert target.status_code == 200, target.text
     rows = client.get("/api/v1/kpis/nps", params={"by": "region"}).json()
     nord = next(r for r in rows if r["region"] == "Nord")
-    assert nord["target"] == 20 and nord["target_status"] in {"on_track", "off_track", "uncertain"}
+    assert nord["target"] == 20
+    assert nord["target_status"] in {"on_track", "off_track", "uncertain"}
     definition = {"key": "web_aov", "table": "orders", "type": "mean", "value": "amount",
                   "filter": "channel == 'web'"}  # fmt: skip
     created = client.post("/api/v1/kpis", json=definition)
@@ -136,7 +140,8 @@ def test_api_errors_targets_and_custom_kpis(client: httpx.Client) -> None:
     assert shown.status_code == 200, shown.text
     assert shown.json()[0]["n"] > 0
     wrong = client.post("/api/v1/kpis", json={**definition, "key": "w2", "value": "amont"})
-    assert wrong.status_code == 422 and "amount" in wrong.json()["detail"]
+    assert wrong.status_code == 422
+    assert "amount" in wrong.json()["detail"]
     assert client.delete("/api/v1/kpis/web_aov").status_code == 204
     # The request's session commits as the response goes out; give it a moment.
     deadline = time.monotonic() + 5

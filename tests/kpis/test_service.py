@@ -69,7 +69,10 @@ def test_custom_kpis_from_the_file_match_pandas(
     for order in data.orders.itertuples():
         mine = complaints[complaints.customer_id == order.customer_id].created_at
         hit += bool(((mine >= order.ordered_at) & (mine <= order.ordered_at + timedelta(14))).any())
-    assert (rows.n[0], rows.value[0]) == (len(data.orders), pytest.approx(100 * hit / len(data.orders)))
+    assert (rows.n[0], rows.value[0]) == (
+        len(data.orders),
+        pytest.approx(100 * hit / len(data.orders)),
+    )
 
     rows = service.show(session, settings, "web_ticket_hours", service.make_query())
     t = data.tickets[data.tickets.channel.isin(["chat", "email"])].dropna(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -129,10 +130,35 @@ def scalar(expr: Any) -> Any:
         return expr.to_pyarrow().as_py()
 
 
-def table_names(backend: BaseBackend) -> set[str]:
-    """The tables the backend can see (cached per call site by the engine)."""
+# Listing tables and reading their schemas costs a query each; KPIs ask for both many
+# times a second on a dashboard, while tables and columns change rarely.
+TABLE_TTL = 30.0
+
+
+def _cache(backend: BaseBackend) -> dict[str, Any]:
+    cache: dict[str, Any] | None = getattr(backend, "_kundepuls_cache", None)
+    if cache is None or time.monotonic() - cache["at"] > TABLE_TTL:
+        cache = {"at": time.monotonic(), "names": None, "tables": {}}
+        backend._kundepuls_cache = cache
+    return cache
+
+
+def table_names(backend: BaseBackend, refresh: bool = False) -> set[str]:
+    """The tables the backend can see (remembered for a few seconds)."""
     with LOCK:
-        return set(backend.list_tables())
+        cache = _cache(backend)
+        if cache["names"] is None or refresh:
+            cache["names"] = set(backend.list_tables())
+        return set(cache["names"])
+
+
+def table(backend: BaseBackend, name: str) -> Any:
+    """The Ibis table ``name`` (its schema remembered for a few seconds)."""
+    with LOCK:
+        tables = _cache(backend)["tables"]
+        if name not in tables:
+            tables[name] = backend.table(name)
+        return tables[name]
 
 
 def forget() -> None:

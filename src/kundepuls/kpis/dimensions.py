@@ -68,7 +68,7 @@ class Dimension:
         return json_text(t[column], self.name)
 
 
-@ibis.udf.scalar.builtin
+@ibis.udf.scalar.builtin  # type: ignore[untyped-decorator]
 def get_json_object(json: str, path: str) -> str:  # type: ignore[empty-body]
     """Spark's built-in JSON path lookup (Ibis's own JSON access runs a Python UDF there)."""
 
@@ -83,10 +83,10 @@ def _backend_name(value: ir.Value) -> str:
 def json_text(column: ir.Value, key: str) -> ir.StringValue:
     """The value at ``key`` of a JSON column as text (strings unquoted, others as JSON)."""
     if _backend_name(column) == "pyspark":
-        return get_json_object(column.cast("string"), f"$.{key}")  # type: ignore[no-any-return]
+        return get_json_object(column.cast("string"), f"$.{key}")
     value = column if column.type().is_json() else column.cast("json")
-    item = value[key]  # type: ignore[index]
-    return ibis.coalesce(item.str, item.cast("string"))  # type: ignore[no-any-return]
+    item = value[key]
+    return ibis.coalesce(item.str, item.cast("string"))
 
 
 def row_dimensions(schema: Iterable[tuple[str, dt.DataType]], id_column: str) -> list[str]:

@@ -44,6 +44,8 @@ def sufficient(
     """Sufficient statistics per group and the range of periods to report."""
     query = query.checked(tz)
     tables = table_names(backend)
+    if kpi.table not in tables:  # created since the list was read?
+        tables = table_names(backend, refresh=True)
     source = Source(backend, kpi.table, kpi.time_column, tz)
     if kpi.table not in tables:
         if kpi.table == "invitations":  # sent by the survey module; none sent yet
@@ -76,7 +78,7 @@ def _run(expr: ir.Table) -> pd.DataFrame:
 
 def _count(condition: ir.BooleanValue) -> ir.IntegerScalar:
     # CASE rather than a cast: PostgreSQL cannot cast a boolean to bigint.
-    return ibis.ifelse(condition, 1, 0).sum().fill_null(0)  # type: ignore[no-any-return]
+    return ibis.ifelse(condition, 1, 0).sum().fill_null(0)
 
 
 def _units(t: ir.Table, unit: cat.Expr | None) -> ir.Table:
@@ -122,9 +124,13 @@ def _median_values(t: ir.Table, stat: cat.Median, group: list[str]) -> pd.DataFr
         return pd.DataFrame(columns=[*group, "n", "values"])
     if not group:
         return pd.DataFrame({"n": [len(values)], "values": [values["_x"].to_numpy()]})
-    grouped = values.groupby(group, sort=False, dropna=False)["_x"]
-    out = grouped.agg(lambda s: s.to_numpy()).rename("values").reset_index()
-    out["n"] = out["values"].map(len)
+    keys, arrays = [], []
+    for key, part in values.groupby(group, sort=False, dropna=False)["_x"]:
+        keys.append(key if isinstance(key, tuple) else (key,))
+        arrays.append(part.to_numpy())
+    out = pd.DataFrame(keys, columns=group)
+    out["values"] = pd.Series(arrays, dtype="object")
+    out["n"] = [len(a) for a in arrays]
     return out
 
 
@@ -168,7 +174,8 @@ def _churn(frame: Frame, query: Query, stat: cat.Churn) -> pd.DataFrame:
         t = t.mutate(**{PERIOD: ibis.ifelse(t._t >= frame.low, "now", "before")})
         steps = {"cur": ["now"], "prev": ["before"]}
     else:
-        assert frame.first is not None and frame.last is not None
+        assert frame.first is not None
+        assert frame.last is not None
         starts = per.periods(frame.first, frame.last, query.grain)
         steps = {
             "cur": [s.isoformat() for s in starts],
@@ -207,7 +214,8 @@ def _cumulative(frame: Frame, query: Query, stat: cat.Cumulative) -> pd.DataFram
     if query.grain is None:
         totals = t.aggregate(by=[*keys, "customer_id"], _x=t._v.sum())
         return _run(_moments(totals, keys))
-    assert frame.first is not None and frame.last is not None
+    assert frame.first is not None
+    assert frame.last is not None
     starts = per.periods(frame.first, frame.last, query.grain)
     link = ibis.memtable(pa.table({"_end": [s.isoformat() for s in starts]}))
     spent = t.aggregate(by=[*keys, "customer_id", PERIOD], _v=t._v.sum())

@@ -117,7 +117,8 @@ class _Builder:
         if isinstance(node, ast.Compare):
             return self.compare(node)
         if isinstance(node, ast.Call):
-            return _FUNCTIONS[node.func.id](self, node.args)  # type: ignore[union-attr]
+            assert isinstance(node.func, ast.Name)
+            return _FUNCTIONS[node.func.id](self, node.args)
         raise self.fail(f"cannot use {ast.unparse(node)!r} here")
 
     def compare(self, node: ast.Compare) -> Any:

@@ -21,7 +21,7 @@ from ibis.backends import BaseBackend
 from kundepuls.kit.errors import UsageError
 from kundepuls.kpis import dimensions as dims
 from kundepuls.kpis import periods as per
-from kundepuls.kpis.backends import run, scalar
+from kundepuls.kpis.backends import run, scalar, table
 
 MISSING = "__missing__"
 PERIOD = "_period"
@@ -89,7 +89,7 @@ def naive(moment: datetime | None) -> datetime | None:
 
 def data_bounds(source: Source, where_low: datetime | None = None) -> tuple[datetime, datetime]:
     """Earliest and latest event time in the table (naive UTC), or now when it is empty."""
-    t = source.backend.table(source.table)
+    t = table(source.backend, source.table)
     column = t[source.time_column]
     expr = t.aggregate(lo=column.min(), hi=column.max())
     row = run(expr).iloc[0]
@@ -100,7 +100,7 @@ def data_bounds(source: Source, where_low: datetime | None = None) -> tuple[date
 
 
 def _customers(backend: BaseBackend) -> ir.Table:
-    c = backend.table("customers")
+    c = table(backend, "customers")
     wanted = [name for name in (*dims.CUSTOMER_COLUMNS, "attributes") if name in c.columns]
     return c.select(
         _c_id=c.customer_id, **{dims.CUSTOMER_PREFIX + name: c[name] for name in wanted}
@@ -125,7 +125,7 @@ def resolve_dimensions(
     source: Source, names: list[str], tables: set[str]
 ) -> tuple[list[dims.Dimension], bool]:
     """The dimensions for ``names`` on this source and whether customers must be joined."""
-    fact = source.backend.table(source.table)
+    fact = table(source.backend, source.table)
     row_columns = dims.row_dimensions(fact.schema().items(), _IDS.get(source.table, ""))
     has_customer = "customer_id" in fact.columns and "customers" in tables
     resolved = dims.resolve(
@@ -157,7 +157,7 @@ def prepare(
     by_name = {d.name: d for d in resolved}
     needs_local = query.grain is not None or any(d.source == "time" for d in resolved)
 
-    t = source.backend.table(source.table)
+    t = table(source.backend, source.table)
     t = t.mutate(_t=t[source.time_column])
     if (needs_local or extend_back) and (low is None or high is None):
         lo, hi = data_bounds(source)
@@ -216,7 +216,7 @@ def _offset_span(
 
 
 def _key(value: ir.Value) -> ir.StringValue:
-    return ibis.coalesce(value.cast("string"), ibis.literal(MISSING))  # type: ignore[no-any-return]
+    return ibis.coalesce(value.cast("string"), ibis.literal(MISSING))
 
 
 def _text(value: object) -> str:

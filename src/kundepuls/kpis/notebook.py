@@ -58,7 +58,7 @@ def show(
     >>> kpis.show("nps", by=["region"], grain="month")  # doctest: +SKIP
     """
     settings = settings or get_settings()
-    query = service.make_query(by, grain, start, end, _where(where))
+    query = service.make_query(list(by), grain, start, end, _where(where))
     with _session(settings) as session:
         return service.show(session, settings, key, query, backend)
 
@@ -81,7 +81,7 @@ def compare(
     >>> kpis.compare("csat", by=["region"], start="2026-01-01", end="2026-03-31")  # doctest: +SKIP
     """
     settings = settings or get_settings()
-    query = service.make_query(by, None, start, end, _where(where))
+    query = service.make_query(list(by), None, start, end, _where(where))
     with _session(settings) as session:
         return service.compare(session, settings, key, query, against, previous, backend)
 

@@ -91,7 +91,7 @@ def to_local(ts: ir.TimestampValue, tz: ZoneInfo, start: datetime, end: datetime
 
 def period_start(local: ir.TimestampValue, grain: str) -> ir.Value:
     """The first day of the grain's period containing the wall-clock time ``local``."""
-    return local.truncate(_TRUNCATE[grain]).date()  # type: ignore[arg-type]
+    return local.truncate(_TRUNCATE[grain]).date()
 
 
 def floor_date(day: date, grain: str) -> date:

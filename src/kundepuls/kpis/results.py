@@ -90,8 +90,8 @@ def _fill(stats_frame: pd.DataFrame, query: Query, first: date | None, last: dat
     merged = full.merge(frame, on=columns, how="left")
     merged["n"] = pd.to_numeric(merged["n"], errors="coerce").fillna(0).astype("int64")
     if method == "median":
-        merged["values"] = [v if isinstance(v, np.ndarray) else np.array([]) for v in
-                            merged["values"]]  # fmt: skip
+        arrays = [v if isinstance(v, np.ndarray) else np.array([]) for v in merged["values"]]
+        merged["values"] = pd.Series(arrays, index=merged.index, dtype="object")
     return merged
 
 

@@ -20,8 +20,8 @@ from kundepuls import stats
 from kundepuls.config import Settings
 from kundepuls.kit.errors import NotFoundError, UsageError
 from kundepuls.kpis import catalog as cat
-from kundepuls.kpis import differences as cmp
 from kundepuls.kpis import custom, repository
+from kundepuls.kpis import differences as cmp
 from kundepuls.kpis.backends import backend_for
 from kundepuls.kpis.dimensions import parse_where, suggest
 from kundepuls.kpis.engine import evaluate, sufficient
