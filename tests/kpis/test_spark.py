@@ -25,6 +25,9 @@ pytestmark = [
     pytest.mark.spark,
     # pyspark 4.0 and Ibis's Spark backend still use pandas options that pandas 3 deprecates.
     pytest.mark.filterwarnings("ignore::pandas.errors.Pandas4Warning"),
+    # py4j leaves its gateway sockets to the garbage collector.
+    pytest.mark.filterwarnings("ignore::ResourceWarning"),
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
 ]
 START, END = date(2026, 2, 1), date(2026, 4, 30)
 
@@ -32,6 +35,8 @@ START, END = date(2026, 2, 1), date(2026, 4, 30)
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     for column in frame.columns:
+        if frame[column].dtype == "str":  # missing text must reach Spark as NULL, not NaN
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
         if column.endswith("_at"):  # the contract stores naive UTC
             frame[column] = pd.to_datetime(frame[column], utc=True).dt.tz_localize(None)
     if "attributes" in frame:

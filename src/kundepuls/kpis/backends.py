@@ -135,6 +135,11 @@ def scalar(expr: Any) -> Any:
 TABLE_TTL = 30.0
 
 
+def backend_cache(backend: BaseBackend) -> dict[str, Any]:
+    """A per-connection cache that is emptied every ``TABLE_TTL`` seconds."""
+    return _cache(backend)
+
+
 def _cache(backend: BaseBackend) -> dict[str, Any]:
     cache: dict[str, Any] | None = getattr(backend, "_kundepuls_cache", None)
     if cache is None or time.monotonic() - cache["at"] > TABLE_TTL:

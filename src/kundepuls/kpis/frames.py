@@ -21,7 +21,7 @@ from ibis.backends import BaseBackend
 from kundepuls.kit.errors import UsageError
 from kundepuls.kpis import dimensions as dims
 from kundepuls.kpis import periods as per
-from kundepuls.kpis.backends import run, scalar, table
+from kundepuls.kpis.backends import backend_cache, run, scalar, table
 
 MISSING = "__missing__"
 PERIOD = "_period"
@@ -87,8 +87,21 @@ def naive(moment: datetime | None) -> datetime | None:
     return moment.astimezone(UTC).replace(tzinfo=None) if moment is not None else None
 
 
-def data_bounds(source: Source, where_low: datetime | None = None) -> tuple[datetime, datetime]:
-    """Earliest and latest event time in the table (naive UTC), or now when it is empty."""
+def data_bounds(source: Source) -> tuple[datetime, datetime]:
+    """Earliest and latest event time in the table (naive UTC), or now when it is empty.
+
+    Remembered for a few seconds (a scan per KPI would double a dashboard's cost); rows
+    newer than the remembered latest time still get their own period (see results) and
+    the offsets are worked out a year past it.
+    """
+    cache = backend_cache(source.backend).setdefault("bounds", {})
+    key = (source.table, source.time_column)
+    if key not in cache:
+        cache[key] = _scan_bounds(source)
+    return cache[key]  # type: ignore[no-any-return]
+
+
+def _scan_bounds(source: Source) -> tuple[datetime, datetime]:
     t = table(source.backend, source.table)
     column = t[source.time_column]
     expr = t.aggregate(lo=column.min(), hi=column.max())
@@ -209,7 +222,9 @@ def _offset_span(
     low: datetime | None, high: datetime | None, first: date | None, last: date | None, tz: ZoneInfo
 ) -> tuple[datetime, datetime]:
     start = low or naive(per.date_span(first, None, tz)[0]) or datetime(1970, 1, 1)
-    end = high or naive(per.date_span(None, last, tz)[1]) or datetime(2100, 1, 1)
+    end = high or (naive(per.date_span(None, last, tz)[1]) or datetime(2099, 1, 1)) + timedelta(
+        days=366
+    )
     # A day of margin on each side: rows exactly at the bounds and rows read for the
     # previous period of churn are then still converted with their own offset.
     return start - timedelta(days=1), end + timedelta(days=1)

@@ -78,6 +78,9 @@ def _fill(stats_frame: pd.DataFrame, query: Query, first: date | None, last: dat
         if first is None or last is None:
             return frame.assign(**{PERIOD: pd.Series(dtype="str")})
         starts = [s.isoformat() for s in per.periods(first, last, query.grain)]
+        if PERIOD in frame.columns:  # rows newer than the bounds the engine knew of
+            seen = {str(p) for p in frame[PERIOD].dropna()}
+            starts = sorted(set(starts) | seen)
         index = [(*combo, start) for combo, start in itertools.product(combos, starts)]
         columns = [*keys, PERIOD]
     else:
