@@ -71,7 +71,11 @@ def test_cli_show_json_csv_and_table(data: Data, capsys: pytest.CaptureFixture[s
     ],
 )
 def test_cli_bad_input_is_one_clear_line(
-    data: Data, capsys: pytest.CaptureFixture[str], args: tuple[str, ...], code: int, message: str
+    database_url: str,
+    capsys: pytest.CaptureFixture[str],
+    args: tuple[str, ...],
+    code: int,
+    message: str,
 ) -> None:
     exit_code, _out, err = cli(capsys, *args)
     assert exit_code == code

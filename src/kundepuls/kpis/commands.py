@@ -52,11 +52,11 @@ def list_command(
     """List every KPI: key, label, unit, which direction is better, target."""
     import pandas as pd
 
-    from kundepuls.kpis.notebook import _session
+    from kundepuls.kpis.notebook import store_session
     from kundepuls.kpis.service import list_kpis
 
     settings = get_settings()
-    with _session(settings) as session:
+    with store_session(settings) as session:
         rows = pd.DataFrame(list_kpis(session, settings))
     columns = ["key", "label_en", "label_nb", "unit", "higher_is_better", "interval", "target"]
     _emit(rows if fmt is not Format.table else rows[columns], fmt, "KPIs")

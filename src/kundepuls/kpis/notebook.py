@@ -20,7 +20,8 @@ Where = Mapping[str, str] | Sequence[str] | None
 
 
 @contextmanager
-def _session(settings: Settings) -> Iterator[Session | None]:
+def store_session(settings: Settings) -> Iterator[Session | None]:
+    """A session on the store (custom KPIs, targets), or None where there is no store."""
     url = make_url(settings.database_url)
     if url.get_backend_name() == "sqlite" and not Path(url.database or "").exists():
         yield None  # no store here (e.g. only a warehouse): built-in KPIs only
@@ -59,7 +60,7 @@ def show(
     """
     settings = settings or get_settings()
     query = service.make_query(list(by), grain, start, end, _where(where))
-    with _session(settings) as session:
+    with store_session(settings) as session:
         return service.show(session, settings, key, query, backend)
 
 
@@ -82,12 +83,12 @@ def compare(
     """
     settings = settings or get_settings()
     query = service.make_query(list(by), None, start, end, _where(where))
-    with _session(settings) as session:
+    with store_session(settings) as session:
         return service.compare(session, settings, key, query, against, previous, backend)
 
 
 def list_kpis(settings: Settings | None = None) -> pd.DataFrame:
     """Every KPI (built-in and custom) with its labels, unit, direction and target."""
     settings = settings or get_settings()
-    with _session(settings) as session:
+    with store_session(settings) as session:
         return pd.DataFrame(service.list_kpis(session, settings))
