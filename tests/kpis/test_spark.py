@@ -35,7 +35,7 @@ START, END = date(2026, 2, 1), date(2026, 4, 30)
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     for column in frame.columns:
-        if frame[column].dtype == "str":  # missing text must reach Spark as NULL, not NaN
+        if not column.endswith("_at"):  # missing values must reach Spark as NULL, not NaN
             frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
         if column.endswith("_at"):  # the contract stores naive UTC
             frame[column] = pd.to_datetime(frame[column], utc=True).dt.tz_localize(None)
