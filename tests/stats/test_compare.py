@@ -13,6 +13,7 @@ from kundepuls.stats import (
     compare_poisson,
     compare_proportions,
 )
+from kundepuls.stats.compare import conditional_p_values
 
 SEED = 1947
 
@@ -177,3 +178,20 @@ def test_compare_medians_edges() -> None:
     assert np.isnan(result.low[1])
     assert result.diff[2] == 0
     assert result.p_value[2] == 1.0
+
+
+def test_compare_poisson_rejects_fractional_counts() -> None:
+    with pytest.raises(ValueError, match="c1 must be whole event counts"):
+        compare_poisson(2.5, 10, 3, 10)
+
+
+def test_exact_conditional_p_values_match_scipy_binomtest_widely() -> None:
+    rng = np.random.default_rng(2008)
+    totals = rng.choice([1, 2, 3, 7, 40, 300, 20000], size=400)
+    k = np.array([rng.integers(0, t + 1) for t in totals], dtype=float)
+    share = rng.choice([0.5, 0.25, 0.9, 0.013], size=400)
+    ours = conditional_p_values(k, totals.astype(float), share)
+    expected = [
+        sps.binomtest(int(a), int(t), p).pvalue for a, t, p in zip(k, totals, share, strict=True)
+    ]
+    np.testing.assert_allclose(ours, expected, rtol=1e-9, atol=1e-12)

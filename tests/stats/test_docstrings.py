@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-MODULES = ["intervals", "compare", "multiple", "targets", "methods"]
+MODULES = ["intervals", "compare", "multiple", "targets", "methods", "power"]
 
 
 @pytest.mark.parametrize("name", MODULES)

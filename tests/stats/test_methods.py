@@ -1,5 +1,7 @@
 """The dispatch table the KPI engine calls with frames of sufficient statistics."""
 
+from decimal import Decimal
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,6 +14,7 @@ from kundepuls.stats import (
     compare_nps,
     compare_poisson,
     compare_proportions,
+    complement,
     difference,
     estimate,
     mean_t,
@@ -110,3 +113,65 @@ def test_unknown_method_and_missing_columns_are_usage_errors() -> None:
             pd.DataFrame({"n": [1], "successes": [1]}),
             pd.DataFrame({"n": [], "successes": []}),
         )
+
+
+def test_frames_from_database_backends_are_read() -> None:
+    """Nullable integers, Decimal means (PostgreSQL numeric) and Arrow columns all work."""
+    frame = pd.DataFrame(
+        {
+            "n": pd.Series([3, 2, None], dtype="Int64"),
+            "mean": pd.Series([Decimal("1.5"), Decimal("2"), None], dtype=object),
+            "sd": pd.Series([1.0, 0.5, None], dtype="float64[pyarrow]"),
+        }
+    )
+    got = estimate("t", frame)
+    expected = mean_t([3, 2, np.nan], [1.5, 2.0, np.nan], [1.0, 0.5, np.nan])
+    np.testing.assert_allclose(got.low, expected.low)
+    assert np.isnan(got.value[2])
+
+
+def test_complement_equals_the_statistics_of_the_rest_computed_directly() -> None:
+    rng = np.random.default_rng(77)
+    rows = pd.DataFrame(
+        {
+            "region": rng.choice(["Nord", "Vest", "Øst", "Sør"], size=500),
+            "score": rng.integers(0, 11, size=500),
+            "hours": rng.gamma(2.0, 4.0, size=500),
+        }
+    )
+
+    def stats(frame: pd.DataFrame) -> pd.Series:
+        return pd.Series(
+            {
+                "n": len(frame),
+                "promoters": (frame["score"] >= 9).sum(),
+                "detractors": (frame["score"] <= 6).sum(),
+                "mean": frame["hours"].mean(),
+                "sd": frame["hours"].std(ddof=1),
+            }
+        )
+
+    groups = rows.groupby("region").apply(stats)
+    total = stats(rows).to_frame().T
+    direct = pd.DataFrame({r: stats(rows[rows["region"] != r]) for r in groups.index}).T
+    for method in ("t", "nps"):
+        columns = list(METHODS[method].columns)
+        rest = complement(method, total[columns], groups[columns])
+        np.testing.assert_allclose(
+            rest[columns].to_numpy(float), direct.loc[groups.index, columns].to_numpy(float)
+        )
+
+
+def test_complement_edges() -> None:
+    total = pd.DataFrame({"n": [3], "mean": [2.0], "sd": [1.0]})
+    groups = pd.DataFrame(
+        {"n": [3, 2, 0], "mean": [2.0, 1.5, np.nan], "sd": [1.0, 0.5**0.5, np.nan]}
+    )
+    rest = complement("t", total, groups)
+    assert rest["n"].tolist() == [0, 1, 3]
+    assert np.isnan(rest["mean"].iloc[0])
+    assert rest["mean"].iloc[1] == pytest.approx(3.0)
+    assert np.isnan(rest["sd"].iloc[1])
+    assert rest["sd"].iloc[2] == pytest.approx(1.0)
+    with pytest.raises(UsageError, match="cannot derive the rest"):
+        complement("median", pd.DataFrame({"values": [[1.0]]}), pd.DataFrame({"values": [[1.0]]}))

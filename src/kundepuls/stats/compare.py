@@ -45,7 +45,9 @@ def compare_nps(
     The variance of each NPS is ``100^2 (p + d - (p - d)^2) / n`` (the DESIGN.md
     formula); the two are independent, so the difference has the sum of the variances.
     The p-value is the two-sided z test of that difference, so it is below 1 - level
-    exactly when the interval excludes 0.
+    exactly when the interval excludes 0. When neither group has any spread (each is
+    all promoters, all passives or all detractors) the difference is exact: p is 1 for
+    no difference and 0 otherwise — check :func:`low_sample` before reading it.
 
     Parameters
     ----------
@@ -246,6 +248,9 @@ def compare_poisson(
     c1_, e1_, c2_, e2_ = as_arrays(c1, e1, c2, e2)
     for name, arr in (("c1", c1_), ("e1", e1_), ("c2", c2_), ("e2", e2_)):
         check_nonnegative(name, arr)
+    for name, arr in (("c1", c1_), ("c2", c2_)):
+        if np.any(np.isfinite(arr) & (arr != np.round(arr))):
+            raise ValueError(f"{name} must be whole event counts")
     with np.errstate(divide="ignore", invalid="ignore"):
         f1 = np.where(e1_ > 0, scale / e1_, np.nan)
         f2 = np.where(e2_ > 0, scale / e2_, np.nan)
@@ -256,20 +261,55 @@ def compare_poisson(
     low = diff - np.sqrt((r1 - low1 * f1) ** 2 + (high2 * f2 - r2) ** 2)
     high = diff + np.sqrt((high1 * f1 - r1) ** 2 + (r2 - low2 * f2) ** 2)
     p_value = nan_array(len(diff))
-    for i in np.flatnonzero(np.isfinite(diff)):
-        p_value[i] = _conditional_p(c1_[i], c2_[i], e1_[i] / (e1_[i] + e2_[i]))
+    ok = np.isfinite(diff)
+    p_value[ok] = conditional_p_values(c1_[ok], c1_[ok] + c2_[ok], e1_[ok] / (e1_[ok] + e2_[ok]))
     return Difference(diff=diff, low=low, high=high, p_value=p_value)
 
 
-def _conditional_p(c1: float, c2: float, share: float) -> float:
-    total = round(c1 + c2)
-    if total == 0:
-        return 1.0
-    pmf = sps.binom.pmf(np.arange(total + 1), total, share)
-    observed = pmf[round(c1)]
-    # The relative tolerance keeps outcomes exactly as likely as the observed one (which
-    # differ only by rounding) in the two-sided sum.
-    return float(min(1.0, pmf[pmf <= observed * (1.0 + 1e-7)].sum()))
+def conditional_p_values(k: FloatArray, total: FloatArray, share: FloatArray) -> FloatArray:
+    """Two-sided exact binomial p-values of ``k`` out of ``total`` at probability ``share``.
+
+    Sums the probabilities of all outcomes no more likely than ``k`` (the "minimum
+    likelihood" rule of ``scipy.stats.binomtest``), vectorised: the unimodal pmf lets a
+    bisection find where the other tail starts, so the cost grows with log(total).
+    """
+    # Outcomes as likely as k up to rounding count as "no more likely".
+    threshold = sps.binom.pmf(k, total, share) * (1.0 + 1e-7)
+    mean = total * share
+    below = k < mean
+    # k below the mean: the other tail is [first j >= ceil(mean) with pmf <= threshold, total].
+    start = _first_index(np.ceil(mean), total + 1.0, total, share, threshold, decreasing=True)
+    upper_tail = sps.binom.cdf(k, total, share) + sps.binom.sf(start - 1.0, total, share)
+    # k above the mean: the other tail is [0, last j <= floor(mean) with pmf <= threshold].
+    stop = _first_index(np.zeros_like(k), np.floor(mean) + 1.0, total, share, threshold, False)
+    lower_tail = sps.binom.cdf(stop - 1.0, total, share) + sps.binom.sf(k - 1.0, total, share)
+    p = np.where(below, upper_tail, lower_tail)
+    p = np.where((k == mean) | (total == 0), 1.0, p)
+    return np.asarray(np.minimum(1.0, p), dtype=np.float64)
+
+
+def _first_index(
+    lo: FloatArray,
+    hi: FloatArray,
+    total: FloatArray,
+    share: FloatArray,
+    threshold: FloatArray,
+    decreasing: bool,
+) -> FloatArray:
+    """First j in [lo, hi) where the pmf crosses the threshold (hi when it never does).
+
+    On a decreasing stretch of the pmf the crossing is ``pmf <= threshold``; on an
+    increasing one it is ``pmf > threshold``.
+    """
+    lo, hi = lo.copy(), hi.copy()
+    while np.any(lo < hi):
+        mid = np.floor((lo + hi) / 2.0)
+        pmf = sps.binom.pmf(mid, total, share)
+        crossed = pmf <= threshold if decreasing else pmf > threshold
+        active = lo < hi
+        hi = np.where(active & crossed, mid, hi)
+        lo = np.where(active & ~crossed, mid + 1.0, lo)
+    return lo
 
 
 def compare_medians(

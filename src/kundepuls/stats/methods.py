@@ -40,6 +40,7 @@ __all__ = [
     "KPI_INTERVALS",
     "METHODS",
     "IntervalMethod",
+    "complement",
     "difference",
     "estimate",
     "get_method",
@@ -50,37 +51,43 @@ Columns = Mapping[str, Any]
 
 @dataclass(frozen=True)
 class IntervalMethod:
-    """An interval method: the columns it needs and how to estimate and compare."""
+    """An interval method: the columns it needs and how to estimate and compare.
+
+    ``columns`` are the sufficient statistics per group; when ``raw`` is true each
+    holds the group's observations as one array per row (medians need them all).
+    """
 
     name: str
     columns: tuple[str, ...]
     description: str
     _interval: Callable[[Columns, float], Interval]
     _compare: Callable[[Columns, Columns, float], Difference]
+    raw: bool = False
 
     def interval(self, frame: pd.DataFrame, level: float = 0.95) -> Interval:
         """Interval per row of ``frame`` (one row per group)."""
-        return self._interval(self._columns(frame), level)
+        return self._interval(self.read_columns(frame), level)
 
     def compare(
         self, frame_a: pd.DataFrame, frame_b: pd.DataFrame, level: float = 0.95
     ) -> Difference:
-        """Row-wise difference ``a - b`` with its interval and p-value."""
+        """Difference ``a - b`` of the rows paired by position, with interval and p-value."""
         if len(frame_a) != len(frame_b):
             raise ValueError(
                 f"frames to compare must have equal lengths, got {len(frame_a)} and {len(frame_b)}"
             )
-        return self._compare(self._columns(frame_a), self._columns(frame_b), level)
+        return self._compare(self.read_columns(frame_a), self.read_columns(frame_b), level)
 
-    def _columns(self, frame: pd.DataFrame) -> dict[str, Any]:
+    def read_columns(self, frame: pd.DataFrame) -> dict[str, Any]:
+        """The method's columns of ``frame`` as float arrays (lists of arrays when raw)."""
         missing = [c for c in self.columns if c not in frame.columns]
         if missing:
             raise UsageError(
                 f"interval method {self.name!r} needs the column(s) {', '.join(missing)}; "
                 f"the frame has {', '.join(map(str, frame.columns)) or 'none'}"
             )
-        if self.name == "median":
-            return {"values": list(frame["values"])}
+        if self.raw:
+            return {c: list(frame[c]) for c in self.columns}
         return {c: frame[c].to_numpy(dtype=np.float64, na_value=np.nan) for c in self.columns}
 
 
@@ -147,6 +154,7 @@ METHODS: dict[str, IntervalMethod] = {
             "median with the order-statistic interval; bootstrap interval, Mood's test",
             lambda c, lv: median_order_stat(c["values"], level=lv),
             lambda a, b, lv: compare_medians(a["values"], b["values"], level=lv),
+            raw=True,
         ),
     )
 }
@@ -223,3 +231,40 @@ def difference(
     0.0293
     """
     return get_method(method).compare(frame_a, frame_b, level)
+
+
+def complement(method: str, total: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
+    """Sufficient statistics of "everything except this group", for segment-vs-rest.
+
+    Counts subtract; for the ``t`` method the mean and the sample standard deviation
+    of the rest follow from the sums and sums of squares implied by ``n``, ``mean``
+    and ``sd``. ``total`` is one row (the whole population) or one row per group.
+    Not available for ``median``, which needs the observations of the rest.
+
+    Examples
+    --------
+    >>> total = pd.DataFrame({"n": [10], "mean": [5.5], "sd": [3.0276503540974917]})
+    >>> group = pd.DataFrame({"n": [4], "mean": [2.5], "sd": [1.2909944487358056]})
+    >>> rest = complement("t", total, group)
+    >>> rest["n"].tolist(), rest["mean"].tolist(), round(float(rest["sd"].iloc[0]), 4)
+    ([6.0], [7.5], 1.8708)
+    """
+    spec = get_method(method)
+    if spec.raw:
+        raise UsageError(f"interval method {method!r} cannot derive the rest from statistics")
+    whole, part = spec.read_columns(total), spec.read_columns(groups)
+    if method != "t":
+        rest = {c: whole[c] - part[c] for c in spec.columns}
+        return pd.DataFrame(rest, index=groups.index)
+    n_all, m_all, s_all = whole["n"], whole["mean"], whole["sd"]
+    n, m, sd = part["n"], part["mean"], part["sd"]
+    n_rest = n_all - n
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sum_rest = n_all * m_all - np.where(n > 0, n * m, 0.0)
+        squares = (n_all - 1) * s_all**2 + n_all * m_all**2
+        squares_part = np.where(n > 1, (n - 1) * sd**2, 0.0) + np.where(n > 0, n * m**2, 0.0)
+        mean_rest = np.where(n_rest > 0, sum_rest / n_rest, np.nan)
+        var_rest = (squares - squares_part - n_rest * mean_rest**2) / (n_rest - 1)
+    # Cancellation can leave a tiny negative variance where the rest has no spread.
+    sd_rest = np.where(n_rest > 1, np.sqrt(np.maximum(var_rest, 0.0)), np.nan)
+    return pd.DataFrame({"n": n_rest, "mean": mean_rest, "sd": sd_rest}, index=groups.index)
