@@ -18,6 +18,7 @@ from kundepuls.config import Settings, get_settings
 from kundepuls.db import engine_for
 from kundepuls.facts.endpoints import router as facts_router
 from kundepuls.kit.errors import KundepulsError
+from kundepuls.kpis.endpoints import router as kpis_router
 from kundepuls.predict.endpoints import router as predict_router
 from kundepuls.surveys.endpoints import router as surveys_router
 
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(accounts_router)
     accounts_web.install(app, templates)
     app.include_router(predict_router)
+    app.include_router(kpis_router)
 
     @app.exception_handler(KundepulsError)
     async def _user_error(_request: Request, error: KundepulsError) -> JSONResponse:

@@ -14,6 +14,7 @@ from kundepuls.demo.commands import demo
 from kundepuls.ingest import commands as ingest_commands
 from kundepuls.jobs import jobs_app
 from kundepuls.kit.errors import KundepulsError
+from kundepuls.kpis import commands as kpi_commands
 from kundepuls.predict.commands import app as predict_app
 from kundepuls.surveys.commands import survey_app
 from kundepuls.text import commands as text_commands
@@ -31,6 +32,7 @@ app.add_typer(text_commands.app, name="text")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(predict_app, name="predict")
+app.add_typer(kpi_commands.app, name="kpi")
 
 
 @app.command()

@@ -8,6 +8,7 @@ from kundepuls.actions import models as actions_models
 from kundepuls.cases import models as cases_models
 from kundepuls.db import Base
 from kundepuls.facts import models as facts_models
+from kundepuls.kpis import models as kpis_models
 from kundepuls.predict import models as predict_models
 from kundepuls.surveys import models as surveys_models
 from kundepuls.text import models as text_models
@@ -18,6 +19,7 @@ __all__ = [
     "actions_models",
     "cases_models",
     "facts_models",
+    "kpis_models",
     "predict_models",
     "surveys_models",
     "text_models",
