@@ -34,7 +34,9 @@ def _cell(column: str, value: Any) -> str:
     if value is None:
         return "–"
     if isinstance(value, bool):
-        return "yes" if value else ""
+        if column == "low_sample":  # only the flagged rows need the reader's eye
+            return "low n" if value else ""
+        return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:.3g}" if column in ("p_value", "q_value") else f"{value:,.1f}"
     return str(value)
