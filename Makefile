@@ -19,7 +19,7 @@ demo: install
 	$(BIN)/kundepuls demo
 
 test: install browser
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2
 
 # Debian's chromium for the browser tests (Playwright drives it; no browser download).
 browser:

@@ -25,11 +25,8 @@ from huey import Huey, RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
 from sqlalchemy.engine import make_url
 
-from kundepuls.cases import tasks as case_tasks
 from kundepuls.config import Settings, get_settings
 from kundepuls.kit.errors import UsageError
-from kundepuls.surveys import tasks as survey_tasks
-from kundepuls.text import tasks as text_tasks
 
 
 def schedule(lease_seconds: float = 120) -> dict[str, tuple[Callable[[], object], dict[str, str]]]:
@@ -37,6 +34,11 @@ def schedule(lease_seconds: float = 120) -> dict[str, tuple[Callable[[], object]
 
     Each job opens its own session and is safe to run twice.
     """
+    # Imported here so that the command line starts without the statistics stack.
+    from kundepuls.cases import tasks as case_tasks
+    from kundepuls.surveys import tasks as survey_tasks
+    from kundepuls.text import tasks as text_tasks
+
     return {
         "surveys.scan_triggers": (survey_tasks.scan_triggers, {"minute": "*"}),
         "surveys.send_outbox": (partial(survey_tasks.send_outbox, lease_seconds), {"minute": "*"}),
