@@ -25,6 +25,7 @@ from scipy import sparse
 from kundepuls.text.lexicon import LABELS, Label, default_lexicon
 
 ARTEFACT = "norec_model.npz"
+CHAR_CACHE = 200_000  # words whose character n-gram columns are remembered
 Matrix = npt.NDArray[np.float64]
 
 
@@ -90,15 +91,32 @@ class Featurizer:
         offset = len(self.word_vocab)
         self._char_index = {t: i + offset for i, t in enumerate(self.char_vocab)}
         self._idf = np.concatenate([self.word_idf, self.char_idf])
+        self._char_cache: dict[str, list[int]] = {}
         self.sparse_width = offset + len(self.char_vocab) + 3
         self.width = self.sparse_width + (self.vectors.width if self.vectors else 0)
 
-    def _block(self, grams: list[str], index: dict[str, int]) -> tuple[list[int], list[float]]:
-        counts = Counter(map(index.get, grams))  # map and Counter run in C
+    def _char_columns(self, text: str) -> list[int]:
+        # Words repeat across comments: each word's known n-gram columns are worked out once.
+        columns: list[int] = []
+        cache = self._char_cache
+        for word in text.lower().split():
+            known = cache.get(word)
+            if known is None:
+                grams = map(self._char_index.get, char_ngrams(word))
+                known = [c for c in grams if c is not None]
+                if len(cache) < CHAR_CACHE:
+                    cache[word] = known
+            columns.extend(known)
+        return columns
+
+    def _block(
+        self, grams: list[Any], index: dict[str, int] | None
+    ) -> tuple[list[int], list[float]]:
+        counts = Counter(grams if index is None else map(index.get, grams))  # runs in C
         counts.pop(None, None)
         if not counts:
             return [], []
-        cols: list[int] = list(counts)  # type: ignore[arg-type]
+        cols: list[int] = list(counts)
         values = (1.0 + np.log(np.fromiter(counts.values(), float))) * self._idf[cols]
         norm = float(np.sqrt(values @ values)) or 1.0
         return cols, list(values / norm)
@@ -117,7 +135,7 @@ class Featurizer:
         base = self.sparse_width - 3
         for row, text in enumerate(texts):
             wc, wv = self._block(word_ngrams(text), self._word_index)
-            cc, cv = self._block(char_ngrams(text), self._char_index)
+            cc, cv = self._block(self._char_columns(text), None)
             indices.extend([*wc, *cc, base, base + 1, base + 2])
             data.extend([*wv, *cv, *lexicon[row]])
             indptr.append(len(indices))
