@@ -1,7 +1,9 @@
 """Comment analytics, measured: sentiment, themes, language and speed; NoReC next to NorBench.
 
 Run ``python bench/text.py``. The hand-labelled comments in ``tests/data/comments_eval.jsonl``
-are scored on their ``heldout`` split (``dev`` is the split the lexicon was tuned on). NoReC
+are scored on their ``heldout`` split (``dev`` is the split the lexicon was tuned on) and
+on ``heldout2`` in ``comments_eval_heldout2.jsonl``, a fresh set written after the lexicon
+work and never tuned on (``heldout`` was seen by a bench run before later lexicon edits). NoReC
 test macro-F1 needs NoReC_sentence: set KUNDEPULS_NOREC_DIR or keep it in
 ``shared/data/norec_sentence`` above the checkout; without it that part is skipped.
 """
@@ -27,6 +29,7 @@ from kundepuls.text.norec import load_norec_model  # noqa: E402
 from kundepuls.text.service import analyze  # noqa: E402
 
 EVAL = ROOT / "tests" / "data" / "comments_eval.jsonl"
+EVAL2 = ROOT / "tests" / "data" / "comments_eval_heldout2.jsonl"
 NORBENCH = [
     ("NorBERT3-large", 0.784),
     ("NB-BERT-large", 0.775),
@@ -53,18 +56,26 @@ def rate(function: object, items: list[str], repeat: int = 1) -> float:
 
 
 def comments() -> None:
-    rows = read_eval(EVAL, "heldout")
-    print(f"== Hand-labelled comments, heldout split ({len(rows)}; tuned on dev only)")
-    header = "lang     n  sent.acc  macro-F1  theme P   theme R   theme F1  lang.acc  comments/s"
-    print(header)
-    for language in ("nb", "nn", "en"):
-        group = [r for r in rows if r["language"] == language]
-        texts = [r["text"] for r in group]
-        s = score(group, analyze)
-        speed = rate(analyze, texts, repeat=3)
+    for split, path, note in (
+        ("heldout", EVAL, "written with the lexicon; lexicon work followed a bench run on it"),
+        ("heldout2", EVAL2, "written after that work, before any output on it; never tuned on"),
+    ):
+        rows = read_eval(path, split)
+        print(f"== Hand-labelled comments, {split} split ({len(rows)}; {note})")
+        print("lang     n  sent.acc  macro-F1  theme P   theme R   theme F1  lang.acc  comments/s")
+        for language in ("nb", "nn", "en"):
+            group = [r for r in rows if r["language"] == language]
+            s = score(group, analyze)
+            speed = rate(analyze, [r["text"] for r in group], repeat=3)
+            print(
+                f"{language:4} {s.n:5}  {s.accuracy:8.3f}  {s.macro_f1:8.3f}"
+                f"  {s.theme_precision:8.3f}  {s.theme_recall:8.3f}  {s.theme_f1:8.3f}"
+                f"  {s.language_accuracy:8.3f}  {speed:10.0f}"
+            )
+        s = score(rows, analyze)
         print(
-            f"{language:4} {s.n:5}  {s.accuracy:8.3f}  {s.macro_f1:8.3f}  {s.theme_precision:8.3f}"
-            f"  {s.theme_recall:8.3f}  {s.theme_f1:8.3f}  {s.language_accuracy:8.3f}  {speed:10.0f}"
+            f"all  {s.n:5}  {s.accuracy:8.3f}  {s.macro_f1:8.3f}  {s.theme_precision:8.3f}"
+            f"  {s.theme_recall:8.3f}  {s.theme_f1:8.3f}  {s.language_accuracy:8.3f}"
         )
     texts = [r["text"] for r in read_eval(EVAL)]
     lexicon = default_lexicon()

@@ -1,7 +1,9 @@
 """Scores of the comment analysis against hand-labelled comments (JSON lines).
 
 Each line holds ``text``, ``language``, ``sentiment``, ``themes`` and ``split``; the bench
-reports the ``heldout`` split, the ``dev`` split is the one to tune on.
+reports the ``heldout`` split and the fresh ``heldout2`` split (its own file, written
+after the lexicon work and before any output on it; never tune on it), the ``dev`` split
+is the one to tune on.
 """
 
 import json

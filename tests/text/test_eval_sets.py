@@ -1,0 +1,27 @@
+"""The hand-labelled evaluation sets are well formed (the bench reads them as they are)."""
+
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+from kundepuls.text.evaluate import read_eval
+
+DATA = Path(__file__).parents[1] / "data"
+THEMES = Path(__file__).parents[2] / "src/kundepuls/text/data/themes.yaml"
+
+
+def test_the_fresh_heldout_set_is_balanced_and_uses_the_taxonomy() -> None:
+    rows = read_eval(DATA / "comments_eval_heldout2.jsonl")
+    taxonomy = set(yaml.safe_load(THEMES.read_text("utf-8"))["themes"])
+    assert len(rows) >= 150
+    assert {r["split"] for r in rows} == {"heldout2"}
+    languages = Counter(r["language"] for r in rows)
+    assert set(languages) == {"nb", "nn", "en"}
+    assert min(languages.values()) >= 50
+    assert {r["sentiment"] for r in rows} == {"negative", "neutral", "positive"}
+    assert {t for r in rows for t in r["themes"]} <= taxonomy
+    assert len({r["id"] for r in rows}) == len(rows)
+    assert len({r["text"] for r in rows}) == len(rows)
+    old = {r["text"] for r in read_eval(DATA / "comments_eval.jsonl")}
+    assert not old & {r["text"] for r in rows}  # no comment of the older set again
