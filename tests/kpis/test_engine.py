@@ -11,9 +11,11 @@ from sqlalchemy.orm import Session
 
 from kundepuls import stats
 from kundepuls.kit.errors import UsageError
+from kundepuls.kpis import backends
 from kundepuls.kpis.catalog import KPIS
 from kundepuls.kpis.engine import evaluate
 from kundepuls.kpis.frames import Query
+from kundepuls.predict.models import CustomerPrediction
 from tests.kpis.conftest import TZ
 from tests.kpis.factory import insert
 
@@ -195,3 +197,32 @@ def test_response_rate_reads_invitations_when_they_exist(
     rows = evaluate(backend, KPIS["response_rate"], Query(by=("channel",)), TZ)
     got = {r.channel: (r.n, r.value) for r in rows.itertuples()}
     assert got == {"email": (20, 0.0), "sms": (20, 50.0)}
+
+
+def test_rfm_segments_of_the_predictions_are_a_customer_dimension(
+    backend: BaseBackend, session: Session
+) -> None:
+    at = datetime(2026, 3, 3, 12, tzinfo=UTC)
+    insert(session, customers=[{"customer_id": c} for c in "abc"])
+    insert(
+        session,
+        responses=[
+            {"response_id": str(i), "submitted_at": at, "customer_id": c, "nps": score}
+            for i, (c, score) in enumerate([("a", 10), ("a", 9), ("b", 0), ("c", 8)])
+        ],
+    )
+    with pytest.raises(UsageError, match="kundepuls predict rfm"):
+        evaluate(backend, KPIS["nps"], Query(by=("rfm_segment",)), TZ)
+    for customer, segment in (("a", "champions"), ("b", "at_risk")):
+        session.add(
+            CustomerPrediction(
+                customer_id=customer, frequency=1, recency_days=1, age_days=9,
+                monetary_value=1, total_spend=1, r_score=5, f_score=5, m_score=5,
+                rfm_segment=segment, model_version="t", fitted_at=at,
+            )
+        )  # fmt: skip
+    session.commit()
+    backends.forget()  # the engine remembers table lists for a few seconds
+    rows = evaluate(backend, KPIS["nps"], Query(by=("rfm_segment",)), TZ)
+    got = {r.rfm_segment: (r.n, r.value) for r in rows.itertuples()}
+    assert got == {"champions": (2, 100.0), "at_risk": (1, -100.0), None: (1, 0.0)}

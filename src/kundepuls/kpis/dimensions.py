@@ -19,7 +19,15 @@ import ibis.expr.types as ir
 from kundepuls.kit.errors import UsageError
 
 TIME_PARTS = ("weekday", "weekend", "hour")
-CUSTOMER_COLUMNS = ("region", "country", "segment", "age_band", "gender", "language")
+CUSTOMER_COLUMNS = (
+    "region",
+    "country",
+    "segment",
+    "age_band",
+    "gender",
+    "language",
+    "rfm_segment",
+)
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # Columns that identify or describe a single row rather than group rows.
 _NOT_DIMENSIONS = {

@@ -21,7 +21,7 @@ from ibis.backends import BaseBackend
 from kundepuls.kit.errors import UsageError
 from kundepuls.kpis import dimensions as dims
 from kundepuls.kpis import periods as per
-from kundepuls.kpis.backends import backend_cache, run, scalar, table
+from kundepuls.kpis.backends import backend_cache, run, scalar, table, table_names
 
 MISSING = "__missing__"
 PERIOD = "_period"
@@ -112,8 +112,15 @@ def _scan_bounds(source: Source) -> tuple[datetime, datetime]:
     return pd.Timestamp(row["lo"]).to_pydatetime(), pd.Timestamp(row["hi"]).to_pydatetime()
 
 
+PREDICTIONS = "customer_predictions"
+
+
 def _customers(backend: BaseBackend) -> ir.Table:
     c = table(backend, "customers")
+    if PREDICTIONS in table_names(backend):
+        # The RFM segment of `kundepuls predict` is a customer dimension like region.
+        p = table(backend, PREDICTIONS).select("customer_id", "rfm_segment")
+        c = c.left_join(p, c.customer_id == p.customer_id).drop("customer_id_right")
     wanted = [name for name in (*dims.CUSTOMER_COLUMNS, "attributes") if name in c.columns]
     return c.select(
         _c_id=c.customer_id, **{dims.CUSTOMER_PREFIX + name: c[name] for name in wanted}
@@ -141,6 +148,11 @@ def resolve_dimensions(
     fact = table(source.backend, source.table)
     row_columns = dims.row_dimensions(fact.schema().items(), _IDS.get(source.table, ""))
     has_customer = "customer_id" in fact.columns and "customers" in tables
+    if "rfm_segment" in names and (
+        PREDICTIONS not in tables
+        or scalar(table(source.backend, PREDICTIONS).limit(1).count()) == 0
+    ):
+        raise UsageError("rfm_segment: no customer segments yet; run `kundepuls predict rfm` first")
     resolved = dims.resolve(
         names,
         row_columns,
