@@ -6,7 +6,6 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 from ibis.backends import BaseBackend
-from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from kundepuls import stats
@@ -16,6 +15,7 @@ from kundepuls.kpis.catalog import KPIS
 from kundepuls.kpis.engine import evaluate
 from kundepuls.kpis.frames import Query
 from kundepuls.predict.models import CustomerPrediction
+from kundepuls.surveys.models import Invitation
 from tests.kpis.conftest import TZ
 from tests.kpis.factory import insert
 
@@ -173,27 +173,22 @@ def test_bad_input_is_a_usage_error_with_suggestions(
         evaluate(backend, KPIS["nps"], Query(where=(("weekday", "Caturday"),)), TZ)
 
 
-def test_response_rate_reads_invitations_when_they_exist(
-    backend: BaseBackend, session: Session, engine: Engine
+def test_response_rate_reads_the_invitations_kundepuls_sent(
+    backend: BaseBackend, session: Session
 ) -> None:
     (row,) = evaluate(backend, KPIS["response_rate"], Query(), TZ).itertuples()
     assert (row.n, pd.isna(row.value)) == (0, True)
-    with engine.begin() as conn:
-        conn.execute(
-            text(
-                "CREATE TABLE invitations (invitation_id VARCHAR(64) PRIMARY KEY,"
-                " customer_id VARCHAR(64), survey VARCHAR(64), channel VARCHAR(32),"
-                " touchpoint VARCHAR(64), sent_at TIMESTAMP, answered_at TIMESTAMP,"
-                " response_id VARCHAR(64))"
+    sent = datetime(2026, 3, 1, 10, tzinfo=UTC)
+    for i in range(40):
+        session.add(
+            Invitation(
+                invitation_id=f"i{i}", survey="s", survey_version=1, touchpoint="web",
+                channel="email" if i % 2 else "sms", sent_at=sent,
+                answered_at=sent + timedelta(hours=1) if i % 4 == 0 else None,
             )
-        )
-        sent = datetime(2026, 3, 1, 10)
-        for i in range(40):
-            conn.execute(
-                text("INSERT INTO invitations VALUES (:i, NULL, 's', :c, 'web', :s, :a, NULL)"),
-                {"i": f"i{i}", "c": "email" if i % 2 else "sms", "s": sent,
-                 "a": sent + timedelta(hours=1) if i % 4 == 0 else None},
-            )  # fmt: skip
+        )  # fmt: skip
+    session.add(Invitation(invitation_id="queued", survey="s", survey_version=1, channel="sms"))
+    session.commit()
     rows = evaluate(backend, KPIS["response_rate"], Query(by=("channel",)), TZ)
     got = {r.channel: (r.n, r.value) for r in rows.itertuples()}
     assert got == {"email": (20, 0.0), "sms": (20, 50.0)}

@@ -184,6 +184,8 @@ def prepare(
 
     t = table(source.backend, source.table)
     t = t.mutate(_t=t[source.time_column])
+    # A row without its event time (an invitation not sent yet) falls in no period.
+    t = t.filter(t._t.notnull())
     if (needs_local or extend_back) and (low is None or high is None):
         lo, hi = data_bounds(source)
         first = first or per.local_date(lo, source.tz)
