@@ -146,6 +146,9 @@ def _submit(
     score: str | None = None,
 ) -> dict[str, Any]:
     """Validate and commit one step; returns the context of the page to show next."""
+    # The page is built after the commit, so that the write lock (SQLite: one writer at a
+    # time) is held only for the statements themselves.
+    extra: dict[str, Any]
     with session_scope(engine) as session:
         invitation, definition = answering.open_link(session, token, _now(), defer=True)
         opened = {"opened_at": None, "status": None}  # written by record, or here when refused
@@ -161,37 +164,22 @@ def _submit(
         ):
             answering.note_open(session, invitation, opened)
             answers = answering.current(session, invitation)
-            return page_context(
-                invitation,
-                definition,
-                answers,
-                token,
-                settings,
-                step,
-                form=form,
-                csrf_failed=True,
-            )
-        errors, answers = answering.record(session, invitation, definition, form, step, _now())
-        if errors:
-            answering.note_open(session, invitation, opened)
-        if errors:
-            shown = step
-        elif step == "rest" or not answering.has_rest(definition, answers, invitation.language):
-            shown = "done"
+            shown, extra = step, {"form": form, "csrf_failed": True}
         else:
-            shown = "rest"
-        context = page_context(
-            invitation,
-            definition,
-            answers,
-            token,
-            settings,
-            shown,
-            form=form if errors else None,
-            errors=errors,
-            notice="saved_score" if score is not None and not errors else None,
-        )
-    return context
+            errors, answers = answering.record(session, invitation, definition, form, step, _now())
+            if errors:
+                answering.note_open(session, invitation, opened)
+                shown = step
+            elif step == "rest" or not answering.has_rest(definition, answers, invitation.language):
+                shown = "done"
+            else:
+                shown = "rest"
+            extra = {
+                "form": form if errors else None,
+                "errors": errors,
+                "notice": "saved_score" if score is not None and not errors else None,
+            }
+    return page_context(invitation, definition, answers, token, settings, shown, **extra)
 
 
 @public.get("/s/{token}/thanks")
