@@ -6,7 +6,7 @@ next page (or the thank-you page) is rendered.
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
@@ -25,10 +25,16 @@ from kundepuls.surveys.pages import page_context
 from kundepuls.surveys.schemas import ResponseRate, SurveyOut
 
 templates = Jinja2Templates(directory=Path(__file__).resolve().parents[1] / "web" / "templates")
+# Templates ship with the package and do not change while it runs: no stat per page.
+templates.env.auto_reload = False
 Form = dict[str, list[str]]
 
 
-def _limit(request: Request) -> None:
+# The public pages' dependencies are async: FastAPI runs a sync dependency in the thread
+# pool, and these do no I/O, so each would only add a thread hop to every answer.
+
+
+async def _limit(request: Request) -> None:
     """Per-address rate limit of the public pages (the limiter lives on ``app.state``)."""
     limiter: RateLimiter | None = getattr(request.app.state, "survey_limiter", None)
     if limiter is None:
@@ -37,6 +43,20 @@ def _limit(request: Request) -> None:
         raise HTTPException(429, texts.ui("too_many", "nb"), headers={"Retry-After": "30"})
 
 
+async def _engine(request: Request) -> Engine:
+    """The app's engine (as ``EngineDep``, without a thread hop)."""
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+async def _settings(request: Request) -> Settings:
+    """The app's settings (as ``SettingsDep``, without a thread hop)."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+PublicEngine = Annotated[Engine, Depends(_engine)]
+PublicSettings = Annotated[Settings, Depends(_settings)]
 public = APIRouter(dependencies=[Depends(_limit)], include_in_schema=False)
 api = APIRouter(
     prefix="/api/v1/surveys", tags=["surveys"], dependencies=[api_guard(Permission.MANAGE_SURVEYS)]
@@ -68,7 +88,11 @@ def _show(
 
 @public.get("/s/{token}")
 def survey_page(
-    request: Request, token: str, engine: EngineDep, settings: SettingsDep, step: str | None = None
+    request: Request,
+    token: str,
+    engine: PublicEngine,
+    settings: PublicSettings,
+    step: str | None = None,
 ) -> Response:
     """The survey page of an invitation (``?step=score`` to change the score)."""
     try:
@@ -80,7 +104,7 @@ def survey_page(
 
 @public.get("/s/{token}/score/{score}")
 def one_click_score(
-    request: Request, token: str, score: str, engine: EngineDep, settings: SettingsDep
+    request: Request, token: str, score: str, engine: PublicEngine, settings: PublicSettings
 ) -> Response:
     """Record the score clicked in the email at once, then ask the follow-up."""
     try:
@@ -96,7 +120,7 @@ def one_click_score(
 
 @public.post("/s/{token}")
 async def submit_answers(
-    request: Request, token: str, engine: EngineDep, settings: SettingsDep
+    request: Request, token: str, engine: PublicEngine, settings: PublicSettings
 ) -> Response:
     """Save one step of answers (CSRF-checked); the next step or the thanks follow."""
     raw = await request.form()
@@ -122,6 +146,9 @@ def _submit(
     score: str | None = None,
 ) -> dict[str, Any]:
     """Validate and commit one step; returns the context of the page to show next."""
+    # The page is built after the commit, so that the write lock (SQLite: one writer at a
+    # time) is held only for the statements themselves.
+    extra: dict[str, Any]
     with session_scope(engine) as session:
         invitation, definition = answering.open_link(session, token, _now(), defer=True)
         opened = {"opened_at": None, "status": None}  # written by record, or here when refused
@@ -137,41 +164,26 @@ def _submit(
         ):
             answering.note_open(session, invitation, opened)
             answers = answering.current(session, invitation)
-            return page_context(
-                invitation,
-                definition,
-                answers,
-                token,
-                settings,
-                step,
-                form=form,
-                csrf_failed=True,
-            )
-        errors, answers = answering.record(session, invitation, definition, form, step, _now())
-        if errors:
-            answering.note_open(session, invitation, opened)
-        if errors:
-            shown = step
-        elif step == "rest" or not answering.has_rest(definition, answers, invitation.language):
-            shown = "done"
+            shown, extra = step, {"form": form, "csrf_failed": True}
         else:
-            shown = "rest"
-        context = page_context(
-            invitation,
-            definition,
-            answers,
-            token,
-            settings,
-            shown,
-            form=form if errors else None,
-            errors=errors,
-            notice="saved_score" if score is not None and not errors else None,
-        )
-    return context
+            errors, answers = answering.record(session, invitation, definition, form, step, _now())
+            if errors:
+                answering.note_open(session, invitation, opened)
+                shown = step
+            elif step == "rest" or not answering.has_rest(definition, answers, invitation.language):
+                shown = "done"
+            else:
+                shown = "rest"
+            extra = {
+                "form": form if errors else None,
+                "errors": errors,
+                "notice": "saved_score" if score is not None and not errors else None,
+            }
+    return page_context(invitation, definition, answers, token, settings, shown, **extra)
 
 
 @public.get("/s/{token}/thanks")
-def thanks(request: Request, token: str, engine: EngineDep) -> Response:
+def thanks(request: Request, token: str, engine: PublicEngine) -> Response:
     """The thank-you page, shown after the answer is stored."""
     try:
         with session_scope(engine) as session:
@@ -183,7 +195,7 @@ def thanks(request: Request, token: str, engine: EngineDep) -> Response:
 
 
 @public.get("/u/{token}")
-def unsubscribe_page(request: Request, token: str, settings: SettingsDep) -> Response:
+def unsubscribe_page(request: Request, token: str, settings: PublicSettings) -> Response:
     """Ask to confirm the unsubscribe (a link scanner's GET must not unsubscribe)."""
     return templates.TemplateResponse(
         request,
@@ -193,7 +205,7 @@ def unsubscribe_page(request: Request, token: str, settings: SettingsDep) -> Res
 
 
 @public.post("/u/{token}")
-async def unsubscribe(request: Request, token: str, engine: EngineDep) -> Response:
+async def unsubscribe(request: Request, token: str, engine: PublicEngine) -> Response:
     """Unsubscribe from all surveys: the page's button or an RFC 8058 one-click POST."""
     try:
         invitation = await run_in_threadpool(_unsubscribe, engine, token)
@@ -212,7 +224,7 @@ def _unsubscribe(engine: Engine, token: str) -> Any:
 
 @public.get("/l/{link_key}")
 def shared_link(
-    link_key: str, engine: EngineDep, settings: SettingsDep, via: str = "link"
+    link_key: str, engine: PublicEngine, settings: PublicSettings, via: str = "link"
 ) -> Response:
     """The shareable link (also behind the QR code and the widget): starts an answer."""
     with session_scope(engine) as session:
@@ -221,7 +233,7 @@ def shared_link(
 
 
 @public.get("/l/{link_key}/qr.svg")
-def qr_code(link_key: str, engine: EngineDep, settings: SettingsDep) -> Response:
+def qr_code(link_key: str, engine: PublicEngine, settings: PublicSettings) -> Response:
     """The QR code of the shareable link, as SVG."""
     with session_scope(engine) as session:
         survey = service.survey_by_link(session, link_key)

@@ -15,6 +15,7 @@ SKIPPED = "skipped"
 # Plain tables for the hot answer path, where Core statements skip the ORM's bookkeeping.
 INVITATIONS = cast(sa.Table, Invitation.__table__)
 OUTBOX = cast(sa.Table, OutboxMessage.__table__)
+RESPONSES = cast(sa.Table, Response.__table__)
 
 
 def latest_survey(session: Session, key: str) -> Survey | None:
@@ -79,14 +80,14 @@ def _update_invitation(columns: tuple[str, ...]) -> Any:
 
 def invitation_row(session: Session, token_hash: str) -> dict[str, Any] | None:
     """The invitation with this token hash, as plain column values."""
-    row = session.execute(_BY_TOKEN, {"token_hash": token_hash}).first()
+    row = session.connection().execute(_BY_TOKEN, {"token_hash": token_hash}).first()
     return dict(row._mapping) if row is not None else None
 
 
 def update_invitation(session: Session, invitation_id: str, values: dict[str, Any]) -> None:
     statement = _update_invitation(tuple(sorted(values)))
     params = {"iid": invitation_id, **{f"v_{k}": v for k, v in values.items()}}
-    session.execute(statement, params)
+    session.connection().execute(statement, params)
     cached = session.identity_map.get(session.identity_key(Invitation, invitation_id))
     if cached is not None:
         session.expire(cached)
@@ -94,7 +95,7 @@ def update_invitation(session: Session, invitation_id: str, values: dict[str, An
 
 def cancel_reminder(session: Session, invitation_id: str) -> None:
     """Drop the queued reminder of an invitation (its answer arrived)."""
-    session.execute(_CANCEL_REMINDER, {"iid": invitation_id})
+    session.connection().execute(_CANCEL_REMINDER, {"iid": invitation_id})
 
 
 def invitation_by_trigger(session: Session, trigger_key: str) -> Invitation | None:
@@ -281,13 +282,13 @@ def _upsert(dialect: str) -> Any:
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        statement: Any = pg_insert(Response)
+        statement: Any = pg_insert(RESPONSES)
     else:
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-        statement = sqlite_insert(Response)
+        statement = sqlite_insert(RESPONSES)
     changes = {name: statement.excluded[name] for name in UPSERT_COLUMNS}
-    return statement.on_conflict_do_update(index_elements=[Response.response_id], set_=changes)
+    return statement.on_conflict_do_update(index_elements=[RESPONSES.c.response_id], set_=changes)
 
 
 def upsert_response(session: Session, values: dict[str, Any]) -> None:
@@ -296,7 +297,9 @@ def upsert_response(session: Session, values: dict[str, Any]) -> None:
     if dialect not in ("postgresql", "sqlite"):  # other backends: look up, then write
         session.merge(Response(**values))
         return
-    session.execute(_upsert(dialect), values)
+    # On the table, through the session's connection: the ORM's bulk-insert path would
+    # add its bookkeeping to every answer.
+    session.connection().execute(_upsert(dialect), values)
     existing = session.identity_map.get(session.identity_key(Response, values["response_id"]))
     if existing is not None:
         session.expire(existing)
