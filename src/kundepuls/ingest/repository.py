@@ -73,10 +73,10 @@ def _converter(dialect: Dialect, column: sa.Column[Any]) -> Callable[[Any], Any]
 
 
 class _Bulk:
-    """A Core statement compiled once and run with ``executemany`` on plain values.
+    """A Core statement compiled once and run with ``executemany`` on stored values.
 
-    ``constants`` are values shared by every row (the batch id, the time stamp),
-    converted once instead of once per row.
+    Rows are tuples in the order of ``names``, already in the form the driver takes
+    (``params`` converts a row of contract values; ``stored`` the shared constants once).
     """
 
     def __init__(self, session: Session, stmt: Any, table: sa.Table, names: list[str]):
@@ -85,31 +85,47 @@ class _Bulk:
         self.sql = str(compiled)
         self.names = list(compiled.positiontup) if compiled.positional else names
         self.positional = compiled.positional
+        self.sqlite = dialect.name == "sqlite"
         self.converters = {n: _converter(dialect, table.c[n]) for n in self.names}
+
+    def stored(self, values: dict[str, Any]) -> dict[str, Any]:
+        """``values`` converted to what the driver takes."""
+        return {n: self._convert(n, v) for n, v in values.items()}
+
+    def params(self, values: dict[str, Any], fixed: dict[str, Any]) -> tuple[Any, ...]:
+        """One row of contract values (missing ones are ``None``) as a parameter tuple;
+        ``fixed`` holds stored values that apply to every row."""
+        get = values.get
+        return tuple(fixed[n] if n in fixed else self._convert(n, get(n)) for n in self.names)
+
+    def execute(self, session: Session, rows: list[tuple[Any, ...]]) -> int:
+        """Runs the statement for every row; the number of rows written."""
+        if not rows:
+            return 0
+        connection = session.connection()
+        if self.sqlite:
+            # The DBAPI cursor itself: SQLAlchemy's own executemany looks at every row.
+            cursor = connection.connection.cursor()
+            try:
+                cursor.executemany(self.sql, rows)
+                return int(cursor.rowcount)
+            finally:
+                cursor.close()
+        params: Any = (
+            rows if self.positional else [dict(zip(self.names, r, strict=True)) for r in rows]
+        )
+        return int(connection.exec_driver_sql(self.sql, params).rowcount)
 
     def run(
         self, session: Session, rows: Iterable[dict[str, Any]], constants: dict[str, Any]
     ) -> int:
-        fixed = {n: self._convert(n, v) for n, v in constants.items()}
-        converting = [
-            (i, c) for i, (n, c) in enumerate(self.converters.items()) if c and n not in fixed
-        ]
-        params = [self._params(row | fixed, converting) for row in rows]
-        if not params:
-            return 0
-        return session.connection().exec_driver_sql(self.sql, params).rowcount
+        """Runs the statement for rows of contract values that share ``constants``."""
+        fixed = self.stored(constants)
+        return self.execute(session, [self.params(row, fixed) for row in rows])
 
     def _convert(self, name: str, value: Any) -> Any:
         convert = self.converters[name]
         return value if convert is None or value is None else convert(value)
-
-    def _params(self, row: dict[str, Any], converting: list[tuple[int, Any]]) -> Any:
-        get = row.get
-        values = [get(n) for n in self.names]
-        for i, convert in converting:
-            if values[i] is not None:
-                values[i] = convert(values[i])
-        return tuple(values) if self.positional else dict(zip(self.names, values, strict=True))
 
 
 def _binds(names: list[str]) -> dict[str, Any]:
@@ -136,6 +152,20 @@ def upserter(session: Session, kind: str, columns: list[str], updates: list[str]
         where=changed if data else sa.false(),
     )
     return _Bulk(session, stmt, table, names)
+
+
+def inserter(session: Session, kind: str, columns: list[str]) -> _Bulk | None:
+    """A plain insert of new rows with the upsert's parameters, on SQLite only.
+
+    SQLite's upsert costs twice a plain insert even when nothing conflicts. Its import
+    holds the store's write lock from its first write, so rows it has found missing stay
+    missing; PostgreSQL has no such lock, so it keeps the upsert for every row.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return None
+    table = table_of(kind)
+    names = [*columns, "batch_id", "updated_at"]
+    return _Bulk(session, sqlite.insert(table).values(_binds(names)), table, names)
 
 
 def bare_customers(session: Session) -> _Bulk:
