@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from itertools import repeat
+from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -63,13 +64,17 @@ def _currencies(values: Values, flags: Flags) -> Values | None:
         texts = list(map(str.strip, values))
     except TypeError:
         return None
-    _flag_where(texts, lambda t: t and not (len(t) == 3 and t.isalpha()), flags)
-    return [t.upper() or None for t in texts]
+    # A file has few distinct codes: each is checked once.
+    codes = {t: t.upper() if len(t) == 3 and t.isalpha() else None for t in set(texts)}
+    wrong = {t for t, code in codes.items() if t and code is None}
+    if wrong:
+        _flag_where(texts, wrong.__contains__, flags)
+    return list(map(codes.__getitem__, texts))
 
 
 def _strings(values: Values) -> pa.Array | None:
     try:
-        return pa.array(values, type=pa.string())
+        return pa.array(values, type=pa.large_string())
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return None
 
@@ -80,7 +85,7 @@ def _checked(strings: pa.Array, pattern: str, flags: Flags) -> pa.Array:
     empty = pc.equal(pc.utf8_trim_whitespace(strings), "")
     wrong = pc.and_not(pc.invert(ok), empty)
     flags.update(pc.indices_nonzero(pc.fill_null(wrong, False)).to_pylist())
-    return pc.if_else(ok, strings, pa.scalar(None, pa.string()))
+    return pc.if_else(ok, strings, pa.scalar(None, strings.type))
 
 
 def _real_amounts(values: Values, flags: Flags) -> Values | None:
@@ -176,6 +181,7 @@ class ChunkConverter:
         self.sqlite = sqlite
         self.fields = {f.name: f for f in spec.fields}
         self.times = _times(validator.tz, validator.latest)
+        self.getters = [itemgetter(column) for column, _, _ in validator.plan]
         self.plan = [
             (column, name, self._column(name, parse)) for column, name, parse in validator.plan
         ]
@@ -196,8 +202,7 @@ class ChunkConverter:
         """The rows' parameters; rows flagged beforehand or here get ``None``."""
         stored: dict[str, Any] = {}
         times: dict[str, pa.Array] = {}
-        for column, name, convert in self.plan:
-            values = [raw.get(column) for raw in raws]
+        for (_, name, convert), values in zip(self.plan, self._columns(raws), strict=True):
             out = self.times(values, flags) if convert is None else convert(values, flags)
             if out is None:
                 return [None] * len(raws)
@@ -216,6 +221,13 @@ class ChunkConverter:
         for i in flags:
             rows[i] = None
         return rows
+
+    def _columns(self, raws: list[dict[str, Any]]) -> list[Values]:
+        """The values of each planned column (``None`` where a short row has none)."""
+        try:
+            return [list(map(get, raws)) for get in self.getters]
+        except KeyError:
+            return [[raw.get(column) for raw in raws] for column, _, _ in self.plan]
 
     def _constant(self, name: str) -> Any:
         if name in self.constants:

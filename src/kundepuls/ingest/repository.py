@@ -226,13 +226,17 @@ def _among(session: Session, column: sa.Column[Any]) -> tuple[str, Callable[[lis
 
 
 def select_among(session: Session, query: tuple[str, Any], ids: Sequence[str]) -> set[str]:
+    if not ids:
+        return set()
     sql, pack = query
-    params: Any = (
-        (pack(list(ids)),)
-        if session.get_bind().dialect.paramstyle == "qmark"
-        else {"ids": pack(list(ids))}
-    )
-    return set(session.connection().exec_driver_sql(sql, params).scalars())
+    connection = session.connection()
+    if session.get_bind().dialect.paramstyle == "qmark":  # SQLite: the cursor itself
+        cursor = connection.connection.cursor()
+        try:
+            return {found for (found,) in cursor.execute(sql, (pack(list(ids)),))}
+        finally:
+            cursor.close()
+    return set(connection.exec_driver_sql(sql, {"ids": pack(list(ids))}).scalars())
 
 
 def seen_query(session: Session) -> tuple[str, Any]:

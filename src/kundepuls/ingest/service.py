@@ -151,9 +151,10 @@ class _Writer:
         if not by_id:
             return
         ids = list(by_id)
-        again = repository.select_among(self.session, self.seen_query, ids)
-        self.seen.execute(self.session, [(i,) for i in ids if i not in again])
         existing = repository.select_among(self.session, self.existing_query, ids)
+        # A row written earlier in this file is in the store by now: only those can be.
+        again = repository.select_among(self.session, self.seen_query, list(existing))
+        self.seen.execute(self.session, [(i,) for i in ids if i not in again])
         if self.customers is not None:
             report.customers_created += self._bare_customers(by_id.values())
         changed = self._fresh([row for i, row in by_id.items() if i not in again], existing)
