@@ -162,8 +162,9 @@ def _stored_json(value: dict[str, Any]) -> str:
 class ChunkConverter:
     """Turns a chunk of raw rows into parameter tuples in the order of ``names``.
 
-    ``convert(raws)`` gives one tuple per row, or ``None`` for a row that the row path
-    must check. ``constants`` are the stored values shared by every row (batch, stamp).
+    ``convert(raws, flags)`` gives one tuple per row and adds the index of each row that
+    the row path must check to ``flags``; ``None`` when the whole chunk needs it.
+    ``constants`` are the stored values shared by every row (batch, stamp).
     """
 
     def __init__(
@@ -198,14 +199,14 @@ class ChunkConverter:
             return _real_amounts
         return _per_value(parse, None)
 
-    def convert(self, raws: list[dict[str, Any]], flags: Flags) -> list[tuple[Any, ...] | None]:
-        """The rows' parameters; rows flagged beforehand or here get ``None``."""
+    def convert(self, raws: list[dict[str, Any]], flags: Flags) -> list[tuple[Any, ...]] | None:
+        """The rows' parameters; those of flagged rows are not to be used."""
         stored: dict[str, Any] = {}
         times: dict[str, pa.Array] = {}
         for (_, name, convert), values in zip(self.plan, self._columns(raws), strict=True):
             out = self.times(values, flags) if convert is None else convert(values, flags)
             if out is None:
-                return [None] * len(raws)
+                return None
             if convert is None:
                 times[name] = out
                 out = _stored_times(out, self.sqlite)
@@ -217,10 +218,7 @@ class ChunkConverter:
             else repeat("{}")
         )
         columns = [stored[n] if n in stored else repeat(self._constant(n)) for n in self.names]
-        rows: list[tuple[Any, ...] | None] = list(zip(*columns, strict=False))  # constants repeat
-        for i in flags:
-            rows[i] = None
-        return rows
+        return list(zip(*columns, strict=False))  # constants repeat
 
     def _columns(self, raws: list[dict[str, Any]]) -> list[Values]:
         """The values of each planned column (``None`` where a short row has none)."""

@@ -7,7 +7,8 @@ nothing: a crash or a fatal error in the middle leaves no half-imported batch be
 import getpass
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
-from itertools import islice
+from itertools import islice, repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -103,9 +104,12 @@ class _Checker:
         report.rows += len(chunk)
         flags = {i for i, (_, _, problem) in enumerate(chunk) if problem is not None}
         converted = self.columnar.convert([raw for _, raw, _ in chunk], flags)
+        if converted is not None and not flags:
+            return converted  # no row was flagged
         good = []
-        for (number, raw, problem), params in zip(chunk, converted, strict=True):
-            if params is None:
+        rows = converted or repeat(None)
+        for i, ((number, raw, problem), params) in enumerate(zip(chunk, rows, strict=False)):
+            if params is None or i in flags:
                 values, problems = self.validator.check(raw) if problem is None else ({}, [problem])
                 if problems:
                     _reject(number, raw, "; ".join(problems), bad, report)
@@ -146,7 +150,7 @@ class _Writer:
 
     def write(self, good: list[tuple[Any, ...]], report: ImportReport) -> None:
         """The last row of an id wins, and every row is counted once."""
-        by_id = {row[self.key]: row for row in good}
+        by_id = dict(zip(map(itemgetter(self.key), good), good, strict=True))
         report.duplicates += len(good) - len(by_id)
         if not by_id:
             return
@@ -154,10 +158,15 @@ class _Writer:
         existing = repository.select_among(self.session, self.existing_query, ids)
         # A row written earlier in this file is in the store by now: only those can be.
         again = repository.select_among(self.session, self.seen_query, list(existing))
-        self.seen.execute(self.session, [(i,) for i in ids if i not in again])
+        self.seen.execute(
+            self.session, [(i,) for i in ids if i not in again] if again else list(zip(ids))
+        )
         if self.customers is not None:
             report.customers_created += self._bare_customers(by_id.values())
-        changed = self._fresh([row for i, row in by_id.items() if i not in again], existing)
+        fresh = (
+            [row for i, row in by_id.items() if i not in again] if again else list(by_id.values())
+        )
+        changed = self._fresh(fresh, existing)
         # A row seen earlier in this file replaces what that earlier row wrote.
         self.upsert.execute(self.session, [by_id[i] for i in again])
         inserted = len(ids) - len(existing)
@@ -170,6 +179,8 @@ class _Writer:
         """Writes rows not seen before in this file; the number inserted or changed."""
         if self.insert is None:
             return self.upsert.execute(self.session, rows)
+        if not existing:
+            return self.insert.execute(self.session, rows)
         new = [row for row in rows if row[self.key] not in existing]
         old = [row for row in rows if row[self.key] in existing]
         return self.insert.execute(self.session, new) + self.upsert.execute(self.session, old)
@@ -178,7 +189,7 @@ class _Writer:
         # An order must not be lost because the customer export comes later: its
         # customer is created bare here, and a later customer import fills it in.
         assert self.customers is not None
-        wanted = {row[self.customer] for row in rows if row[self.customer]}
+        wanted = set(map(itemgetter(self.customer), rows)) - {None, ""}
         # Asking first is cheaper than an insert per customer that is mostly a no-op.
         wanted -= repository.select_among(self.session, self.known_customers, list(wanted))
         stamp = {**self.stamp, "attributes": {}}
