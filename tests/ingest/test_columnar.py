@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from kundepuls.ingest import columnar
+from kundepuls.ingest import columnar, validate
 from tests.ingest.helpers import run_import, write_rows
 
 ORDERS = [
@@ -32,6 +32,8 @@ ORDERS = [
     {"ordered_at": "2026-01-05 10:00", "amount": "12kr", "currency": "kroner"},
     {"ordered_at": "2026-01-05 10:00", "amount": "3", "currency": " nok "},
     {"ordered_at": "2026-01-05 10:00", "amount": "3", "customer_id": " "},
+    {"ordered_at": "   ", "amount": "\u00a0"},
+    {"ordered_at": "2026-01-05 10:00", "amount": "4", "order_id": "o" * 129},
 ]
 TICKETS = [
     {"created_at": "2026-01-05 10:00", "first_response_at": "2026-01-05 11:00"},
@@ -132,3 +134,15 @@ def test_updated_at_keeps_the_stored_form(session: Session, tmp_path: Path) -> N
     for stamp, storage in stamps:  # SQLAlchemy's text form, which the ORM reads back
         assert storage == "text"
         assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}", stamp)
+
+
+def test_clean_rows_skip_the_row_path(
+    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: Any) -> Any:
+        raise AssertionError("a clean row went through the row path")
+
+    monkeypatch.setattr(validate.RowValidator, "check", refuse)
+    path = write_rows(tmp_path / "orders.csv", _orders()[:2])
+    report = run_import(session, "orders", path)
+    assert (report.inserted, report.rejected) == (2, 0)

@@ -82,8 +82,8 @@ def _strings(values: Values) -> pa.Array | None:
 def _checked(strings: pa.Array, pattern: str, flags: Flags) -> pa.Array:
     """``strings`` with the non-empty values that do not match ``pattern`` flagged and nulled."""
     ok = pc.match_substring_regex(strings, pattern)
-    empty = pc.equal(pc.utf8_trim_whitespace(strings), "")
-    wrong = pc.and_not(pc.invert(ok), empty)
+    # Only "" is surely empty: what counts as a space is left to the row path.
+    wrong = pc.and_not(pc.invert(ok), pc.equal(strings, ""))
     flags.update(pc.indices_nonzero(pc.fill_null(wrong, False)).to_pylist())
     return pc.if_else(ok, strings, pa.scalar(None, strings.type))
 
@@ -138,7 +138,7 @@ def _stored_times(micros: pa.Array, sqlite: bool) -> Values:
     return values
 
 
-def _per_value(parse: Parser, convert: Callable[[Any], Any] | None) -> Column:
+def _per_value(parse: Parser) -> Column:
     """Any other field: the row path's parser value by value, flagging the failures."""
 
     def run(values: Values, flags: Flags) -> Values | None:
@@ -149,7 +149,7 @@ def _per_value(parse: Parser, convert: Callable[[Any], Any] | None) -> Column:
             except ValueError:
                 parsed = None
                 flags.add(i)
-            out.append(parsed if convert is None or parsed is None else convert(parsed))
+            out.append(parsed)
         return out
 
     return run
@@ -190,14 +190,14 @@ class ChunkConverter:
     def _column(self, name: str, parse: Parser) -> Column | None:
         kind = self.fields[name].type
         if kind == "datetime":
-            return None  # see ``_time_columns``
+            return None  # ``self.times``: kept as instants for the range and order checks
         if kind in ("id", "text"):
             return _texts(self.validator.lengths.get(name))
         if kind == "currency":
             return _currencies
         if kind == "amount" and self.sqlite:
             return _real_amounts
-        return _per_value(parse, None)
+        return _per_value(parse)
 
     def convert(self, raws: list[dict[str, Any]], flags: Flags) -> list[tuple[Any, ...]] | None:
         """The rows' parameters; those of flagged rows are not to be used."""

@@ -2,8 +2,9 @@
 
 The bulk statements are built with SQLAlchemy Core (``insert ... on_conflict_do_update``
 for SQLite and PostgreSQL), compiled once per import and run with the driver's
-``executemany``: SQLAlchemy's per-value type processing would cost more than the insert
-itself, so ``_Bulk`` converts the few types that need it (times, money, JSON) directly.
+``executemany`` on tuples of stored values: SQLAlchemy's per-value type processing would
+cost more than the insert itself, so the values come already converted (``columnar``),
+or ``_Bulk.params`` converts the few types that need it (times, money, JSON).
 """
 
 import json
