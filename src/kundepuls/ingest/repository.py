@@ -28,6 +28,7 @@ _seen = sa.Table(
     sa.MetaData(),
     sa.Column("id", sa.String(128), primary_key=True),
     prefixes=["TEMPORARY"],
+    sqlite_with_rowid=False,  # one B-tree, not a table and an index of the same ids
 )
 
 
