@@ -206,8 +206,10 @@ def end_seen(session: Session) -> None:
     _seen.drop(session.connection(), checkfirst=True)
 
 
-def _among(session: Session, column: sa.Column[Any]) -> tuple[str, Callable[[list[str]], Any]]:
-    """``SELECT column WHERE column IN (ids)`` with all ids in one parameter.
+def _among(
+    session: Session, column: sa.Column[Any], *also: sa.Column[Any]
+) -> tuple[str, Callable[[list[str]], Any]]:
+    """``SELECT column, *also WHERE column IN (ids)`` with all ids in one parameter.
 
     One parameter instead of thousands keeps the statement the same for every chunk:
     a JSON array read by ``json_each`` on SQLite, an array on PostgreSQL.
@@ -217,28 +219,39 @@ def _among(session: Session, column: sa.Column[Any]) -> tuple[str, Callable[[lis
         each: Any = sa.select(sa.column("value")).select_from(
             sa.func.json_each(sa.bindparam("ids"))
         )
-        stmt = sa.select(column).where(column.in_(each))
+        stmt = sa.select(column, *also).where(column.in_(each))
         pack: Callable[[list[str]], Any] = json.dumps
     else:
         ids = sa.bindparam("ids", type_=postgresql.ARRAY(sa.String))
-        stmt = sa.select(column).where(column == sa.any_(ids))
+        stmt = sa.select(column, *also).where(column == sa.any_(ids))
         pack = list
     compiled = stmt.compile(dialect=dialect)
     return str(compiled), pack
 
 
 def select_among(session: Session, query: tuple[str, Any], ids: Sequence[str]) -> set[str]:
+    return set(_rows_among(session, query, ids))
+
+
+def batches_among(session: Session, query: tuple[str, Any], ids: Sequence[str]) -> dict[str, Any]:
+    """The stored ids among ``ids``, each with the batch that last wrote it."""
+    return dict(_rows_among(session, query, ids))
+
+
+def _rows_among(session: Session, query: tuple[str, Any], ids: Sequence[str]) -> list[Any]:
     if not ids:
-        return set()
+        return []
     sql, pack = query
     connection = session.connection()
     if session.get_bind().dialect.paramstyle == "qmark":  # SQLite: the cursor itself
         cursor = connection.connection.cursor()
         try:
-            return {found for (found,) in cursor.execute(sql, (pack(list(ids)),))}
+            rows = cursor.execute(sql, (pack(list(ids)),)).fetchall()
         finally:
             cursor.close()
-    return set(connection.exec_driver_sql(sql, {"ids": pack(list(ids))}).scalars())
+    else:
+        rows = list(connection.exec_driver_sql(sql, {"ids": pack(list(ids))}))
+    return [row[0] if len(row) == 1 else tuple(row) for row in rows]
 
 
 def seen_query(session: Session) -> tuple[str, Any]:
@@ -247,3 +260,9 @@ def seen_query(session: Session) -> tuple[str, Any]:
 
 def existing_query(session: Session, kind: str) -> tuple[str, Any]:
     return _among(session, _key(table_of(kind)))
+
+
+def written_query(session: Session, kind: str) -> tuple[str, Any]:
+    """Asks for stored ids with their ``batch_id`` (see ``batches_among``)."""
+    table = table_of(kind)
+    return _among(session, _key(table), table.c.batch_id)

@@ -145,7 +145,8 @@ class _Writer:
         self.known_customers = repository.existing_query(session, "customers")
         self.seen = repository.begin_seen(session)
         self.seen_query = repository.seen_query(session)
-        self.existing_query = repository.existing_query(session, spec.kind)
+        self.written_query = repository.written_query(session, spec.kind)
+        self.batch_id = batch_id
         self.stamp = {"batch_id": batch_id, "updated_at": datetime.now(UTC)}
 
     def write(self, good: list[tuple[Any, ...]], report: ImportReport) -> None:
@@ -155,12 +156,14 @@ class _Writer:
         if not by_id:
             return
         ids = list(by_id)
-        existing = repository.select_among(self.session, self.existing_query, ids)
-        # A row written earlier in this file is in the store by now: only those can be.
-        again = repository.select_among(self.session, self.seen_query, list(existing))
-        self.seen.execute(
-            self.session, [(i,) for i in ids if i not in again] if again else list(zip(ids))
-        )
+        stored = repository.batches_among(self.session, self.written_query, ids)
+        existing = set(stored)
+        # A row this import inserted or changed carries its batch id; only rows that
+        # were stored before it (and may stay unchanged) are remembered in ``seen``.
+        again = {i for i, batch in stored.items() if batch == self.batch_id}
+        before = [i for i in existing if i not in again]
+        again |= repository.select_among(self.session, self.seen_query, before)
+        self.seen.execute(self.session, [(i,) for i in before if i not in again])
         if self.customers is not None:
             report.customers_created += self._bare_customers(by_id.values())
         fresh = (
