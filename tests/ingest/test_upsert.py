@@ -147,3 +147,19 @@ def test_a_file_broken_half_way_imports_nothing(
     session.rollback()
     assert count(engine, "orders") == 0
     assert count(engine, "import_batches") == 0
+
+
+def test_ids_stored_before_and_repeated_in_the_file_count_once(
+    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_import(session, "orders", write_rows(tmp_path / "a.csv", _orders({"o1": "10", "o2": "20"})))
+    monkeypatch.setattr(service, "CHUNK", 1)  # every repeat lands in a later chunk
+    rows = _orders({"o1": "10", "o2": "25", "o3": "30"}) + _orders({"o1": "10"})
+    rows += _orders({"o2": "25"}) + _orders({"o3": "31"})
+    report = run_import(session, "orders", write_rows(tmp_path / "b.csv", rows))
+
+    counts = (report.rows, report.inserted, report.updated, report.unchanged, report.duplicates)
+    assert counts == (6, 1, 1, 1, 3)
+    session.expire_all()
+    amounts = [session.get(Order, i).amount for i in ("o1", "o2", "o3")]  # type: ignore[union-attr]
+    assert amounts == [Decimal("10.00"), Decimal("25.00"), Decimal("31.00")]

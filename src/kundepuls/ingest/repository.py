@@ -2,8 +2,9 @@
 
 The bulk statements are built with SQLAlchemy Core (``insert ... on_conflict_do_update``
 for SQLite and PostgreSQL), compiled once per import and run with the driver's
-``executemany``: SQLAlchemy's per-value type processing would cost more than the insert
-itself, so ``_Bulk`` converts the few types that need it (times, money, JSON) directly.
+``executemany`` on tuples of stored values: SQLAlchemy's per-value type processing would
+cost more than the insert itself, so the values come already converted (``columnar``),
+or ``_Bulk.params`` converts the few types that need it (times, money, JSON).
 """
 
 import json
@@ -27,6 +28,7 @@ _seen = sa.Table(
     sa.MetaData(),
     sa.Column("id", sa.String(128), primary_key=True),
     prefixes=["TEMPORARY"],
+    sqlite_with_rowid=False,  # one B-tree, not a table and an index of the same ids
 )
 
 
@@ -73,10 +75,10 @@ def _converter(dialect: Dialect, column: sa.Column[Any]) -> Callable[[Any], Any]
 
 
 class _Bulk:
-    """A Core statement compiled once and run with ``executemany`` on plain values.
+    """A Core statement compiled once and run with ``executemany`` on stored values.
 
-    ``constants`` are values shared by every row (the batch id, the time stamp),
-    converted once instead of once per row.
+    Rows are tuples in the order of ``names``, already in the form the driver takes
+    (``params`` converts a row of contract values; ``stored`` the shared constants once).
     """
 
     def __init__(self, session: Session, stmt: Any, table: sa.Table, names: list[str]):
@@ -85,31 +87,47 @@ class _Bulk:
         self.sql = str(compiled)
         self.names = list(compiled.positiontup) if compiled.positional else names
         self.positional = compiled.positional
+        self.sqlite = dialect.name == "sqlite"
         self.converters = {n: _converter(dialect, table.c[n]) for n in self.names}
+
+    def stored(self, values: dict[str, Any]) -> dict[str, Any]:
+        """``values`` converted to what the driver takes."""
+        return {n: self._convert(n, v) for n, v in values.items()}
+
+    def params(self, values: dict[str, Any], fixed: dict[str, Any]) -> tuple[Any, ...]:
+        """One row of contract values (missing ones are ``None``) as a parameter tuple;
+        ``fixed`` holds stored values that apply to every row."""
+        get = values.get
+        return tuple(fixed[n] if n in fixed else self._convert(n, get(n)) for n in self.names)
+
+    def execute(self, session: Session, rows: list[tuple[Any, ...]]) -> int:
+        """Runs the statement for every row; the number of rows written."""
+        if not rows:
+            return 0
+        connection = session.connection()
+        if self.sqlite:
+            # The DBAPI cursor itself: SQLAlchemy's own executemany looks at every row.
+            cursor = connection.connection.cursor()
+            try:
+                cursor.executemany(self.sql, rows)
+                return int(cursor.rowcount)
+            finally:
+                cursor.close()
+        params: Any = (
+            rows if self.positional else [dict(zip(self.names, r, strict=True)) for r in rows]
+        )
+        return int(connection.exec_driver_sql(self.sql, params).rowcount)
 
     def run(
         self, session: Session, rows: Iterable[dict[str, Any]], constants: dict[str, Any]
     ) -> int:
-        fixed = {n: self._convert(n, v) for n, v in constants.items()}
-        converting = [
-            (i, c) for i, (n, c) in enumerate(self.converters.items()) if c and n not in fixed
-        ]
-        params = [self._params(row | fixed, converting) for row in rows]
-        if not params:
-            return 0
-        return session.connection().exec_driver_sql(self.sql, params).rowcount
+        """Runs the statement for rows of contract values that share ``constants``."""
+        fixed = self.stored(constants)
+        return self.execute(session, [self.params(row, fixed) for row in rows])
 
     def _convert(self, name: str, value: Any) -> Any:
         convert = self.converters[name]
         return value if convert is None or value is None else convert(value)
-
-    def _params(self, row: dict[str, Any], converting: list[tuple[int, Any]]) -> Any:
-        get = row.get
-        values = [get(n) for n in self.names]
-        for i, convert in converting:
-            if values[i] is not None:
-                values[i] = convert(values[i])
-        return tuple(values) if self.positional else dict(zip(self.names, values, strict=True))
 
 
 def _binds(names: list[str]) -> dict[str, Any]:
@@ -136,6 +154,20 @@ def upserter(session: Session, kind: str, columns: list[str], updates: list[str]
         where=changed if data else sa.false(),
     )
     return _Bulk(session, stmt, table, names)
+
+
+def inserter(session: Session, kind: str, columns: list[str]) -> _Bulk | None:
+    """A plain insert of new rows with the upsert's parameters, on SQLite only.
+
+    SQLite's upsert costs twice a plain insert even when nothing conflicts. Its import
+    holds the store's write lock from its first write, so rows it has found missing stay
+    missing; PostgreSQL has no such lock, so it keeps the upsert for every row.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return None
+    table = table_of(kind)
+    names = [*columns, "batch_id", "updated_at"]
+    return _Bulk(session, sqlite.insert(table).values(_binds(names)), table, names)
 
 
 def bare_customers(session: Session) -> _Bulk:
@@ -174,8 +206,10 @@ def end_seen(session: Session) -> None:
     _seen.drop(session.connection(), checkfirst=True)
 
 
-def _among(session: Session, column: sa.Column[Any]) -> tuple[str, Callable[[list[str]], Any]]:
-    """``SELECT column WHERE column IN (ids)`` with all ids in one parameter.
+def _among(
+    session: Session, column: sa.Column[Any], *also: sa.Column[Any]
+) -> tuple[str, Callable[[list[str]], Any]]:
+    """``SELECT column, *also WHERE column IN (ids)`` with all ids in one parameter.
 
     One parameter instead of thousands keeps the statement the same for every chunk:
     a JSON array read by ``json_each`` on SQLite, an array on PostgreSQL.
@@ -185,24 +219,39 @@ def _among(session: Session, column: sa.Column[Any]) -> tuple[str, Callable[[lis
         each: Any = sa.select(sa.column("value")).select_from(
             sa.func.json_each(sa.bindparam("ids"))
         )
-        stmt = sa.select(column).where(column.in_(each))
+        stmt = sa.select(column, *also).where(column.in_(each))
         pack: Callable[[list[str]], Any] = json.dumps
     else:
         ids = sa.bindparam("ids", type_=postgresql.ARRAY(sa.String))
-        stmt = sa.select(column).where(column == sa.any_(ids))
+        stmt = sa.select(column, *also).where(column == sa.any_(ids))
         pack = list
     compiled = stmt.compile(dialect=dialect)
     return str(compiled), pack
 
 
 def select_among(session: Session, query: tuple[str, Any], ids: Sequence[str]) -> set[str]:
+    return set(_rows_among(session, query, ids))
+
+
+def batches_among(session: Session, query: tuple[str, Any], ids: Sequence[str]) -> dict[str, Any]:
+    """The stored ids among ``ids``, each with the batch that last wrote it."""
+    return dict(_rows_among(session, query, ids))
+
+
+def _rows_among(session: Session, query: tuple[str, Any], ids: Sequence[str]) -> list[Any]:
+    if not ids:
+        return []
     sql, pack = query
-    params: Any = (
-        (pack(list(ids)),)
-        if session.get_bind().dialect.paramstyle == "qmark"
-        else {"ids": pack(list(ids))}
-    )
-    return set(session.connection().exec_driver_sql(sql, params).scalars())
+    connection = session.connection()
+    if session.get_bind().dialect.paramstyle == "qmark":  # SQLite: the cursor itself
+        cursor = connection.connection.cursor()
+        try:
+            rows = cursor.execute(sql, (pack(list(ids)),)).fetchall()
+        finally:
+            cursor.close()
+    else:
+        rows = list(connection.exec_driver_sql(sql, {"ids": pack(list(ids))}))
+    return [row[0] if len(row) == 1 else tuple(row) for row in rows]
 
 
 def seen_query(session: Session) -> tuple[str, Any]:
@@ -211,3 +260,9 @@ def seen_query(session: Session) -> tuple[str, Any]:
 
 def existing_query(session: Session, kind: str) -> tuple[str, Any]:
     return _among(session, _key(table_of(kind)))
+
+
+def written_query(session: Session, kind: str) -> tuple[str, Any]:
+    """Asks for stored ids with their ``batch_id`` (see ``batches_among``)."""
+    table = table_of(kind)
+    return _among(session, _key(table), table.c.batch_id)

@@ -235,15 +235,22 @@ def _short_text(length: int) -> Parser:
     return parse
 
 
+def lengths(spec: KindSpec) -> dict[str, int]:
+    """The longest text each field of ``spec`` can keep."""
+    table = FACT_MODELS[spec.kind].__table__
+    found = {f.name: getattr(table.c[f.name].type, "length", None) for f in spec.fields}
+    return {name: length for name, length in found.items() if length}
+
+
 def _plan(spec: KindSpec, columns: ColumnMap, tz: ZoneInfo) -> list[tuple[str, str, Parser]]:
     """(file column, field, parser) for each mapped column; text is checked for length."""
     by_type = parsers(tz)
     types = {f.name: f.type for f in spec.fields}
-    table = FACT_MODELS[spec.kind].__table__
+    longest = lengths(spec)
     plan = []
     for column, name in columns.fields.items():
         parse = by_type[types[name]]
-        length = getattr(table.c[name].type, "length", None)
+        length = longest.get(name)
         if types[name] in ("text", "id") and length:
             parse = _short_text(length)
         elif types[name] == "email" and length:
@@ -256,6 +263,8 @@ class RowValidator:
     """Validates the rows of one file: ``check(raw)`` gives ``(values, problems)``."""
 
     def __init__(self, spec: KindSpec, columns: ColumnMap, tz: ZoneInfo, now: datetime):
+        self.tz = tz
+        self.lengths = lengths(spec)
         self.plan = _plan(spec, columns, tz)
         self.extras = columns.extras
         self.required = spec.required
@@ -280,7 +289,7 @@ class RowValidator:
             if name not in values and not any(p.startswith(f"field {name}:") for p in problems):
                 problems.append(f"field {name}: required but empty")
         self._check_times(values, problems)
-        values["attributes"] = self._attributes(raw) if self.extras else {}
+        values["attributes"] = self.attributes(raw) if self.extras else {}
         return values, problems
 
     def _check_times(self, values: dict[str, Any], problems: list[str]) -> None:
@@ -298,7 +307,7 @@ class RowValidator:
             if created is not None and moment is not None and moment < created:
                 problems.append(f"field {name}: before created_at")
 
-    def _attributes(self, raw: dict[str, Any]) -> dict[str, Any]:
+    def attributes(self, raw: dict[str, Any]) -> dict[str, Any]:
         attributes: dict[str, Any] = {}
         for column in self.extras:
             value = raw.get(column)
