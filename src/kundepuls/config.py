@@ -1,5 +1,6 @@
 """One settings class for the whole application, read from KUNDEPULS_* variables."""
 
+import re
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +31,10 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     mail_from: str = "kundepuls@localhost"
     broker_url: str | None = None
+    # One contact rule across every survey and channel: ask a customer at most once per
+    # this many days, and send nothing in the quiet hours (local time, "HH-HH").
+    survey_fatigue_days: int = Field(default=30, ge=1)
+    survey_quiet_hours: str = "21-08"
 
     @field_validator("timezone")
     @classmethod
@@ -39,6 +44,13 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown timezone {value!r} (e.g. Europe/Oslo)") from None
         return value
+
+    @field_validator("survey_quiet_hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        if not re.fullmatch(r"([01]?\d|2[0-3])-([01]?\d|2[0-3])", value.strip()):
+            raise ValueError(f"{value!r} is not a span of hours such as 21-08")
+        return value.strip()
 
     @property
     def tz(self) -> ZoneInfo:

@@ -1,12 +1,13 @@
 """Triggers and the one contact rule: delays, idempotency, fatigue across surveys, caps."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from kundepuls.config import Settings
+from kundepuls.config import Settings, get_settings
+from kundepuls.kit.errors import KundepulsError
 from kundepuls.surveys import service, triggers
 from kundepuls.surveys.distribution import Policy, outside_quiet_hours
 from kundepuls.surveys.models import Invitation, OutboxMessage
@@ -175,3 +176,15 @@ def test_policy_from_settings_where_set() -> None:
     policy = Policy.from_settings(Configured())
     assert (policy.fatigue_days, policy.quiet_start.hour, policy.quiet_end.hour) == (14, 22, 7)
     assert Policy.from_settings(Settings()) == Policy()
+
+
+def test_the_contact_rule_is_set_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KUNDEPULS_SURVEY_FATIGUE_DAYS", "14")
+    monkeypatch.setenv("KUNDEPULS_SURVEY_QUIET_HOURS", "22-7")
+    get_settings.cache_clear()
+    policy = Policy.from_settings(get_settings())
+    assert (policy.fatigue_days, policy.quiet_start, policy.quiet_end) == (14, time(22), time(7))
+    monkeypatch.setenv("KUNDEPULS_SURVEY_QUIET_HOURS", "22 to 7")
+    get_settings.cache_clear()
+    with pytest.raises(KundepulsError, match="KUNDEPULS_SURVEY_QUIET_HOURS"):
+        get_settings()

@@ -46,15 +46,9 @@ class Policy:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Policy":
-        """The policy of ``settings`` where it sets one (``survey_fatigue_days``,
-        ``survey_quiet_hours`` as ``"21-08"``), the defaults otherwise."""
-        days = getattr(settings, "survey_fatigue_days", None)
-        hours = getattr(settings, "survey_quiet_hours", None)
-        policy = cls(fatigue_days=int(days)) if days else cls()
-        if isinstance(hours, str) and "-" in hours:
-            start, end = (time(int(h) % 24) for h in hours.split("-", 1))
-            policy = cls(policy.fatigue_days, start, end)
-        return policy
+        """The policy set by ``KUNDEPULS_SURVEY_FATIGUE_DAYS`` and ``…_QUIET_HOURS``."""
+        start, end = (time(int(h)) for h in settings.survey_quiet_hours.split("-", 1))
+        return cls(settings.survey_fatigue_days, start, end)
 
 
 @dataclass(frozen=True)
