@@ -1,0 +1,57 @@
+"""Per-table change counters on the embedded store, kept by triggers.
+
+The KPI engine keeps a columnar copy of the KPI tables in DuckDB; these counters tell it
+exactly which tables changed and whether only rows were added (then it copies just the
+new rows) or rows were updated or deleted (then it copies the table again). SQLite only:
+on PostgreSQL KPIs are computed in the database itself.
+
+Revision ID: kpis_0002
+Revises: kpis_0001
+Create Date: 2026-12-04 21:55:00
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "kpis_0002"
+down_revision: str | Sequence[str] | None = "kpis_0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = ("surveys_0001", "predict_0001")
+
+TABLES = (
+    "customers",
+    "responses",
+    "orders",
+    "tickets",
+    "complaints",
+    "invitations",
+    "customer_predictions",
+)
+COUNTER = {"INSERT": "inserts", "UPDATE": "rewrites", "DELETE": "rewrites"}
+
+
+def upgrade() -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        return
+    op.execute(
+        "CREATE TABLE kpi_table_versions (name TEXT PRIMARY KEY, "
+        "inserts INTEGER NOT NULL DEFAULT 0, rewrites INTEGER NOT NULL DEFAULT 0)"
+    )
+    for name in TABLES:
+        op.execute(f"INSERT INTO kpi_table_versions (name) VALUES ('{name}')")
+        for event, column in COUNTER.items():
+            op.execute(
+                f"CREATE TRIGGER kpi_{name}_{event.lower()} AFTER {event} ON {name} BEGIN "
+                f"UPDATE kpi_table_versions SET {column} = {column} + 1 "
+                f"WHERE name = '{name}'; END"
+            )
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        return
+    for name in TABLES:
+        for event in COUNTER:
+            op.execute(f"DROP TRIGGER IF EXISTS kpi_{name}_{event.lower()}")
+    op.execute("DROP TABLE kpi_table_versions")
