@@ -4,16 +4,17 @@ Scanning SQLite through DuckDB's reader is most of a KPI's cost; DuckDB's own ta
 several times faster. So the embedded backend copies the KPI tables into its in-memory
 DuckDB once (the cold load) and afterwards only what changed:
 
-- ``PRAGMA data_version`` on one long-lived read connection of the store changes exactly
-  when another connection commits; while it is unchanged nothing is read at all.
-- When it changed, the counters of ``kpi_table_versions`` (kept by triggers, migration
-  ``kpis_0002``) tell which tables changed and how: only inserts → the rows past the
-  copied ``max(rowid)`` are appended; any update (upsert in place) or delete (erasure) →
-  that table is copied again. A store without the counters copies every changed-looking
-  table again on each commit: slower, still exact.
+- Before each KPI query the counters of ``kpi_table_versions`` (a 7-row table kept by
+  triggers, migration ``kpis_0002``) are read in SQLite: they tell exactly which tables
+  changed and how. Only inserts → the rows past the copied ``max(rowid)`` are appended;
+  any update (upsert in place) or delete (erasure) → that table is copied again.
+  ``PRAGMA data_version`` cannot serve: DuckDB's reader links its own SQLite, and a
+  second SQLite in the same process keeps reading a stale snapshot of a WAL store.
+- A store without the counters compares row count and ``max(rowid)``: inserts and
+  deletes are seen, updates in place are not (every command migrates the store first).
 
-The copy is read in one snapshot of the store bounded by ``rowid <= max(rowid)`` of that
-snapshot, so a row committed during the copy is picked up by the next query, never lost.
+Counters are read before ``max(rowid)`` and the copy is bounded by ``rowid <= max(rowid)``,
+so a row committed during the copy is picked up by the next query, never lost.
 In memory rather than a DuckDB file beside the store: a DuckDB file admits one writing
 process, while the web app, the CLI and the workers each read the store; every process
 keeps its own copy and pays the cold load once.
@@ -21,7 +22,6 @@ keeps its own copy and pays the cold load once.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
 import duckdb
@@ -62,34 +62,26 @@ class Mirror:
 
     def __init__(self, con: duckdb.DuckDBPyConnection, path: str) -> None:
         self.con = con
-        uri = "file:" + path.replace("?", "%3f").replace("#", "%23") + "?mode=ro"
-        self.lite = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
-        self.version: int | None = None
+        self.path = path
         self.states: dict[str, State] = {}
         self.copied_rows = 0  # rows read from SQLite so far (tests and benchmarks)
 
     def close(self) -> None:
-        self.lite.close()
+        """Nothing to release: the store is read through DuckDB's attached connection."""
+
+    def _lite(self, sql: str) -> list[tuple[object, ...]]:
+        # Raw SQL in SQLite itself: max(rowid) is an index lookup there, a scan in DuckDB.
+        return self.con.execute("SELECT * FROM sqlite_query('s', ?)", [sql]).fetchall()
 
     def sync(self) -> bool:
         """Bring the copies up to date; True when anything was read from the store."""
-        version = self.lite.execute("PRAGMA data_version").fetchone()[0]
-        if version == self.version:
-            return False
-        plan = self._snapshot()
         changed = False
+        plan = self._snapshot()
         for name, state in plan.items():
             old = self.states.get(name)
-            if old == state and state.inserts is not None:
+            if old == state:
                 continue
-            if (
-                old is not None
-                and state.inserts is not None
-                and old.rewrites == state.rewrites
-                and old.inserts is not None
-            ):
-                if old.inserts == state.inserts:
-                    continue
+            if old is not None and state.inserts is not None and old.rewrites == state.rewrites:
                 try:
                     self._append(name, old.high, state.high)
                 except duckdb.Error:  # the table's columns changed: copy it whole
@@ -102,47 +94,50 @@ class Mirror:
             self.con.execute(f'DROP TABLE IF EXISTS memory.main."{name}"')
             del self.states[name]
             changed = True
-        self.version = version
         return changed
 
     def _snapshot(self) -> dict[str, State]:
-        """Counters and high row ids of every KPI table, read in one transaction."""
-        self.lite.execute("BEGIN")
-        try:
-            present = {
-                row[0]
-                for row in self.lite.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            }
-            counters: dict[str, tuple[int, int]] = {}
-            if VERSIONS in present:
-                rows = self.lite.execute(f"SELECT name, inserts, rewrites FROM {VERSIONS}")
-                counters = {name: (ins, rew) for name, ins, rew in rows}
-            plan = {}
-            for name in TABLES:
-                if name not in present:
+        """Counters, then high row ids of the KPI tables.
+
+        Read in this order, anything committed after the counters were read is looked at
+        again by the next sync, so no change is ever missed.
+        """
+        present = {str(r[0]) for r in self._lite("SELECT name FROM sqlite_master")}
+        counters: dict[str, tuple[int, int]] = {}
+        if VERSIONS in present:
+            rows = self._lite(f"SELECT name, inserts, rewrites FROM {VERSIONS}")  # noqa: S608
+            counters = {str(n): (int(str(i)), int(str(r))) for n, i, r in rows}
+        plan = {}
+        for name in (t for t in TABLES if t in present):
+            if name in counters:
+                ins, rew = counters[name]
+                old = self.states.get(name)
+                if old is not None and (old.inserts, old.rewrites) == (ins, rew):
+                    plan[name] = old  # unchanged: not even an index lookup
                     continue
-                high = self.lite.execute(f'SELECT max(rowid) FROM "{name}"').fetchone()[0] or 0
-                ins, rew = counters.get(name, (None, None))
-                plan[name] = State(ins, rew, high)
-            return plan
-        finally:
-            self.lite.execute("COMMIT")
+            else:
+                # A store without the counters (migration kpis_0002 not applied): row
+                # count and max(rowid) see inserts and deletes, not updates in place.
+                ins, rew = None, self._number(f'SELECT count(*) FROM "{name}"')  # noqa: S608
+            high = self._number(f'SELECT max(rowid) FROM "{name}"')  # noqa: S608
+            plan[name] = State(ins, rew, high)
+        return plan
+
+    def _number(self, sql: str) -> int:
+        value = self._lite(sql)[0][0]
+        return int(str(value)) if value is not None else 0
 
     def _copy(self, name: str, high: int) -> None:
-        self.con.execute(
-            f'CREATE OR REPLACE TABLE memory.main."{name}" AS '
-            f'SELECT * FROM s."{name}" WHERE rowid <= {high}'
-        )
+        select = f'SELECT * FROM s."{name}" WHERE rowid <= {high}'  # noqa: S608
+        self.con.execute(f'CREATE OR REPLACE TABLE memory.main."{name}" AS {select}')
         self.copied_rows += self._count(name)
 
     def _append(self, name: str, low: int, high: int) -> None:
         before = self._count(name)
-        self.con.execute(
-            f'INSERT INTO memory.main."{name}" '
-            f'SELECT * FROM s."{name}" WHERE rowid > {low} AND rowid <= {high}'
-        )
+        rows = f'SELECT * FROM s."{name}" WHERE rowid > {low} AND rowid <= {high}'  # noqa: S608
+        self.con.execute(f'INSERT INTO memory.main."{name}" {rows}')
         self.copied_rows += self._count(name) - before
 
     def _count(self, name: str) -> int:
-        row = self.con.execute(f'SELECT count(*) FROM memory.main."{name}"').fetchone()
+        row = self.con.execute(f'SELECT count(*) FROM memory.main."{name}"').fetchone()  # noqa: S608
         return int(row[0]) if row else 0
