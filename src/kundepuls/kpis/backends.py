@@ -163,9 +163,6 @@ def backend_cache(backend: BaseBackend) -> dict[str, Any]:
 
 
 def _cache(backend: BaseBackend) -> dict[str, Any]:
-    # Every KPI asks for tables through here first, so a commit to the store since the
-    # last query is copied before the query reads anything.
-    sync(backend)
     cache: dict[str, Any] | None = getattr(backend, "_kundepuls_cache", None)
     if cache is None or time.monotonic() - cache["at"] > TABLE_TTL:
         cache = {"at": time.monotonic(), "names": None, "tables": {}}
@@ -174,8 +171,13 @@ def _cache(backend: BaseBackend) -> dict[str, Any]:
 
 
 def table_names(backend: BaseBackend, refresh: bool = False) -> set[str]:
-    """The tables the backend can see (remembered for a few seconds)."""
+    """The tables the backend can see (remembered for a few seconds).
+
+    Every KPI asks for them first, so a commit to the store since the last query is
+    copied here, once per KPI, before the query reads anything.
+    """
     with LOCK:
+        sync(backend)
         cache = _cache(backend)
         if cache["names"] is None or refresh:
             cache["names"] = set(backend.list_tables())
