@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 from kundepuls.config import Settings
 from kundepuls.db import session_scope
-from kundepuls.deps import EngineDep, Permission, SettingsDep, api_guard
+from kundepuls.deps import Permission, SessionDep, SettingsDep, api_guard
 from kundepuls.kit.security import RateLimiter, check_csrf
 from kundepuls.surveys import answering, service, sharing, texts
 from kundepuls.surveys.answering import LinkError
@@ -241,45 +241,32 @@ def qr_code(link_key: str, engine: PublicEngine, settings: PublicSettings) -> Re
     return Response(sharing.qr_svg(url), media_type="image/svg+xml")
 
 
-# The API commits inside each route (not in a request-scoped dependency, whose teardown
-# runs after the response is sent), so a client's next request sees what it just wrote.
-
-
 @api.post("", status_code=201)
-def create_survey(
-    body: dict[str, Any],
-    engine: EngineDep,
-    settings: SettingsDep,
-) -> SurveyOut:
+def create_survey(body: dict[str, Any], session: SessionDep, settings: SettingsDep) -> SurveyOut:
     """Create a survey, or a new version of it when the definition changed."""
-    definition = parse_definition(body, "body")
-    with session_scope(engine) as session:
-        survey, _new = service.save_survey(session, definition)
-        return sharing.survey_out(survey, settings)
+    survey, _new = service.save_survey(session, parse_definition(body, "body"))
+    return sharing.survey_out(survey, settings)
 
 
 @api.get("")
-def list_surveys(engine: EngineDep, settings: SettingsDep) -> list[SurveyOut]:
+def list_surveys(session: SessionDep, settings: SettingsDep) -> list[SurveyOut]:
     """Every survey in its newest version."""
-    with session_scope(engine) as session:
-        return [sharing.survey_out(s, settings) for s in service.list_surveys(session)]
+    return [sharing.survey_out(s, settings) for s in service.list_surveys(session)]
 
 
 @api.get("/{key}")
 def show_survey(
-    key: str, engine: EngineDep, settings: SettingsDep, version: int | None = None
+    key: str, session: SessionDep, settings: SettingsDep, version: int | None = None
 ) -> SurveyOut:
     """One survey (newest version unless ``version`` is given)."""
-    with session_scope(engine) as session:
-        return sharing.survey_out(service.get_survey(session, key, version), settings)
+    return sharing.survey_out(service.get_survey(session, key, version), settings)
 
 
 @api.get("/{key}/response-rate")
-def response_rate(key: str, engine: EngineDep) -> list[ResponseRate]:
+def response_rate(key: str, session: SessionDep) -> list[ResponseRate]:
     """Invitations sent, opened and answered per touchpoint and channel."""
-    with session_scope(engine) as session:
-        service.get_survey(session, key)
-        return [ResponseRate(**row) for row in service.response_rates(session, key)]
+    service.get_survey(session, key)
+    return [ResponseRate(**row) for row in service.response_rates(session, key)]
 
 
 def _t(lang: str) -> Any:
