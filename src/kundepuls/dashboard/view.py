@@ -44,6 +44,11 @@ def _ok(value: float | None) -> bool:
     return value is not None and math.isfinite(value)
 
 
+def _raw(value: float | None) -> str:
+    """A number for machines (``data-`` attributes): full precision, empty for none."""
+    return repr(float(value)) if _ok(value) else ""
+
+
 def _change(kpi: cat.Kpi, numbers: Numbers, fmt: Formats, tx: dict[str, str]) -> dict[str, Any]:
     change = numbers.change
     if change is None or not _ok(change.diff):
@@ -85,8 +90,17 @@ def tile(tile: Tile, period: Period, fmt: Formats, tx: dict[str, str], lang: str
     d = digits(kpi)
     has_value = _ok(numbers.value)
     status = numbers.target_status if numbers.target is not None else "no_target"
+    change = numbers.change
     return {
         "key": kpi.key,
+        "raw": {
+            "value": _raw(numbers.value),
+            "ci-low": _raw(numbers.ci_low),
+            "ci-high": _raw(numbers.ci_high),
+            "status": numbers.target_status,
+            "diff": _raw(change.diff) if change else "",
+            "p": _raw(change.p_value) if change else "",
+        },
         "label": label(kpi, lang),
         "href": f"/kpis/{kpi.key}?{period.query_string()}",
         "value": fmt.number(numbers.value, d) if has_value else "–",
