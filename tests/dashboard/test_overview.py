@@ -49,7 +49,9 @@ def test_tiles_show_the_kpi_engines_numbers(client: httpx.Client, database_url: 
     assert "Siste 30 dager" in page.text
 
 
-def test_the_nps_tile_agrees_with_pandas(client: httpx.Client, database_url: str, data: Data) -> None:
+def test_the_nps_tile_agrees_with_pandas(
+    client: httpx.Client, database_url: str, data: Data
+) -> None:
     sign_in(client, database_url)
     tile = tiles(client.get("/", params={"from": START, "to": END}).text)["nps"]
     r = data.responses
@@ -59,7 +61,7 @@ def test_the_nps_tile_agrees_with_pandas(client: httpx.Client, database_url: str
     assert int(tile["data-n"]) == len(scores)
     assert math.isclose(float(tile["data-value"]), expected)
     # In Bokmål formats, NPS in whole points.
-    assert f"<span class=\"num\" data-value>{Formats('nb').number(expected)}</span>" in tile["html"]
+    assert f'<span class="num" data-value>{Formats("nb").number(expected)}</span>' in tile["html"]
 
 
 def test_sparkline_points_are_the_grains_rows(database_url: str, data: Data) -> None:

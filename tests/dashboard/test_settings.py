@@ -10,7 +10,9 @@ from tests.support import sign_in
 START, END = "2026-03-01", "2026-04-30"
 
 
-def form(token: str, shown: dict[str, int], targets: dict[str, str] | None = None) -> dict[str, str]:
+def form(
+    token: str, shown: dict[str, int], targets: dict[str, str] | None = None
+) -> dict[str, str]:
     body = {"csrf_token": token}
     for key, position in shown.items():
         body[f"show_{key}"] = "1"
@@ -50,7 +52,7 @@ def test_an_admin_chooses_tiles_and_targets(client: httpx.Client, database_url: 
     assert list(shown) == ["nps", "csat", "fcr"]
     row = kpis.show("csat", start=START, end=END).iloc[0]
     assert shown["csat"]["data-status"] == row["target_status"]
-    assert "Mål <span class=\"num\">72,5</span>" in shown["csat"]["html"]
+    assert 'Mål <span class="num">72,5</span>' in shown["csat"]["html"]
     # An empty target field removes the target.
     client.post("/settings", data=form(token, {"nps": 1}, {"nps": ""}))
     assert kpis.list_kpis().set_index("key").loc["nps", "target"] is None
@@ -68,7 +70,9 @@ def test_each_field_gets_its_own_error(client: httpx.Client, database_url: str) 
     assert answer.status_code == 422
     page = answer.text
     assert 'role="alert"' in page
-    assert "Målet må være mellom −100 og 100." in page or "Målet må være mellom -100 og 100." in page
+    assert (
+        "Målet må være mellom −100 og 100." in page or "Målet må være mellom -100 og 100." in page
+    )
     assert "Skriv et tall, for eksempel 40 eller 4,5." in page
     assert "Målet kan ikke være under 0." in page
     assert "Plassen må være et helt tall fra 1." in page
