@@ -39,7 +39,7 @@ def add_answer(database_url: str, nps: int = 10) -> None:
                 submitted_at=datetime.now(UTC),
                 nps=nps,
                 csat=5,
-            )  # fmt: skip
+            )
         )
     engine.dispose()
 

@@ -27,9 +27,11 @@ def test_a_viewer_reads_but_cannot_change(client: httpx.Client, database_url: st
     page = client.get("/settings")
     assert page.status_code == 200
     assert "Bare administratorer kan endre dem." in page.text
-    assert 'id="target_nps"' in page.text and " disabled" in page.text
+    assert 'id="target_nps"' in page.text
+    assert " disabled" in page.text
     assert ">Lagre</button>" not in page.text
-    assert 'href="/account/users"' in page.text and 'href="/benchmarks"' in page.text
+    assert 'href="/account/users"' in page.text
+    assert 'href="/benchmarks"' in page.text
     answer = client.post("/settings", data=form(csrf(client), {"nps": 1}, {"nps": "50"}))
     assert answer.status_code == 403
     assert kpis.list_kpis().set_index("key").loc["nps", "target"] is None
@@ -47,7 +49,8 @@ def test_an_admin_chooses_tiles_and_targets(client: httpx.Client, database_url: 
     assert answer.headers["location"] == "/settings?saved=1"
     assert "Innstillingene er lagret." in client.get("/settings?saved=1").text
     targets = kpis.list_kpis().set_index("key")["target"]
-    assert targets["nps"] == -5 and targets["csat"] == 72.5
+    assert targets["nps"] == -5
+    assert targets["csat"] == 72.5
     shown = tiles(client.get("/", params={"from": START, "to": END}).text)
     assert list(shown) == ["nps", "csat", "fcr"]
     row = kpis.show("csat", start=START, end=END).iloc[0]
@@ -79,7 +82,8 @@ def test_each_field_gets_its_own_error(client: httpx.Client, database_url: str) 
     assert 'id="target_nps" name="target_nps" value="150"' in page  # the input is kept
     assert 'aria-invalid="true"' in page
     nothing = client.post("/settings", data={"csrf_token": token})
-    assert nothing.status_code == 422 and "Velg minst ett nøkkeltall." in nothing.text
+    assert nothing.status_code == 422
+    assert "Velg minst ett nøkkeltall." in nothing.text
     assert kpis.list_kpis().set_index("key").loc["nps", "target"] is None
 
 
