@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from kundepuls import stats
 from kundepuls.config import Settings
-from kundepuls.dashboard import cache, repository
+from kundepuls.dashboard import cache
 from kundepuls.dashboard.periods import Period
-from kundepuls.dashboard.service import chosen, stamp
+from kundepuls.dashboard.service import State, stamp, state_of
 from kundepuls.kit.errors import KundepulsError
 from kundepuls.kpis import service as kpis
 from kundepuls.kpis.backends import backend_for
@@ -80,21 +80,20 @@ def _scan(
     return tuple(found)
 
 
-def top_findings(
+def scan(
     session: Session,
     settings: Settings,
     engine: Engine,
     period: Period,
     backend: BaseBackend | None = None,
-    limit: int = TOP,
+    state: State | None = None,
 ) -> list[Finding]:
-    """The ``limit`` clearest significant segment changes over every shown KPI."""
-    registry = kpis.registry(session, settings)
-    marker = repository.marker(engine)
+    """Every segment change of every shown KPI, with q-values over the whole scan."""
+    state = state or state_of(session, settings, engine)
     backend = backend or backend_for(settings)
     scanned: list[Finding] = []
-    for key in chosen(session, registry):
-        key_parts = stamp(settings, registry.kpis[key], period, marker, "customers")
+    for key in state.keys:
+        key_parts = stamp(settings, state.registry.kpis[key], period, state.marker, "customers")
         scanned.extend(
             cache.cached(
                 ("findings", *key_parts),
@@ -104,17 +103,29 @@ def top_findings(
     if not scanned:
         return []
     q = stats.bh_qvalues([f.p_value for f in scanned])
-    ranked = [replace(f, q_value=float(v)) for f, v in zip(scanned, q, strict=True)]
+    return [replace(f, q_value=float(v)) for f, v in zip(scanned, q, strict=True)]
+
+
+def top_findings(
+    session: Session,
+    settings: Settings,
+    engine: Engine,
+    period: Period,
+    backend: BaseBackend | None = None,
+    limit: int = TOP,
+    state: State | None = None,
+) -> list[Finding]:
+    """The ``limit`` clearest significant segment changes over every shown KPI."""
+    ranked = scan(session, settings, engine, period, backend, state)
     significant = [f for f in ranked if f.q_value < ALPHA]
     significant.sort(key=lambda f: (f.q_value, -f.strength))
     return significant[:limit]
 
 
-def findings_cached(session: Session, settings: Settings, engine: Engine, period: Period) -> bool:
+def findings_cached(settings: Settings, period: Period, state: State) -> bool:
     """Whether every shown KPI's scan is already cached (the page then shows it inline)."""
-    registry = kpis.registry(session, settings)
-    marker = repository.marker(engine)
     return all(
-        cache.peek(("findings", *stamp(settings, registry.kpis[k], period, marker, "customers")))
-        for k in chosen(session, registry)
-    )
+        cache.peek(("findings", *stamp(settings, state.registry.kpis[k], period, state.marker,
+                                       "customers")))
+        for k in state.keys
+    )  # fmt: skip

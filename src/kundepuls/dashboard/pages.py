@@ -16,7 +16,6 @@ from kundepuls.dashboard.texts import TEXTS
 from kundepuls.deps import EngineDep, Permission, SessionDep, SettingsDep, ViewerUser, require
 from kundepuls.kit.errors import UsageError
 from kundepuls.kit.i18n import language_or_default
-from kundepuls.kpis import service as kpis
 from kundepuls.web.pages import formats_for, page_texts, render
 
 router = APIRouter(include_in_schema=False)
@@ -61,10 +60,11 @@ def overview_page(
 ) -> HTMLResponse:
     """The overview: the chosen KPIs as tiles, and the top findings."""
     period, problem = _period(settings, period_key, start, end)
-    overview = service.overview(session, settings, engine, period)
+    state = service.state_of(session, settings, engine)
+    overview = service.overview(session, settings, engine, period, state=state)
     context = _context(request, user, overview)
-    if findings.findings_cached(session, settings, engine, period):
-        context["findings"] = _findings(request, user, session, settings, engine, period)
+    if findings.findings_cached(settings, period, state):
+        context["findings"] = _findings(request, user, session, settings, engine, period, state)
     return render(request, "dashboard/overview.html", user, TEXTS, active="overview",
                   periods=periods.PERIODS, problem=problem, **context)  # fmt: skip
 
@@ -97,12 +97,13 @@ def _findings(
     settings: Settings,
     engine: EngineDep,
     period: periods.Period,
+    state: service.State | None = None,
 ) -> list[dict[str, Any]]:
     lang = language_or_default(user.language)
     tx, fmt = page_texts(lang, TEXTS), formats_for(request, user)
-    registry = kpis.registry(session, settings)
-    found = findings.top_findings(session, settings, engine, period)
-    return [view.finding(f, registry.kpis, fmt, tx, lang, period) for f in found]
+    state = state or service.state_of(session, settings, engine)
+    found = findings.top_findings(session, settings, engine, period, state=state)
+    return [view.finding(f, state.registry.kpis, fmt, tx, lang, period) for f in found]
 
 
 @router.get("/overview/findings", response_class=HTMLResponse)

@@ -46,7 +46,7 @@ def _ok(value: float | None) -> bool:
 
 def _raw(value: float | None) -> str:
     """A number for machines (``data-`` attributes): full precision, empty for none."""
-    return repr(float(value)) if _ok(value) else ""
+    return repr(float(value)) if value is not None and math.isfinite(value) else ""
 
 
 def _change(kpi: cat.Kpi, numbers: Numbers, fmt: Formats, tx: dict[str, str]) -> dict[str, Any]:
