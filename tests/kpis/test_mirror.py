@@ -163,3 +163,33 @@ def test_new_rows_bump_no_counter_and_a_delete_with_an_insert_is_still_seen(
         )
     scores = [i % 11 for i in range(2, 40)]
     assert nps(kpis) == pytest.approx(expected([*scores, 10, 0]))
+
+
+def test_appended_rows_keep_their_types(store: tuple[str, Engine], kpis: BaseBackend) -> None:
+    """Rows appended from SQLite's own query come as text and are cast like the copy."""
+    from decimal import Decimal
+
+    def frame(key: str) -> tuple[int, float]:
+        (row,) = evaluate(kpis, KPIS[key], Query(by=("region",)), TZ).itertuples()
+        return int(row.n), float(row.value)
+
+    with Session(store[1]) as session:
+        insert(session, tickets=[{"ticket_id": "t0", "created_at": AT, "customer_id": "c1"}])
+    frame("fcr")
+    later = AT.replace(hour=15)
+    with Session(store[1]) as session:
+        insert(
+            session,
+            orders=[{"order_id": "o1", "customer_id": "c1", "ordered_at": AT,
+                     "amount": Decimal("199.50")}],
+            tickets=[
+                {"ticket_id": "t1", "created_at": AT, "resolved_at": later, "contacts": 1,
+                 "reopened": False, "customer_id": "c1"},
+                {"ticket_id": "t2", "created_at": AT, "resolved_at": later, "contacts": 1,
+                 "reopened": True, "customer_id": "c1"},
+            ],
+        )  # fmt: skip
+    assert frame("aov") == (1, pytest.approx(199.5))
+    assert frame("fcr") == (2, pytest.approx(50.0))
+    (row,) = evaluate(kpis, KPIS["resolution_hours"], Query(), TZ).itertuples()
+    assert (row.n, row.value) == (2, pytest.approx(3.0))

@@ -132,9 +132,14 @@ class Mirror:
         self.copied_rows += self._count(name)
 
     def _append(self, name: str, low: int, high: int) -> None:
+        # The row-id range is looked up inside SQLite (the scanner would read the whole
+        # table); its text values are cast to the copy's column types on insert.
+        rows = f'SELECT * FROM "{name}" WHERE rowid > {low} AND rowid <= {high}'  # noqa: S608
         before = self._count(name)
-        rows = f'SELECT * FROM s."{name}" WHERE rowid > {low} AND rowid <= {high}'  # noqa: S608
-        self.con.execute(f'INSERT INTO memory.main."{name}" {rows}')
+        self.con.execute(
+            f"INSERT INTO memory.main.\"{name}\" SELECT * FROM sqlite_query('s', ?)",  # noqa: S608
+            [rows],
+        )
         self.copied_rows += self._count(name) - before
 
     def _count(self, name: str) -> int:
