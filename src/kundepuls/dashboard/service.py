@@ -67,8 +67,6 @@ class Change:
     low: float
     high: float
     p_value: float
-    baseline_value: float
-    baseline_n: int
 
     @property
     def significant(self) -> bool:
@@ -230,14 +228,11 @@ def _change(
     before = sufficient(backend, kpi, before_query, settings.tz)
     a, b = filled(kpi, now_query, *now), filled(kpi, before_query, *before)
     diff = cmp.difference(kpi.method, a, b, scale_of(kpi))
-    base = finish(kpi, before_query, *before, settings.min_sample).iloc[0]
     return Change(
         diff=float(np.asarray(diff.diff)[0]),
         low=float(np.asarray(diff.low)[0]),
         high=float(np.asarray(diff.high)[0]),
         p_value=float(np.asarray(diff.p_value)[0]),
-        baseline_value=float(base["value"]),
-        baseline_n=int(base["n"]),
     )
 
 
