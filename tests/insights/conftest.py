@@ -55,7 +55,9 @@ def _drop(name: str) -> None:
 
 
 @pytest.fixture(scope="package", params=BACKENDS)
-def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+def demo(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Demo]:
     name = f"kp_test_{uuid.uuid4().hex[:12]}"
     if request.param == "sqlite":
         url = f"sqlite:///{Path(tmp_path_factory.mktemp('demo')) / 'demo.db'}"

@@ -40,7 +40,8 @@ def test_contributions_sum_to_the_change_of_the_kpi(seed: int) -> None:
     assert (table["mix"] + table["rate"]).to_numpy() == pytest.approx(table["contribution"])
     # A segment that is new has no rate of its own: it enters through its share only.
     new = table.set_index("segment").loc["E"]
-    assert new["rate"] == 0 and new["share_baseline"] == 0
+    assert new["rate"] == 0
+    assert new["share_baseline"] == 0
     # Ranked by the size of the contribution.
     assert list(table["contribution"].abs()) == sorted(table["contribution"].abs(), reverse=True)
     # Each segment's rate term is its own value change weighted by its mean share.

@@ -47,10 +47,13 @@ def test_the_falling_region_is_found_with_its_start_and_size(
 ) -> None:
     planted = demo.planted
     (fall,) = [f for f in findings if f.kpi == "nps" and f.value == planted.falling_region]
-    assert fall.kind == "level_shift" and fall.dim == "region"
+    assert fall.kind == "level_shift"
+    assert fall.dim == "region"
     assert fall.since is not None
     assert abs((fall.since - planted.fall_start).days) <= 28
-    assert fall.size < -15 and fall.ci_high < 0 and fall.q_value < 0.05
+    assert fall.size < -15
+    assert fall.ci_high < 0
+    assert fall.q_value < 0.05
     # The size is the NPS after minus the NPS before the change, computed by pandas.
     r = frames["responses"].merge(frames["customers"][["customer_id", "region"]], on="customer_id")
     r = r[r["region"] == planted.falling_region]
@@ -66,8 +69,10 @@ def test_no_finding_comes_from_a_low_sample_group(demo: Demo, findings: list[Fin
     assert findings, "the demo has planted effects"
     minimum = demo.settings.min_sample
     for f in findings:
-        assert f.n >= minimum and (f.n_baseline == 0 or f.n_baseline >= minimum)
-        assert f.q_value < 0.05 and f.ci_low <= f.size <= f.ci_high
+        assert f.n >= minimum
+        assert f.n_baseline == 0 or f.n_baseline >= minimum
+        assert f.q_value < 0.05
+        assert f.ci_low <= f.size <= f.ci_high
     assert [f.q_value for f in findings] == sorted(f.q_value for f in findings)
 
 
@@ -78,7 +83,9 @@ def test_the_weekend_staffing_shows_as_a_fall_in_weekend_first_response_times(
         f for f in findings
         if f.kpi == "first_response_hours" and f.dim == "weekend" and f.kind == "level_shift"
     ]  # fmt: skip
-    assert shift.value == "true" and shift.size < 0 and shift.since is not None
+    assert shift.value == "true"
+    assert shift.size < 0
+    assert shift.since is not None
     assert abs((shift.since - demo.planted.improvement_start).days) <= 21
 
 
@@ -92,8 +99,10 @@ def test_weekend_first_responses_took_twice_as_long_before_the_staffing(
     )
     (weekend,) = [f for f in found if f.kind == "weekend"]
     assert weekend.ratio == pytest.approx(demo.planted.weekend_factor_before, abs=0.3)
-    assert weekend.ratio_low is not None and weekend.ratio_high is not None
-    assert weekend.ratio_low < weekend.ratio < weekend.ratio_high and weekend.ratio_low > 1.5
+    assert weekend.ratio_low is not None
+    assert weekend.ratio_high is not None
+    assert weekend.ratio_low < weekend.ratio < weekend.ratio_high
+    assert weekend.ratio_low > 1.5
     t = frames["tickets"]
     t = t[(t["day"] >= since) & (t["day"] <= until)].dropna(subset=["first_response_at"])
     hours = (t["first_response_at"] - t["created_at"]).dt.total_seconds() / 3600
@@ -126,7 +135,35 @@ def test_the_change_of_nps_splits_over_regions_and_themes_exactly(
         )
     engine.dispose()
     worst = region.segments.sort_values("contribution").iloc[0]
-    assert worst["segment"] == demo.planted.falling_region and worst["rate"] < 0
+    assert worst["segment"] == demo.planted.falling_region
+    assert worst["rate"] < 0
+
+
+@pytest.mark.parametrize(
+    ("kpi", "dim", "kind", "value"),
+    [("aov", "product_line", "orders", "amount"), ("first_response_hours", "team", "tickets", "")],
+)
+def test_changes_of_order_and_ticket_kpis_split_exactly(
+    demo: Demo, frames: dict[str, pd.DataFrame], kpi: str, dim: str, kind: str, value: str
+) -> None:
+    start, end = date(2026, 9, 1), LAST_DAY
+    change = changes.explain_change(None, demo.settings, kpi, dim, start, end)
+    rows = frames[kind].copy()
+    if kind == "orders":
+        rows["day"] = pd.to_datetime(rows["ordered_at"], utc=True).dt.tz_convert(OSLO).dt.date
+        rows["x"] = rows[value].astype("float64")
+    else:
+        rows["x"] = (rows["first_response_at"] - rows["created_at"]).dt.total_seconds() / 3600
+    rows = rows.dropna(subset=["x"])
+    now = rows[(rows["day"] >= start) & (rows["day"] <= end)]
+    then = rows[(rows["day"] >= change.vs_start) & (rows["day"] <= change.vs_end)]
+    assert change.vs_end == start - timedelta(days=1)
+    assert change.value == pytest.approx(now["x"].mean(), rel=1e-9)
+    assert change.baseline == pytest.approx(then["x"].mean(), rel=1e-9)
+    assert change.segments["contribution"].sum() == pytest.approx(change.total, abs=1e-9)
+    by_segment = now.groupby(dim)["x"].mean()
+    table = change.segments.set_index("segment")
+    assert table.loc[by_segment.index, "value"].to_numpy() == pytest.approx(by_segment.to_numpy())
 
 
 def test_the_heat_map_counts_every_answered_ticket(
@@ -139,7 +176,8 @@ def test_the_heat_map_counts_every_answered_ticket(
     hours = (t["first_response_at"] - t["created_at"]).dt.total_seconds() / 3600
     monday_ten = hours[(local.dt.day_of_week == 0) & (local.dt.hour == 10)]
     cell = cells[(cells["weekday"] == "Monday") & (cells["hour"] == 10)].iloc[0]
-    assert cell["value"] == pytest.approx(monday_ten.mean()) and cell["n"] == len(monday_ten)
+    assert cell["value"] == pytest.approx(monday_ten.mean())
+    assert cell["n"] == len(monday_ten)
     assert set(cells.loc[cells["n"] < demo.settings.min_sample, "low_sample"]) <= {True}
 
 
@@ -157,7 +195,8 @@ def test_key_drivers_match_an_ols_fit_and_rank_the_priorities(demo: Demo) -> Non
     assert sum(d.importance for d in report.drivers) == pytest.approx(fit.rsquared, abs=1e-9)
     assert report.r2 == pytest.approx(fit.rsquared, abs=1e-9)
     assert report.customers == len(frame)
-    assert names[0] == "csat" and report.drivers[0].direction == 1
+    assert names[0] == "csat"
+    assert report.drivers[0].direction == 1
     complaint = next(d for d in report.drivers if d.name == "complaint")
     assert complaint.direction == -1
     assert any(n.startswith("theme:") for n in names)

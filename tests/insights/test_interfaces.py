@@ -47,14 +47,19 @@ def test_insights_prints_ranked_sentences_in_both_languages(
     assert any("i helgene er" in line and "× hverdagene" in line for line in lines)
     assert any("Fiks dette først:" in line for line in lines)
     assert all("95\u00a0% KI" in line for line in lines)
-    assert [line.split(".")[0].strip() for line in lines] == [str(i) for i in range(1, 1 + len(lines))]
+    assert [line.split(".")[0].strip() for line in lines] == [
+        str(i) for i in range(1, 1 + len(lines))
+    ]
     code, out, err = cli(capsys, "insights", "--lang", "en", "--format", "json")
     assert code == 0, err
     rows = json.loads(out)
     fall = next(r for r in rows if r.get("value") == region)
-    assert fall["kind"] == "level_shift" and fall["q_value"] < 0.05 and fall["n"] >= 30
+    assert fall["kind"] == "level_shift"
+    assert fall["q_value"] < 0.05
+    assert fall["n"] >= 30
     assert f"NPS in region {region} has fallen since week" in fall["text"]
-    assert "95% CI" in fall["text"] and "q = " in fall["text"]
+    assert "95% CI" in fall["text"]
+    assert "q = " in fall["text"]
     assert rows[-1]["kind"] == "priority" or any(r["kind"] == "priority" for r in rows)
 
 
@@ -64,11 +69,13 @@ def test_drivers_prints_the_drivers_and_the_priority_list(
     code, out, err = cli(capsys, "drivers", "--lang", "en")
     assert code == 0, err
     assert out.startswith("What drives NPS")
-    assert "Priority (impact × performance):" in out and "Fix this first:" in out
+    assert "Priority (impact × performance):" in out
+    assert "Fix this first:" in out
     code, out, err = cli(capsys, "drivers", "--format", "json", "--outcome", "csat")
     assert code == 0, err
     report = json.loads(out)
-    assert report["outcome"] == "csat" and "csat" not in [d["name"] for d in report["drivers"]]
+    assert report["outcome"] == "csat"
+    assert "csat" not in [d["name"] for d in report["drivers"]]
     assert sum(d["importance"] for d in report["drivers"]) == pytest.approx(report["r2"])
 
 
@@ -130,7 +137,8 @@ def test_api_answers_findings_drivers_changes_and_heat_maps(
     region = demo.planted.falling_region
     assert any(r.get("value") == region and "has fallen" in r["text"] for r in rows)
     report = client.get("/api/v1/insights/drivers", params={"outcome": "nps"}).json()
-    assert report["drivers"][0]["name"] == "csat" and report["priorities"]
+    assert report["drivers"][0]["name"] == "csat"
+    assert report["priorities"]
     params = {"kpi": "nps", "by": "region", "from": "2026-09-01", "to": "2026-11-30"}
     change = client.get("/api/v1/insights/change", params=params).json()
     assert change["vs_end"] == "2026-08-31"
@@ -139,8 +147,28 @@ def test_api_answers_findings_drivers_changes_and_heat_maps(
     cells = client.get("/api/v1/insights/heatmap", params={"kpi": "first_response_hours"}).json()
     assert {"weekday", "hour", "value", "n", "low_sample"} <= set(cells[0])
     bad = client.get("/api/v1/insights/change", params={**params, "from": "2026-13-01"})
-    assert bad.status_code == 422 and "from '2026-13-01' is not a date" in bad.json()["detail"]
+    assert bad.status_code == 422
+    assert "from '2026-13-01' is not a date" in bad.json()["detail"]
     unknown = client.get("/api/v1/insights/heatmap", params={"kpi": "npx"})
-    assert unknown.status_code == 404 and "unknown KPI" in unknown.json()["detail"]
+    assert unknown.status_code == 404
+    assert "unknown KPI" in unknown.json()["detail"]
     assert client.get("/api/v1/insights", params={"lang": "de"}).status_code == 422
     assert "/api/v1/insights/drivers" in client.get("/openapi.json").json()["paths"]
+
+
+def test_an_empty_store_has_no_findings_and_says_so(
+    database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kundepuls.kpis import backends
+
+    try:
+        code, out, err = cli(capsys, "insights")
+        assert code == 0, err
+        assert out.strip() == "Ingen funn."
+        code, out, err = cli(capsys, "insights", "--lang", "en")
+        assert out.strip() == "No findings."
+        code, _out, err = cli(capsys, "drivers")
+        assert code == 2
+        assert "too few customers with a nps answer" in " ".join(err.split())
+    finally:
+        backends.forget()

@@ -3,8 +3,6 @@
 Everything here runs on the pure pandas layer (no store), so hundreds of seeds are cheap.
 """
 
-
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -69,7 +67,8 @@ def test_a_level_shift_is_found_with_its_start_and_size() -> None:
     values, n, sd = weekly(rng, means)
     verdict = anomaly_in_series(values, n, sd=sd, since=WINDOW)
     found = verdict.findings()
-    assert found and found[0].kind == "level_shift"
+    assert found
+    assert found[0].kind == "level_shift"
     assert abs((found[0].since - WEEKS[60].date()).days) <= 14
     assert found[0].ci_low < -12 < found[0].ci_high
     # The size is the plain difference of the unit means after and before (pandas).
@@ -166,4 +165,5 @@ def test_bad_grain_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="grain 'month'"):
         anomaly_in_series(pd.Series([1.0]), pd.Series([1]), grain="month")
     empty = anomaly_in_series(pd.Series(dtype="float64"), pd.Series(dtype="float64"))
-    assert empty.tests == () and empty.kind is None
+    assert empty.tests == ()
+    assert empty.kind is None

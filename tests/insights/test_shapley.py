@@ -51,6 +51,7 @@ def test_bootstrap_interval_covers_the_estimate() -> None:
     x, y = data()
     low, high = bootstrap_shapley(x, y, n_boot=100, seed=1)
     shares = shapley_r2(x, y)
-    assert np.all(low <= shares + 1e-12) and np.all(shares <= high + 1e-12)
+    assert np.all(low <= shares + 1e-12)
+    assert np.all(shares <= high + 1e-12)
     again = bootstrap_shapley(x, y, n_boot=100, seed=1)
     assert np.array_equal(again[0], low)  # seeded: the same interval every time

@@ -41,7 +41,7 @@ from kundepuls.insights.series import (
 )
 from kundepuls.kit.errors import UsageError
 from kundepuls.kpis import catalog as cat
-from kundepuls.kpis.backends import backend_for, table_names
+from kundepuls.kpis.backends import backend_for, scalar, table, table_names
 from kundepuls.kpis.engine import sufficient
 from kundepuls.kpis.frames import MISSING, PERIOD, Query, Source, data_bounds, resolve_dimensions
 from kundepuls.kpis.periods import local_date
@@ -147,6 +147,8 @@ def scan(
         kpi = reg.get(key)
         if kpi.method not in suff.SERIES_METHODS:
             raise UsageError(f"KPI {key}: its interval method {kpi.method} has no series test")
+        if not _has_rows(backend, kpi):
+            continue
         end = until or last_day(backend, kpi, settings)
         start = since or end - timedelta(days=WINDOW_DAYS)
         tested.extend(_scan_kpi(backend, kpi, settings, by, start, end, grain))
@@ -179,6 +181,18 @@ def _scan_kpi(
             label = None if dim is None else str(value)
             out.extend(_scan_segment(kpi, dim, label, part, start, grain, settings.min_sample))
     return out
+
+
+def _has_rows(backend: BaseBackend, kpi: cat.Kpi) -> bool:
+    """Whether the KPI's tables hold any row.
+
+    An empty table has nothing to scan, and the engine fails on some (the time bounds of
+    an empty PostgreSQL table; a rate KPI with a grain, in the merge of its numerator
+    and denominator).
+    """
+    names = [kpi.table, *([kpi.stat.numerator] if isinstance(kpi.stat, cat.Rate) else [])]
+    present = table_names(backend)
+    return all(n in present and scalar(table(backend, n).limit(1).count()) > 0 for n in names)
 
 
 def _exists(backend: BaseBackend, kpi: cat.Kpi, dim: str, settings: Settings) -> bool:
