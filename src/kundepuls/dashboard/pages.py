@@ -63,8 +63,8 @@ def overview_page(
     state = service.state_of(session, settings, engine)
     overview = service.overview(session, settings, engine, period, state=state)
     context = _context(request, user, overview)
-    if findings.findings_cached(settings, period, state):
-        context["findings"] = _findings(request, user, session, settings, engine, period, state)
+    if findings.findings_cached(settings, state, language_or_default(user.language)):
+        context["findings"] = _findings(user, session, settings, engine, period, state)
     return render(request, "dashboard/overview.html", user, TEXTS, active="overview",
                   periods=periods.PERIODS, problem=problem, **context)  # fmt: skip
 
@@ -91,7 +91,6 @@ def tiles_fragment(
 
 
 def _findings(
-    request: Request,
     user: Principal,
     session: SessionDep,
     settings: Settings,
@@ -99,11 +98,10 @@ def _findings(
     period: periods.Period,
     state: service.State | None = None,
 ) -> list[dict[str, Any]]:
-    lang = language_or_default(user.language)
-    tx, fmt = page_texts(lang, TEXTS), formats_for(request, user)
     state = state or service.state_of(session, settings, engine)
-    found = findings.top_findings(session, settings, engine, period, state=state)
-    return [view.finding(f, state.registry.kpis, fmt, tx, lang, period) for f in found]
+    lang = language_or_default(user.language)
+    found = findings.top_findings(session, settings, state, lang)
+    return [view.finding(f, state.registry.kpis, period) for f in found]
 
 
 @router.get("/overview/findings", response_class=HTMLResponse)
@@ -120,7 +118,7 @@ def findings_page(
 ) -> HTMLResponse:
     """The top findings: a fragment for the overview's script, or a page without it."""
     period, _problem = _period(settings, period_key, start, end)
-    items = _findings(request, user, session, settings, engine, period)
+    items = _findings(user, session, settings, engine, period)
     name = "dashboard/_findings.html" if fragment else "dashboard/findings.html"
     return render(request, name, user, TEXTS, active="overview", findings=items,
                   period=period, query=period.query_string())  # fmt: skip
