@@ -76,6 +76,7 @@ DEFAULT_KPIS = (
 DEFAULT_BY = ("region", "channel", "team", "weekend")
 WINDOW_DAYS = 182  # default: look at the last 26 weeks …
 HISTORY_DAYS = 365  # … against the year before them
+RECENT = {"week": 4, "day": 14}  # the last periods tested for anomalies
 
 
 @dataclass(frozen=True)
@@ -274,6 +275,7 @@ def _scan_segment(
         since=start,
         grain=grain,
         min_n=min_n,
+        recent=RECENT[grain],
     )
     return [_Tested(kpi, dim, value, t, rows) for t in verdict.tests]
 
