@@ -66,7 +66,7 @@ def check_lang(lang: str) -> str:
 def number(x: float, lang: str, digits: int | None = None) -> str:
     """``x`` rounded to a sensible precision and written the way ``lang`` writes numbers.
 
-    >>> number(-1234.5, "nb"), number(-1234.5, "en"), number(2.149, "nb")
+    >>> number(-1234.6, "nb"), number(-1234.6, "en"), number(2.149, "nb")
     ('−1\\xa0235', '-1,235', '2,1')
     """
     if digits is None:
