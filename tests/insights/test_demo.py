@@ -244,3 +244,21 @@ def test_the_shift_found_agrees_with_the_improvement_measured_as_an_action(
     # Both estimate the same fall; their intervals overlap.
     assert measured.ci_low <= shift.ci_high
     assert shift.ci_low <= measured.ci_high
+
+
+def test_one_series_for_an_alert_rule_weekly_and_daily(demo: Demo) -> None:
+    planted = demo.planted
+    region = ("region", planted.falling_region)
+    weekly = anomalies.scan_series(None, demo.settings, "nps", segment=region)
+    assert weekly.kind == "level_shift"
+    (fall,) = weekly.findings()
+    assert fall.since is not None
+    assert abs((fall.since - planted.fall_start).days) <= 28
+    daily = anomalies.scan_series(
+        None, demo.settings, "first_response_hours", segment=("weekend", "true"), grain="day"
+    )
+    (shift,) = [t for t in daily.findings() if t.kind == "level_shift"]
+    assert shift.size < 0
+    assert abs((shift.since - planted.improvement_start).days) <= 7
+    quiet = anomalies.scan_series(None, demo.settings, "csat", segment=("region", "Oslo"))
+    assert quiet.kind is None

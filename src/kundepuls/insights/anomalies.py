@@ -56,6 +56,7 @@ __all__ = [
     "SeriesVerdict",
     "anomaly_in_series",
     "scan",
+    "scan_series",
     "sd_from_interval",
     "weekend_split",
     "with_qvalues",
@@ -156,6 +157,51 @@ def scan(
         if kpi.unit == "hours" and kpi.method == "mean_t":
             tested.extend(_weekend(backend, kpi, settings, start, end))
     return _findings(tested, settings, alpha)
+
+
+def scan_series(
+    source: Session | BaseBackend | None,
+    settings: Settings,
+    key: str,
+    *,
+    segment: tuple[str, str] | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    grain: str = "week",
+) -> SeriesVerdict:
+    """The series tests of one KPI (and one segment ``(dim, value)``), e.g. for an alert.
+
+    The same tests and defaults as :func:`scan`, sizes from the KPI's own comparison, and
+    q-values over this series' tests only.
+
+    Examples
+    --------
+    >>> scan_series(session, settings, "nps", segment=("region", "Vestfold"))  # doctest: +SKIP
+    """
+    if grain not in RECENT:
+        raise UsageError(f"grain {grain!r}: insights scan days or weeks")
+    backend, session = _backend_and_session(source, settings)
+    kpi = registry(session, settings).get(key)
+    if kpi.method not in suff.SERIES_METHODS:
+        raise UsageError(f"KPI {key}: its interval method {kpi.method} has no series test")
+    if not _has_rows(backend, kpi):
+        return SeriesVerdict()
+    end = until or last_day(backend, kpi, settings)
+    start = since or end - timedelta(days=WINDOW_DAYS)
+    dims = [segment[0]] if segment else []
+    rows, _dims = _joint_rows(backend, kpi, settings, dims, start, end, grain)
+    if segment and not rows.empty:
+        rows = (
+            rows[rows[segment[0]] == str(segment[1]).lower()]
+            if segment[0] == "weekend"
+            else (rows[rows[segment[0]] == segment[1]])
+        )
+    if rows.empty:
+        return SeriesVerdict()
+    pooled = suff.pool_by(kpi.method, rows, ["period_start"])
+    dim, value = segment if segment else (None, None)
+    tested = _scan_segment(kpi, dim, value, pooled, start, grain, settings.min_sample)
+    return with_qvalues([_own_interval(kpi, t.test, t.rows) for t in tested if t.rows is not None])
 
 
 def _scan_kpi(
