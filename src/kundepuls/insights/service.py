@@ -54,7 +54,7 @@ def insights(
     lang: str = "nb",
     grain: str = "week",
     kpis: Sequence[str] | None = None,
-    by: Sequence[str] = anomalies.DEFAULT_BY,
+    by: Sequence[str] | None = None,
     priorities: bool = True,
 ) -> list[dict[str, Any]]:
     """Ranked findings (most significant first), each with a sentence in ``lang``.
