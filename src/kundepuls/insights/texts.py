@@ -174,10 +174,18 @@ def _weekend(finding: Finding, label: str, lang: str) -> str:
     return f"{label} at weekends is {ratio} × weekdays (95% CI {low}–{high}; n = {n}), {q}"
 
 
+def theme_label(key: str, lang: str) -> str:
+    """A comment theme's label in ``lang`` from the text domain's taxonomy (else its key)."""
+    from kundepuls.text.themes import default_taxonomy
+
+    theme = default_taxonomy().themes.get(key)
+    return theme.labels.get(lang, key).lower() if theme is not None else key
+
+
 def driver_label(name: str, lang: str) -> str:
-    """The driver's name in ``lang`` (themes keep their key)."""
+    """The driver's name in ``lang``."""
     if name.startswith("theme:"):
-        return _DRIVERS[lang]["theme"].format(name.split(":", 1)[1])
+        return _DRIVERS[lang]["theme"].format(theme_label(name.split(":", 1)[1], lang))
     return _DRIVERS[lang].get(name, name)
 
 
