@@ -7,6 +7,7 @@ from rich.console import Console
 
 from kundepuls.accounts.commands import token_app, user_app
 from kundepuls.actions.commands import app as action_app
+from kundepuls.alerts.commands import app as alerts_app
 from kundepuls.cases.commands import app as case_app
 from kundepuls.config import get_settings
 from kundepuls.db import migrate
@@ -78,6 +79,7 @@ def serve(
 app.command()(demo)
 app.add_typer(action_app, name="action")
 app.add_typer(case_app, name="case")
+app.add_typer(alerts_app, name="alerts")
 
 
 def _redact(url: str) -> str:
