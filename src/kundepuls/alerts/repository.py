@@ -23,14 +23,18 @@ def rule(session: Session, rule_id: int) -> AlertRule | None:
     return session.get(AlertRule, rule_id)
 
 
-def state(session: Session, rule_id: int, segment: str) -> AlertState:
-    """The rule's state for ``segment``, created as ``ok`` on first use.
+def state(session: Session, rule_id: int, segment: str, create: bool = True) -> AlertState | None:
+    """The rule's state for ``segment`` as stored now, created as ``ok`` on first use.
 
     Two evaluators may create it at once; the unique key lets one win and the other read it.
     """
-    query = select(AlertState).where(AlertState.rule_id == rule_id, AlertState.segment == segment)
+    query = (
+        select(AlertState)
+        .where(AlertState.rule_id == rule_id, AlertState.segment == segment)
+        .execution_options(populate_existing=True)
+    )
     found = session.scalars(query).first()
-    if found is not None:
+    if found is not None or not create:
         return found
     try:
         with session.begin_nested():

@@ -144,22 +144,27 @@ def _record(
     return event
 
 
-def evaluate_rule(
-    session: Session, settings: Settings, rule: AlertRule, now: datetime, dry_run: bool = False
+def apply(
+    session: Session,
+    settings: Settings,
+    rule: AlertRule,
+    decision: evaluate.Decision,
+    now: datetime,
+    dry_run: bool = False,
 ) -> AlertCheck:
-    """Evaluate one rule; unless ``dry_run``, move its state and record the event."""
-    decision = evaluate.decide(session, settings, rule, now)
-    state = repository.state(session, rule.id, rule.segment)
-    outcome = _outcome(decision, state.state)
+    """Move the rule's state by ``decision`` and record the event (unless ``dry_run``)."""
+    state = repository.state(session, rule.id, rule.segment, create=not dry_run)
+    current = state.state if state else "ok"
+    outcome = _outcome(decision, current)
     kpi = kpis.registry(session, settings).get(rule.kpi)
     message = compose(rule, decision, outcome, kpi, settings) if outcome != "none" else None
     check = AlertCheck(
-        rule_id=rule.id, name=rule.name, status=decision.status, state=state.state,
-        outcome=outcome, explanation=_explain(decision, state.state, outcome, rule.lang, settings),
+        rule_id=rule.id, name=rule.name, status=decision.status, state=current,
+        outcome=outcome, explanation=_explain(decision, current, outcome, rule.lang, settings),
         subject=message.subject if message else None, text=message.text if message else None,
         decision=decision.record(),
     )  # fmt: skip
-    if dry_run:
+    if dry_run or state is None:
         return check
     state.evaluated_at, state.last = now, decision.record()
     session.flush()
@@ -175,23 +180,34 @@ def evaluate_rule(
 
 
 def evaluate_all(
-    session: Session, settings: Settings, now: datetime | None = None, dry_run: bool = False,
+    session: Session,
+    settings: Settings,
+    now: datetime | None = None,
+    dry_run: bool = False,
     rule_id: int | None = None,
-) -> list[AlertCheck]:  # fmt: skip
-    """Evaluate every active rule (or the one given); a rule that fails is logged and skipped."""
+) -> list[AlertCheck]:
+    """Evaluate every active rule (or the one given); a rule that fails is logged and skipped.
+
+    Every KPI is computed before this transaction writes anything: on the embedded store the
+    engine reads the SQLite file beside the session, and a SQLite transaction that read
+    before such a read cannot write after it ("database is locked").
+    """
     now = now or datetime.now(UTC)
-    chosen = repository.rules(session, active_only=rule_id is None)
+    chosen = list(repository.rules(session, active_only=rule_id is None))
     if rule_id is not None:
         chosen = [r for r in chosen if r.id == rule_id]
         if not chosen:
             raise NotFoundError(f"rule {rule_id}: no such alert rule")
-    checks = []
+    decided = []
     for rule in chosen:
         try:
-            with session.begin_nested():
-                checks.append(evaluate_rule(session, settings, rule, now, dry_run))
+            decided.append((rule, evaluate.decide(session, settings, rule, now)))
         except KundepulsError as error:
             if rule_id is not None:
                 raise
             log.warning("alert rule %s skipped: %s", rule.id, error)
+    checks = []
+    for rule, decision in decided:
+        with session.begin_nested():
+            checks.append(apply(session, settings, rule, decision, now, dry_run))
     return checks
