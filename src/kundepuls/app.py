@@ -14,6 +14,7 @@ from kundepuls.accounts import web as accounts_web
 from kundepuls.accounts.endpoints import router as accounts_router
 from kundepuls.actions.endpoints import router as actions_router
 from kundepuls.alerts.endpoints import router as alerts_router
+from kundepuls.benchmarks.endpoints import router as benchmarks_router
 from kundepuls.cases.endpoints import router as cases_router
 from kundepuls.config import Settings, get_settings
 from kundepuls.db import engine_for
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(actions_router)
     app.include_router(cases_router)
     app.include_router(alerts_router)
+    app.include_router(benchmarks_router)
 
     @app.get("/health", tags=["system"])
     def health() -> dict[str, str]:

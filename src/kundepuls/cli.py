@@ -8,6 +8,7 @@ from rich.console import Console
 from kundepuls.accounts.commands import token_app, user_app
 from kundepuls.actions.commands import app as action_app
 from kundepuls.alerts.commands import app as alerts_app
+from kundepuls.benchmarks.commands import app as benchmark_app
 from kundepuls.cases.commands import app as case_app
 from kundepuls.config import get_settings
 from kundepuls.db import migrate
@@ -80,6 +81,7 @@ app.command()(demo)
 app.add_typer(action_app, name="action")
 app.add_typer(case_app, name="case")
 app.add_typer(alerts_app, name="alerts")
+app.add_typer(benchmark_app, name="benchmark")
 
 
 def _redact(url: str) -> str:

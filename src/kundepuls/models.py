@@ -6,6 +6,7 @@ Alembic's env and the tests import this module; add one line per domain with tab
 from kundepuls.accounts import models as accounts_models
 from kundepuls.actions import models as actions_models
 from kundepuls.alerts import models as alerts_models
+from kundepuls.benchmarks import models as benchmarks_models
 from kundepuls.cases import models as cases_models
 from kundepuls.db import Base
 from kundepuls.facts import models as facts_models
@@ -19,6 +20,7 @@ __all__ = [
     "accounts_models",
     "actions_models",
     "alerts_models",
+    "benchmarks_models",
     "cases_models",
     "facts_models",
     "kpis_models",
