@@ -22,6 +22,7 @@ from kundepuls.facts.endpoints import router as facts_router
 from kundepuls.kit.errors import KundepulsError
 from kundepuls.kpis.endpoints import router as kpis_router
 from kundepuls.predict.endpoints import router as predict_router
+from kundepuls.quality.endpoints import router as quality_router
 from kundepuls.surveys.endpoints import router as surveys_router
 
 WEB = Path(__file__).parent / "web"
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(cases_router)
     app.include_router(alerts_router)
     app.include_router(benchmarks_router)
+    app.include_router(quality_router)
 
     @app.get("/health", tags=["system"])
     def health() -> dict[str, str]:

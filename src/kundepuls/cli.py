@@ -18,6 +18,7 @@ from kundepuls.jobs import jobs_app
 from kundepuls.kit.errors import KundepulsError
 from kundepuls.kpis import commands as kpi_commands
 from kundepuls.predict.commands import app as predict_app
+from kundepuls.quality.commands import quality_command
 from kundepuls.surveys.commands import survey_app
 from kundepuls.text import commands as text_commands
 
@@ -82,6 +83,7 @@ app.add_typer(action_app, name="action")
 app.add_typer(case_app, name="case")
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(benchmark_app, name="benchmark")
+app.command("quality")(quality_command)
 
 
 def _redact(url: str) -> str:
