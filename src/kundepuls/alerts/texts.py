@@ -16,7 +16,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "threshold_resolved": "Løst: {label} er ikke lenger {side} {threshold}: {value} "
         "({ci}; n = {n}), {span}.",
         "change_fired": "{label} har {moved} med {amount} fra forrige periode ({dci}; "
-        "p = {p}): nå {value} (n = {n}), før {before} (n = {n0}), {span}.",
+        "{p}): nå {value} (n = {n}), før {before} (n = {n0}), {span}.",
         "change_resolved": "Løst: {label} er ikke lenger signifikant endret fra forrige "
         "periode: nå {value} (n = {n}), før {before} (n = {n0}), {span}.",
         "anomaly_fired": "{label} er uvanlig {side_adj}: {value} (forventet {expected}; "
@@ -46,7 +46,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "threshold_resolved": "Resolved: {label} is no longer {side} {threshold}: {value} "
         "({ci}; n = {n}), {span}.",
         "change_fired": "{label} has {moved} by {amount} from the previous period ({dci}; "
-        "p = {p}): now {value} (n = {n}), before {before} (n = {n0}), {span}.",
+        "{p}): now {value} (n = {n}), before {before} (n = {n0}), {span}.",
         "change_resolved": "Resolved: {label} no longer differs significantly from the "
         "previous period: now {value} (n = {n}), before {before} (n = {n0}), {span}.",
         "anomaly_fired": "{label} is unusually {side_adj}: {value} (expected {expected}; "
@@ -91,8 +91,8 @@ def num(value: float | None, lang: str, digits: int = 1) -> str:
 
 
 def p_text(p: float | None, lang: str) -> str:
-    """A p-value: three significant digits, '< 0.001' for tiny ones."""
+    """A p-value as written in a sentence: ``p = 0.042``, or ``p < 0.001`` for tiny ones."""
     if p is None or math.isnan(p):
         return "–"
-    text = "< 0.001" if p < 0.001 else f"{p:.3f}"
+    text = "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
     return text.replace(".", ",") if lang_of(lang) == "nb" else text

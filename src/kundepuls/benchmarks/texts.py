@@ -16,7 +16,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "no_data": "ingen egne data i perioden å sammenligne med {who}",
         "sentence": "{label} {start} til {end}: {value} (95 % KI {low} til {high}; n = {n}) "
         "mot {who} {bench} ({source}). Differanse {diff} (95 % KI {dlow} til {dhigh}; "
-        "p = {p}): {verdict}.",
+        "{p}): {verdict}.",
     },
     "en": {
         "industry": "the industry",
@@ -29,7 +29,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "no_data": "no data of ours in the period to compare with {who}",
         "sentence": "{label} {start} to {end}: {value} (95 % CI {low} to {high}; n = {n}) "
         "vs {who} {bench} ({source}). Difference {diff} (95 % CI {dlow} to {dhigh}; "
-        "p = {p}): {verdict}.",
+        "{p}): {verdict}.",
     },
 }
 

@@ -23,9 +23,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "response_rate": (
         "Svarprosenten{for_survey} har falt fra {before} % til {now} % (differanse {diff} "
-        "poeng, p = {p}; {n_now} invitasjoner de siste 4 ukene mot {n_before} de 8 ukene før).",
+        "poeng, {p}; {n_now} invitasjoner de siste 4 ukene mot {n_before} de 8 ukene før).",
         "The response rate{for_survey} fell from {before} % to {now} % ({diff} points, "
-        "p = {p}; {n_now} invitations in the last 4 weeks against {n_before} in the 8 weeks "
+        "{p}; {n_now} invitations in the last 4 weeks against {n_before} in the 8 weeks "
         "before).",
     ),
     "low_sample": (
@@ -42,10 +42,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "straight_lining": (
         "{segment}: {share} % av svarene med NPS, CSAT og CES gir samme ytterpunkt på alle "
-        "tre (alt best eller alt dårligst), mot {rest} % i resten av svarene (p = {p}); "
+        "tre (alt best eller alt dårligst), mot {rest} % i resten av svarene ({p}); "
         "svarene kan være gitt uten å lese spørsmålene.",
         "{segment}: {share} % of the answers with NPS, CSAT and CES give the same extreme on "
-        "all three (all best or all worst), against {rest} % in the other answers (p = {p}); "
+        "all three (all best or all worst), against {rest} % in the other answers ({p}); "
         "they may have been given without reading the questions.",
     ),
     "times_negative": (
