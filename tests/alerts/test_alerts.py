@@ -212,3 +212,11 @@ def test_rules_are_checked_with_clear_errors(session: Session, settings: Setting
         add(where=["region"])
     with pytest.raises(NotFoundError, match="rule 99"):
         service.remove_rule(session, 99)
+
+
+def test_an_unknown_dimension_is_refused_when_the_rule_is_added(
+    session: Session, settings: Settings
+) -> None:
+    data = {"kpi": "nps", "kind": "change", "emails": ["a@b.no"], "where": ["regoin=Nord"]}
+    with pytest.raises(UsageError, match="regoin"):
+        service.add_rule(session, settings, AlertRuleCreate.model_validate(data))

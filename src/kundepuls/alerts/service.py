@@ -21,7 +21,7 @@ from kundepuls.alerts.models import AlertDelivery, AlertEvent, AlertRule, AlertS
 from kundepuls.alerts.schemas import AlertCheck, AlertRuleCreate
 from kundepuls.alerts.texts import t
 from kundepuls.config import Settings
-from kundepuls.kit.errors import KundepulsError, NotFoundError, UsageError
+from kundepuls.kit.errors import NotFoundError, UsageError
 from kundepuls.kpis import service as kpis
 from kundepuls.kpis.dimensions import parse_where
 
@@ -46,7 +46,14 @@ def _check(data: AlertRuleCreate, session: Session, settings: Settings) -> str:
         url = urlparse(data.webhook_url)
         if url.scheme not in ("http", "https") or not url.netloc:
             raise UsageError(f"webhook_url: {data.webhook_url!r} is not an http(s) URL")
-    return ";".join(f"{k}={v}" for k, v in pairs)
+    segment = ";".join(f"{k}={v}" for k, v in pairs)
+    # Computing the KPI on an empty day checks every dimension of the segment now, not at
+    # the first evaluation.
+    probe = kpis.make_query(
+        start="1970-01-01", end="1970-01-01", where=[f"{k}={v}" for k, v in pairs]
+    )
+    kpis.show(session, settings, data.kpi, probe)
+    return segment
 
 
 def add_rule(session: Session, settings: Settings, data: AlertRuleCreate) -> AlertRule:
@@ -202,7 +209,7 @@ def evaluate_all(
     for rule in chosen:
         try:
             decided.append((rule, evaluate.decide(session, settings, rule, now)))
-        except KundepulsError as error:
+        except Exception as error:  # one broken rule must not silence the others
             if rule_id is not None:
                 raise
             log.warning("alert rule %s skipped: %s", rule.id, error)
