@@ -62,3 +62,18 @@ def test_a_good_surprise_is_not_watched_by_default(session: Session, settings: S
         answers(session, _normal_day(), days_ago=days_ago + 0.1)
     answers(session, [10] * 60, days_ago=0.1)  # today: NPS +100, better than ever
     assert service.evaluate_all(session, settings, NOW)[0].outcome == "none"
+
+
+def test_a_long_window_is_judged_week_by_week(session: Session, settings: Settings) -> None:
+    service.add_rule(
+        session, settings,
+        AlertRuleCreate(kpi="nps", kind="anomaly", window_days=28, emails=["a@b.no"]),
+    )  # fmt: skip
+    for weeks_ago in range(1, 30):
+        answers(session, _normal_day(), days_ago=3 + 7 * weeks_ago)
+    answers(session, [0] * 45 + [10] * 15, days_ago=3)  # the last complete week: NPS −50
+    answers(session, [0] * 5, days_ago=0.2)  # the week in progress is not judged
+    check = service.evaluate_all(session, settings, NOW)[0]
+    assert check.outcome == "fired", check.explanation
+    assert check.decision["extra"]["day"] == "2026-06-08"
+    assert "NPS er uvanlig lav: −50,0" in (check.text or "")
