@@ -80,3 +80,11 @@ def test_api_rules_and_events(database_url: str, receiver: Receiver) -> None:
         rule_id = made.json()["id"]
         assert client.delete(f"/api/v1/alerts/{rule_id}").status_code == 204
         assert client.delete(f"/api/v1/alerts/{rule_id}").status_code == 404
+
+
+def test_the_new_routes_are_in_the_openapi_document(database_url: str) -> None:
+    with TestClient(create_app()) as client:
+        paths = client.get("/openapi.json").json()["paths"]
+    wanted = {"/api/v1/alerts", "/api/v1/alerts/events", "/api/v1/alerts/{rule_id}",
+              "/api/v1/benchmarks", "/api/v1/benchmarks/compare", "/api/v1/quality"}  # fmt: skip
+    assert wanted <= set(paths)
