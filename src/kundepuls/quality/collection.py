@@ -27,6 +27,7 @@ from kundepuls.quality.texts import both, number, pvalue, what, what_lower
 RECENT_DAYS = 3
 HISTORY_WEEKS = 4
 GAP_DIMS = {"responses": ("survey", "channel", "touchpoint"), "tickets": ("channel",)}
+STALE_TABLES = ("responses", "tickets", "orders", "complaints")
 SCORE_KPIS = {"nps": ["nps"], "csat": ["csat", "csat_mean"], "ces": ["ces"]}
 SCORE_DIMS = ("survey", "channel", "touchpoint")
 LOW_SAMPLE_DAYS = 30
@@ -99,7 +100,7 @@ def gaps(session: Session, ctx: Context) -> list[Finding]:
 def stale(session: Session, ctx: Context) -> list[Finding]:
     """Tables whose newest row is days old while rows used to come daily."""
     out = []
-    for table in GAP_DIMS:
+    for table in STALE_TABLES:
         last = repository.latest(session, table)
         if last is None or ctx.now - last < timedelta(days=RECENT_DAYS):
             continue
