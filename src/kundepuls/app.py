@@ -19,6 +19,7 @@ from kundepuls.cases.endpoints import router as cases_router
 from kundepuls.config import Settings, get_settings
 from kundepuls.db import engine_for
 from kundepuls.facts.endpoints import router as facts_router
+from kundepuls.insights.endpoints import router as insights_router
 from kundepuls.kit.errors import KundepulsError
 from kundepuls.kpis.endpoints import router as kpis_router
 from kundepuls.predict.endpoints import router as predict_router
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     accounts_web.install(app, templates)
     app.include_router(predict_router)
     app.include_router(kpis_router)
+    app.include_router(insights_router)
 
     @app.exception_handler(KundepulsError)
     async def _user_error(_request: Request, error: KundepulsError) -> JSONResponse:

@@ -41,9 +41,9 @@ from kundepuls.insights.series import (
 )
 from kundepuls.kit.errors import UsageError
 from kundepuls.kpis import catalog as cat
-from kundepuls.kpis.backends import backend_for, table_names
+from kundepuls.kpis.backends import backend_for, scalar, table, table_names
 from kundepuls.kpis.engine import sufficient
-from kundepuls.kpis.frames import Query, Source, data_bounds, resolve_dimensions
+from kundepuls.kpis.frames import MISSING, PERIOD, Query, Source, data_bounds, resolve_dimensions
 from kundepuls.kpis.periods import local_date
 from kundepuls.kpis.results import filled, scale_of
 from kundepuls.kpis.service import registry
@@ -147,6 +147,8 @@ def scan(
         kpi = reg.get(key)
         if kpi.method not in suff.SERIES_METHODS:
             raise UsageError(f"KPI {key}: its interval method {kpi.method} has no series test")
+        if not _has_rows(backend, kpi):
+            continue
         end = until or last_day(backend, kpi, settings)
         start = since or end - timedelta(days=WINDOW_DAYS)
         tested.extend(_scan_kpi(backend, kpi, settings, by, start, end, grain))
@@ -167,6 +169,8 @@ def _scan_kpi(
     dims = [d for d in by if _exists(backend, kpi, d, settings)]
     rows, dims = _joint_rows(backend, kpi, settings, dims, start, end, grain)
     out: list[_Tested] = []
+    if rows.empty:  # nothing measured yet (e.g. no invitations sent)
+        return out
     for dim in (None, *dims):
         keys = [dim, "period_start"] if dim else ["period_start"]
         pooled = suff.pool_by(kpi.method, rows, keys)
@@ -174,9 +178,21 @@ def _scan_kpi(
         for value, part in groups:
             if value is None or (isinstance(value, float) and np.isnan(value)):
                 continue
-            label = None if dim is None else str(value).lower() if dim == "weekend" else str(value)
+            label = None if dim is None else str(value)
             out.extend(_scan_segment(kpi, dim, label, part, start, grain, settings.min_sample))
     return out
+
+
+def _has_rows(backend: BaseBackend, kpi: cat.Kpi) -> bool:
+    """Whether the KPI's tables hold any row.
+
+    An empty table has nothing to scan, and the engine fails on some (the time bounds of
+    an empty PostgreSQL table; a rate KPI with a grain, in the merge of its numerator
+    and denominator).
+    """
+    names = [kpi.table, *([kpi.stat.numerator] if isinstance(kpi.stat, cat.Rate) else [])]
+    present = table_names(backend)
+    return all(n in present and scalar(table(backend, n).limit(1).count()) > 0 for n in names)
 
 
 def _exists(backend: BaseBackend, kpi: cat.Kpi, dim: str, settings: Settings) -> bool:
@@ -208,10 +224,34 @@ def _joint_rows(
     dimension's segments are pooled from the joint rows afterwards.
     """
     query = Query(by=tuple(dims), grain=grain, start=start - timedelta(HISTORY_DAYS), end=end)
-    stats, first, last = sufficient(backend, kpi, query, settings.tz)
-    rows = filled(kpi, query, stats, first, last)
-    days = [date.fromisoformat(p) for p in rows["period_start"]]
-    return rows[complete_periods(days, end, grain)].reset_index(drop=True), dims
+    stats, _first, _last = sufficient(backend, kpi, query, settings.tz)
+    return _keyed(stats, dims, end, grain), dims
+
+
+def _keyed(stats: pd.DataFrame, dims: list[str], end: date, grain: str) -> pd.DataFrame:
+    """The engine's rows keyed by dimension name and period, complete periods only.
+
+    Periods without rows stay absent (the series tests skip n = 0 anyway), which spares
+    filling every segment × period of a joint breakdown.
+    """
+    if stats.empty or PERIOD not in stats.columns:
+        return pd.DataFrame(columns=[*dims, "period_start", "n"])
+    rows = stats.rename(columns={f"_k{i}": name for i, name in enumerate(dims)})
+    for name in dims:
+        labels = {v: _label(name, v) for v in rows[name].unique()}
+        rows[name] = rows[name].map(labels)
+    rows["period_start"] = rows[PERIOD].astype("str")
+    starts = {p: date.fromisoformat(p) for p in rows["period_start"].unique()}
+    complete = dict(zip(starts, complete_periods(list(starts.values()), end, grain), strict=True))
+    return rows[rows["period_start"].map(complete)].drop(columns=[PERIOD]).reset_index(drop=True)
+
+
+def _label(dim: str, raw: object) -> str | None:
+    if raw is None or raw == MISSING or (isinstance(raw, float) and np.isnan(raw)):
+        return None
+    if dim == "weekend":
+        return "true" if str(raw).lower() in ("true", "1") else "false"
+    return str(raw)
 
 
 def _scan_segment(

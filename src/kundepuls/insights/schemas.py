@@ -72,3 +72,107 @@ class FindingOut(BaseModel):
     ratio_high: float | None
     z: float | None
     text: str = ""
+
+
+class InsightOut(BaseModel):
+    """One ranked line of ``GET /api/v1/insights``: a finding, or a priority driver."""
+
+    rank: int
+    kind: str
+    text: str
+    kpi: str
+    dim: str | None = None
+    value: str | None = None
+    since: date | None = None
+    size: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    p_value: float | None = None
+    q_value: float | None = None
+    n: int
+    baseline: float | None = None
+    current: float | None = None
+    n_baseline: int | None = None
+    ratio: float | None = None
+    ratio_low: float | None = None
+    ratio_high: float | None = None
+    z: float | None = None
+    driver: str | None = None
+    importance: float | None = None
+    performance: float | None = None
+
+
+class DriverOut(BaseModel):
+    """A driver: Shapley share of R² with its bootstrap interval, direction, priority."""
+
+    name: str
+    label: str
+    importance: float
+    ci_low: float
+    ci_high: float
+    share: float
+    direction: int
+    n: int
+    performance: float | None
+    priority: float
+    text: str
+
+
+class DriversOut(BaseModel):
+    """The key drivers of an outcome and the impact × performance priority list."""
+
+    outcome: str
+    start: date
+    end: date
+    customers: int
+    r2: float
+    drivers: list[DriverOut]
+    priorities: list[DriverOut]
+
+
+class SegmentChange(BaseModel):
+    """One segment's part of a change: value then and now, shares, mix, rate, total."""
+
+    segment: str
+    n: int
+    n_baseline: int
+    value: float | None
+    baseline: float | None
+    share: float
+    share_baseline: float
+    mix: float
+    rate: float
+    contribution: float
+    diff_low: float | None
+    diff_high: float | None
+    p_value: float | None
+    q_value: float | None
+
+
+class ChangeOut(BaseModel):
+    """A KPI's change between two periods, split over the segments of a dimension."""
+
+    kpi: str
+    dim: str
+    start: date
+    end: date
+    vs_start: date
+    vs_end: date
+    value: float
+    baseline: float
+    total: float
+    n: int
+    n_baseline: int
+    segments: list[SegmentChange]
+
+
+class HeatCell(BaseModel):
+    """One weekday × hour cell of a KPI."""
+
+    weekday: str | None
+    hour: int | None
+    value: float | None
+    n: int
+    ci_low: float | None
+    ci_high: float | None
+    low_sample: bool

@@ -132,6 +132,8 @@ class _MomentCost(BaseCost):  # type: ignore[misc]
 
 
 def _dates(index: pd.Index) -> list[date]:
+    if all(isinstance(v, str) for v in index):  # ISO period starts, as the KPI engine gives
+        return [date.fromisoformat(v[:10]) for v in index]
     return [d.date() for d in pd.to_datetime(index)]
 
 
