@@ -208,6 +208,8 @@ def test_rules_are_checked_with_clear_errors(session: Session, settings: Setting
         add(emails=[])
     with pytest.raises(UsageError, match="webhook_url: 'ftp://x' is not an http"):
         add(webhook_url="ftp://x")
+    with pytest.raises(UsageError, match="threshold: a change rule takes no value"):
+        add(kind="change")
     with pytest.raises(UsageError, match="DIM=VALUE"):
         add(where=["region"])
     with pytest.raises(NotFoundError, match="rule 99"):

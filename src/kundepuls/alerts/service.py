@@ -37,6 +37,8 @@ def _check(data: AlertRuleCreate, session: Session, settings: Settings) -> str:
             raise UsageError("threshold: a threshold rule needs a value (--below X or --above X)")
         if data.direction not in ("below", "above"):
             raise UsageError("direction: a threshold rule is 'below' or 'above' its value")
+    elif data.threshold is not None:
+        raise UsageError(f"threshold: a {data.kind} rule takes no value (--below/--above)")
     if not data.emails and not data.webhook_url:
         raise UsageError("emails/webhook_url: give at least one receiver (--email or --webhook)")
     for address in data.emails:

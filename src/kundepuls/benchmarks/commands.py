@@ -129,5 +129,11 @@ def compare_command(
     if as_json:
         typer.echo(json.dumps([c.model_dump(mode="json") for c in found], ensure_ascii=False))
         return
+    if not found:
+        typer.echo(
+            "Ingen benchmarks å sammenligne med."
+            if lang != "en"
+            else "No benchmarks to compare with."
+        )
     for comparison in found:
         typer.echo(comparison.text)
