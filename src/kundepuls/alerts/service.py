@@ -32,6 +32,8 @@ def _check(data: AlertRuleCreate, session: Session, settings: Settings) -> str:
     """The canonical segment of a valid rule; a clear error naming the field otherwise."""
     kpis.registry(session, settings).get(data.kpi)
     pairs = sorted(parse_where(data.where))
+    if any(";" in f"{k}{v}" for k, v in pairs):
+        raise UsageError("where: a segment's names and values cannot contain ';'")
     if data.kind == "threshold":
         if data.threshold is None:
             raise UsageError("threshold: a threshold rule needs a value (--below X or --above X)")
