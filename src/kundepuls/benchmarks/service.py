@@ -169,7 +169,8 @@ def compare_one(
         lang, "sentence", label=label, start=bench.period_start, end=bench.period_end,
         value=num(ours["value"], lang), low=num(ours["ci_low"], lang),
         high=num(ours["ci_high"], lang), n=n, who=who, bench=num(bench.value, lang),
-        source=bench.source, diff=signed(_none(result.diff), lang),
+        source=f" ({bench.source})" if bench.kind == "industry" else "",
+        diff=signed(_none(result.diff), lang),
         dlow=num(_none(result.low), lang), dhigh=num(_none(result.high), lang),
         p=p_text(_none(result.p_value), lang), verdict=verdict,
     )  # fmt: skip

@@ -15,7 +15,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "low_sample": "for få svar til å sammenligne med {who} (n = {n} < {min})",
         "no_data": "ingen egne data i perioden å sammenligne med {who}",
         "sentence": "{label} {start} til {end}: {value} (95 % KI {low} til {high}; n = {n}) "
-        "mot {who} {bench} ({source}). Differanse {diff} (95 % KI {dlow} til {dhigh}; "
+        "mot {who} {bench}{source}. Differanse {diff} (95 % KI {dlow} til {dhigh}; "
         "{p}): {verdict}.",
     },
     "en": {
@@ -28,7 +28,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "low_sample": "too few answers to compare with {who} (n = {n} < {min})",
         "no_data": "no data of ours in the period to compare with {who}",
         "sentence": "{label} {start} to {end}: {value} (95 % CI {low} to {high}; n = {n}) "
-        "vs {who} {bench} ({source}). Difference {diff} (95 % CI {dlow} to {dhigh}; "
+        "vs {who} {bench}{source}. Difference {diff} (95 % CI {dlow} to {dhigh}; "
         "{p}): {verdict}.",
     },
 }
