@@ -85,7 +85,7 @@ def test_nps_benchmark_with_only_n_uses_the_largest_variance_of_its_value(
     [
         (46.0, "nb", "over bransjen, men ikke signifikant"),
         (46.0, "en", "above the industry, but not significantly"),
-        (10.0, "nb", "over bransjen, og signifikant"),
+        (10.0, "nb", "signifikant over bransjen"),
         (80.0, "en", "significantly below the industry"),
     ],
 )

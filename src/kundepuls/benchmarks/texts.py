@@ -10,7 +10,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "above": "over {who}",
         "below": "under {who}",
         "level": "på nivå med {who}",
-        "significant": "{side}, og signifikant",
+        "significant": "signifikant {side}",
         "not_significant": "{side}, men ikke signifikant",
         "low_sample": "for få svar til å sammenligne med {who} (n = {n} < {min})",
         "no_data": "ingen egne data i perioden å sammenligne med {who}",
