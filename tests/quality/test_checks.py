@@ -50,6 +50,10 @@ def test_a_channel_that_stopped_delivering(clean: Session) -> None:
     assert service.warnings_for("nps", {"channel": "email"}, findings=gaps) == []
     assert service.warnings_for("nps", findings=gaps) == gaps  # the total is affected too
     assert service.warnings_for("aov", findings=gaps) == []
+    # The dashboard's call: no session, the report remembered for a minute.
+    first = service.warnings_for("csat", {"channel": "sms", "region": "Nord"})
+    assert [f.check for f in first] == ["gap", "stale"]  # now is months after the data
+    assert service.warnings_for("csat", {"channel": "sms"}) == first
 
 
 def test_a_store_with_no_new_data(clean: Session) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 
@@ -51,6 +53,29 @@ def report(
     return sorted(found, key=lambda f: (SEVERITY_RANK[f.severity], f.check))
 
 
+CACHE_SECONDS = 60.0
+_CACHE: dict[str, tuple[float, list[Finding]]] = {}
+_LOCK = threading.Lock()
+
+
+def _report_of(settings: Settings, now: datetime | None) -> list[Finding]:
+    with session_scope(engine_for(settings.database_url)) as own:
+        return report(own, settings, now)
+
+
+def _recent_report(settings: Settings) -> list[Finding]:
+    """The store's report, computed at most once a minute: a dashboard asks for the
+    warnings of every number on a page, and data quality does not change by the second."""
+    with _LOCK:
+        at, found = _CACHE.get(settings.database_url, (-CACHE_SECONDS, []))
+        if time.monotonic() - at < CACHE_SECONDS:
+            return found
+    found = _report_of(settings, None)
+    with _LOCK:
+        _CACHE[settings.database_url] = (time.monotonic(), found)
+    return found
+
+
 def _touches(finding: Finding, segment: Mapping[str, str]) -> bool:
     """Whether a finding concerns numbers of ``segment``: it does unless both name the same
     dimension with different values (a gap in one survey affects the overall NPS too)."""
@@ -68,7 +93,8 @@ def warnings_for(
 ) -> list[Finding]:
     """The findings to show next to ``kpi`` (for ``segment``, a ``{dim: value}`` mapping).
 
-    Pass ``findings`` (one :func:`report` per page) when asking for several numbers.
+    Pass ``findings`` (one :func:`report` per page) when asking for several numbers; without
+    ``findings``, ``session`` and ``now`` the store's report is remembered for a minute.
 
     Examples
     --------
@@ -77,10 +103,9 @@ def warnings_for(
     """
     if findings is None:
         settings = settings or get_settings()
-        if session is None:
-            with session_scope(engine_for(settings.database_url)) as own:
-                findings = report(own, settings, now)
+        if session is not None or now is not None:
+            findings = report(session, settings, now) if session else _report_of(settings, now)
         else:
-            findings = report(session, settings, now)
+            findings = _recent_report(settings)
     wanted = dict(segment or {})
     return [f for f in findings if kpi in f.kpis and _touches(f, wanted)]
