@@ -9,6 +9,10 @@ limit, and clears only when the point value is back on the right side; in betwee
 state is kept (hysteresis), so a value near the limit does not flap.
 Change: this window vs the window of the same length just before; fires when the
 difference is significant (p < 0.05) in the watched direction.
+
+A window is the last ``window_days`` local days up to and including today, so an alert
+comes the same day; today counts as far as it has come, which matters only for counts
+(``complaint_count``), where a change rule compares part of a day with a whole one.
 """
 
 from __future__ import annotations
