@@ -20,6 +20,7 @@ from kundepuls.facts.endpoints import router as facts_router
 from kundepuls.kit.errors import KundepulsError
 from kundepuls.kpis.endpoints import router as kpis_router
 from kundepuls.predict.endpoints import router as predict_router
+from kundepuls.reports.endpoints import router as reports_router
 from kundepuls.surveys.endpoints import router as surveys_router
 
 WEB = Path(__file__).parent / "web"
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(facts_router)
     app.include_router(actions_router)
     app.include_router(cases_router)
+    app.include_router(reports_router)
 
     @app.get("/health", tags=["system"])
     def health() -> dict[str, str]:

@@ -16,6 +16,7 @@ from kundepuls.jobs import jobs_app
 from kundepuls.kit.errors import KundepulsError
 from kundepuls.kpis import commands as kpi_commands
 from kundepuls.predict.commands import app as predict_app
+from kundepuls.reports.commands import app as report_app
 from kundepuls.surveys.commands import survey_app
 from kundepuls.text import commands as text_commands
 
@@ -78,6 +79,7 @@ def serve(
 app.command()(demo)
 app.add_typer(action_app, name="action")
 app.add_typer(case_app, name="case")
+app.add_typer(report_app, name="report")
 
 
 def _redact(url: str) -> str:

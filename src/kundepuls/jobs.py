@@ -36,6 +36,7 @@ def schedule(lease_seconds: float = 120) -> dict[str, tuple[Callable[[], object]
     """
     # Imported here so that the command line starts without the statistics stack.
     from kundepuls.cases import tasks as case_tasks
+    from kundepuls.reports import tasks as report_tasks
     from kundepuls.surveys import tasks as survey_tasks
     from kundepuls.text import tasks as text_tasks
 
@@ -46,6 +47,8 @@ def schedule(lease_seconds: float = 120) -> dict[str, tuple[Callable[[], object]
         "cases.open_cases": (case_tasks.open_cases, {"minute": "*/5"}),
         "cases.deliver_case_events": (case_tasks.deliver_case_events, {"minute": "*"}),
         "cases.alert_overdue_cases": (case_tasks.alert_overdue_cases, {"minute": "0"}),
+        # Hourly; the job itself sends each week once, from Monday 07:00 local time.
+        "reports.send_weekly_summaries": (report_tasks.send_weekly_summaries, {"minute": "5"}),
     }
 
 

@@ -88,7 +88,7 @@ def kpi_keys(settings: Settings, wanted: list[str] | None = None) -> list[str]:
     """The KPIs of a report: those asked for, else ``KUNDEPULS_REPORT_KPIS``, else the default."""
     if wanted:
         return list(dict.fromkeys(wanted))
-    configured = getattr(settings, "report_kpis", "") or ""
+    configured = settings.report_kpis or ""
     keys = [k.strip() for k in configured.split(",") if k.strip()]
     return keys or list(DEFAULT_KPIS)
 

@@ -53,7 +53,8 @@ def fmt_number(value: float | None, digits: int = 1, lang: str = "nb") -> str:
     if value is None:
         return "–"
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
-    return str(format_decimal(value, format=pattern, locale=LOCALES.get(lang, "nb_NO")))
+    body = str(format_decimal(abs(value), format=pattern, locale=LOCALES.get(lang, "nb_NO")))
+    return MINUS + body if value < 0 and round(value, digits) != 0 else body
 
 
 def fmt_signed(value: float | None, digits: int = 1, lang: str = "nb") -> str:
@@ -82,7 +83,10 @@ def fmt_interval(low: float | None, high: float | None, key: str, unit: str, lan
     if low is None or high is None:
         return "–"
     digits = decimals(key, unit)
-    return f"{fmt_number(low, digits, lang)}–{fmt_number(high, digits, lang)}"
+    first, last = fmt_number(low, digits, lang), fmt_number(high, digits, lang)
+    if first.startswith(MINUS) or last.startswith(MINUS):  # "−4–28" would read as a range of dashes
+        return f"{first} {'to' if lang == 'en' else 'til'} {last}"
+    return f"{first}–{last}"
 
 
 def fmt_date(day: date, lang: str = "nb") -> str:
@@ -119,8 +123,8 @@ def environment() -> Environment:
     return env
 
 
-def render_template(name: str, **context: Any) -> str:
-    return environment().get_template(name).render(**context)
+def render_template(template: str, /, **context: Any) -> str:
+    return environment().get_template(template).render(**context)
 
 
 def html_to_pdf(html: str) -> tuple[bytes, int]:

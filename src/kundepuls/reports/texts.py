@@ -99,6 +99,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "You get this email because you are {role} in kundepuls. Turn it off with: kundepuls report subscribe {email} --no-weekly",
     },
     "no_change": {"nb": "ingen sammenligning", "en": "no comparison"},
+    "role_owner": {"nb": "eier", "en": "owner"},
+    "role_admin": {"nb": "administrator", "en": "admin"},
+    "role_analyst": {"nb": "analytiker", "en": "analyst"},
+    "role_viewer": {"nb": "leser", "en": "viewer"},
 }  # fmt: skip
 
 
