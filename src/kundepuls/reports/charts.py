@@ -7,7 +7,7 @@ anything. Numbers on the axes follow the report's locale (decimal comma in BokmÃ
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
 import vl_convert as vlc
 
@@ -15,7 +15,7 @@ from kundepuls.reports.headline import KpiLine
 
 WIDTH, HEIGHT = 118, 52
 INK, BAND, TARGET, GREY = "#1f4e79", "#9ec5e8", "#b45309", "#9ca3af"
-_TIME_LOCALE = {"nb": "nb-NO", "en": "en-GB"}
+_TIME_LOCALE: dict[str, Literal["nb-NO", "en-GB"]] = {"nb": "nb-NO", "en": "en-GB"}
 
 
 def number_locale(lang: str) -> dict[str, Any]:
@@ -38,7 +38,8 @@ def trend_spec(line: KpiLine, grain: str, lang: str) -> dict[str, Any]:
         "type": "temporal",
         "scale": {"type": "utc"},
         "axis": {
-            "labelExpr": "utcFormat(datum.value, '%b')" if grain == "month"
+            "labelExpr": "utcFormat(datum.value, '%b')"
+            if grain == "month"
             else "utcFormat(datum.value, '%d.%m')",
             "tickCount": 4,
             "labelFontSize": 7,
@@ -105,7 +106,7 @@ def trend_svg(line: KpiLine, grain: str, lang: str) -> str:
 
 
 @cache
-def _time_locale(lang: str) -> str:
+def _time_locale(lang: str) -> Literal["nb-NO", "en-GB"]:
     return _TIME_LOCALE.get(lang, "nb-NO")
 
 

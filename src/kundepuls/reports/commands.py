@@ -53,7 +53,9 @@ def pdf_command(
 @app.command("weekly")
 def weekly_command(
     send: Annotated[bool, typer.Option(help="Send it (once per user); default: preview.")] = False,
-    week: Annotated[str | None, typer.Option(help="ISO week, e.g. 2026-W48 (default: due).")] = None,
+    week: Annotated[
+        str | None, typer.Option(help="ISO week, e.g. 2026-W48 (default: due).")
+    ] = None,
     lang: Annotated[str | None, typer.Option(help="Preview language: nb or en.")] = None,
 ) -> None:
     """Preview the weekly summary email, or send it to everyone who wants it."""

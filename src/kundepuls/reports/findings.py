@@ -77,44 +77,53 @@ class Ratio:
     p_value: float
 
 
-def segment_changes(
+def scan(
     session: Session | None,
     settings: Settings,
     period: Period,
     kpis: tuple[str, ...] = FINDING_KPIS,
     dimensions: tuple[str, ...] = DIMENSIONS,
-    limit: int = 5,
 ) -> list[SegmentChange]:
-    """The segments that changed most clearly (q < 0.05, enough data in both periods)."""
+    """Every segment of every finding KPI against the previous period, with BH q-values.
+
+    The q-values are taken over the whole scan (all KPIs, dimensions and segments), so a
+    finding survives only what looking at all of them at once allows.
+    """
     before = period.previous()
-    query_by = {d: service.make_query(by=[d], start=period.start, end=period.end) for d in dimensions}
     registry = service.registry(session, settings)
     found: list[SegmentChange] = []
     for key in kpis:
         if key not in registry.kpis:
             continue
-        kpi = registry.kpis[key]
-        for dim, query in query_by.items():
+        for dim in dimensions:
+            query = service.make_query(by=[dim], start=period.start, end=period.end)
             try:
                 rows = service.compare(
                     session, settings, key, query, "previous", (before.start, before.end)
                 )
             except UsageError:  # the KPI's table has no such dimension
                 continue
-            found.extend(_changes(kpi, dim, rows.to_dict("records")))
+            found.extend(_changes(registry.kpis[key], dim, rows.to_dict("records")))
     q = stats.bh_qvalues(np.array([c.p_value for c in found], dtype="float64"))
     for change, q_value in zip(found, q, strict=True):
         change.q_value = float(q_value)
+    return found
+
+
+def segment_changes(
+    session: Session | None, settings: Settings, period: Period, limit: int = 5
+) -> list[SegmentChange]:
+    """The segments that changed most clearly (q < 0.05, enough data in both periods)."""
     kept = [
         c
-        for c in found
+        for c in scan(session, settings, period)
         if c.q_value < FDR and min(c.n, c.previous_n) >= settings.min_sample
     ]
     kept.sort(key=lambda c: (c.q_value, -abs(c.diff)))
     return kept[:limit]
 
 
-def _changes(kpi: Any, dim: str, rows: list[dict[str, Any]]) -> list[SegmentChange]:
+def _changes(kpi: Any, dim: str, rows: list[dict[Any, Any]]) -> list[SegmentChange]:
     out = []
     for row in rows:
         values = [number(row[k]) for k in ("value", "baseline_value", "diff", "diff_low",
@@ -123,9 +132,23 @@ def _changes(kpi: Any, dim: str, rows: list[dict[str, Any]]) -> list[SegmentChan
             continue
         value, previous, diff, low, high, p = (float(v) for v in values)  # type: ignore[arg-type]
         out.append(
-            SegmentChange(kpi.key, kpi.label_nb, kpi.label_en, kpi.unit, kpi.higher_is_better,
-                          dim, str(row[dim]), value, previous, diff, low, high,
-                          int(row["n"]), int(row["baseline_n"]), p)  # fmt: skip
+            SegmentChange(
+                kpi.key,
+                kpi.label_nb,
+                kpi.label_en,
+                kpi.unit,
+                kpi.higher_is_better,
+                dim,
+                str(row[dim]),
+                value,
+                previous,
+                diff,
+                low,
+                high,
+                int(row["n"]),
+                int(row["baseline_n"]),
+                p,
+            )
         )
     return out
 
@@ -192,7 +215,7 @@ def weekend_ratio(session: Session | None, settings: Settings, period: Period) -
     return ratio_of_means(*_moments(a), *_moments(b))
 
 
-def _moments(row: dict[str, Any]) -> tuple[float, float, float]:
+def _moments(row: dict[Any, Any]) -> tuple[float, float, float]:
     mean, sd = number(row["mean"]), number(row["sd"])
     return (
         float(row["n"] or 0),

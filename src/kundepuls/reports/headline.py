@@ -142,14 +142,16 @@ def _add_change(
     line.p_value = number(row["p_value"])
 
 
-def trend(session: Session | None, settings: Settings, period: Period, key: str) -> list[TrendPoint]:
+def trend(
+    session: Session | None, settings: Settings, period: Period, key: str
+) -> list[TrendPoint]:
     """The KPI per week or month over the trend span of ``period``."""
     query = service.make_query(grain=period.trend_grain, start=period.trend_start, end=period.end)
     rows = service.show(session, settings, key, query)
     return [_point(row) for row in rows.to_dict("records")]
 
 
-def _point(row: dict[str, Any]) -> TrendPoint:
+def _point(row: dict[Any, Any]) -> TrendPoint:
     return TrendPoint(
         start=str(row["period_start"]),
         value=number(row["value"]),

@@ -56,7 +56,7 @@ def parse_period(text: str) -> Period:
     >>> parse_period("2025-W53")
     Traceback (most recent call last):
     ...
-    kundepuls.kit.errors.UsageError: period '2025-W53': 2025 has ISO weeks 1–52 (write e.g. 2025-W36)
+    kundepuls.kit.errors.UsageError: period '2025-W53': 2025 has ISO weeks 1–52 ...
     """
     raw = (text or "").strip()
     match = _PATTERN.fullmatch(raw)
@@ -91,9 +91,7 @@ def _month(raw: str, year: int, month: int) -> Period:
 def _week(raw: str, year: int, week: int) -> Period:
     weeks = date(year, 12, 28).isocalendar().week  # 28 December is always in the last week
     if not 1 <= week <= weeks:
-        raise UsageError(
-            f"period {raw!r}: {year} has ISO weeks 1–{weeks} (write e.g. {year}-W36)"
-        )
+        raise UsageError(f"period {raw!r}: {year} has ISO weeks 1–{weeks} (write e.g. {year}-W36)")
     start = date.fromisocalendar(year, week, 1)
     return Period("week", f"{year}-W{week:02d}", start, start + timedelta(days=6))
 

@@ -24,7 +24,10 @@ TEMPLATES = Path(__file__).resolve().parents[1] / "web" / "templates"
 LOCALES = {"nb": "nb_NO", "en": "en_GB"}
 MINUS = "\u2212"
 _DECIMALS = {"score": 2, "%": 1, "hours": 1, "currency": 0, "count": 0, "per 100 orders": 2}
-_SUFFIX = {"%": "\u00a0%", "hours": {"nb": "\u00a0t", "en": "\u00a0h"}}
+_SUFFIX: dict[str, dict[str, str]] = {
+    "%": {"nb": "\u00a0%", "en": "\u00a0%"},
+    "hours": {"nb": "\u00a0t", "en": "\u00a0h"},
+}
 
 
 class OfflineFetchError(KundepulsError):
@@ -75,8 +78,7 @@ def fmt_value(value: float | None, key: str, unit: str, lang: str = "nb") -> str
 
 
 def _suffix(unit: str, lang: str) -> str:
-    suffix = _SUFFIX.get(unit, "")
-    return suffix.get(lang, "") if isinstance(suffix, dict) else suffix
+    return _SUFFIX.get(unit, {}).get(lang, "")
 
 
 def fmt_interval(low: float | None, high: float | None, key: str, unit: str, lang: str) -> str:

@@ -59,7 +59,9 @@ def save_subscription(session: Session, user_id: int, weekly: bool, now: datetim
 
 def deliveries(session: Session, kind: str, period: str) -> dict[int, ReportDelivery]:
     """The deliveries of one kind and period, by user id."""
-    query = select(ReportDelivery).where(ReportDelivery.kind == kind, ReportDelivery.period == period)
+    query = select(ReportDelivery).where(
+        ReportDelivery.kind == kind, ReportDelivery.period == period
+    )
     return {row.user_id: row for row in session.scalars(query)}
 
 

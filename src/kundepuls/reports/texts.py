@@ -1,4 +1,5 @@
 """Every user-facing text of the reports, in Bokmål (default) and English."""
+# ruff: noqa: E501 (a table of sentences reads better with one sentence per line)
 
 from __future__ import annotations
 

@@ -71,7 +71,8 @@ class ThemeSummary:
 def theme_summary(session: Session, settings: Settings, period: Period) -> ThemeSummary:
     """Volume and sentiment per theme over the comments submitted in ``period``."""
     start, end = date_span(period.start, period.end, settings.tz)
-    assert start is not None and end is not None
+    if start is None or end is None:  # pragma: no cover - a Period always has both dates
+        raise ValueError("a period needs a start and an end")
     taxonomy = default_taxonomy()
     lines: dict[str, ThemeLine] = {}
     comments = 0

@@ -77,9 +77,7 @@ def finding_rows(
     changes: list[SegmentChange], weekend: Ratio | None, lang: str, before: Any
 ) -> list[dict[str, Any]]:
     """The findings as sentences, each marked good or bad news."""
-    rows = [
-        {"text": change_sentence(c, lang, before), "better": c.better} for c in changes
-    ]
+    rows = [{"text": change_sentence(c, lang, before), "better": c.better} for c in changes]
     if weekend is not None and weekend.value == weekend.value:  # not NaN
         differs = weekend.low > 1.0 or weekend.high < 1.0
         better = (weekend.high < 1.0) if differs else None

@@ -75,7 +75,9 @@ def wants_summary(user: User, choice: bool | None) -> bool:
 
 def recipients(session: Session) -> list[User]:
     """Active users who get the weekly summary."""
-    return [user for user, choice in repository.active_users(session) if wants_summary(user, choice)]
+    return [
+        user for user, choice in repository.active_users(session) if wants_summary(user, choice)
+    ]
 
 
 def subscribe(session: Session, email: str, weekly: bool, now: datetime | None = None) -> User:
@@ -87,7 +89,9 @@ def subscribe(session: Session, email: str, weekly: bool, now: datetime | None =
     return user
 
 
-def summary_context(session: Session, settings: Settings, week: Period, lang: str) -> dict[str, Any]:
+def summary_context(
+    session: Session, settings: Settings, week: Period, lang: str
+) -> dict[str, Any]:
     """What the email shows in ``lang``: the week's KPIs with change, and the findings."""
     report = service.build_report(session, settings, week, lang, WEEKLY_KPIS, with_themes=False)
     lang = report.lang
@@ -182,21 +186,24 @@ def _deliver(
             return
         user = session.get(User, user_id)
         if user is None or not user.active:
-            repository.finish_delivery(session, row.id, {"status": "failed",
-                                                         "last_error": "user inactive"})
+            repository.finish_delivery(
+                session, row.id, {"status": "failed", "last_error": "user inactive"}
+            )
             return
         lang = language(user.language)
         if lang not in contexts:
             contexts[lang] = summary_context(session, settings, week, lang)
         message = compose(contexts[lang], user, settings, week)
         attempts = row.attempts + 1
-        repository.finish_delivery(session, row.id, {"attempts": attempts,
-                                                     "message_id": message.message_id})
+        repository.finish_delivery(
+            session, row.id, {"attempts": attempts, "message_id": message.message_id}
+        )
     _send(engine, settings, row.id, message, attempts, moment, run)
 
 
 def _send(engine: Engine, settings: Settings, delivery_id: int, message: mail.Mail,
           attempts: int, moment: datetime, run: WeeklyRun) -> None:  # fmt: skip
+    values: dict[str, Any]
     try:
         mail.send(message, settings)
     except mail.TemporaryMailError as error:
