@@ -29,7 +29,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "not_significant": {"nb": "innenfor tilfeldig variasjon", "en": "within noise"},
     "trends": {"nb": "Utvikling", "en": "Trends"},
     "trends_note": {
-        "nb": "Per {grain} med 95 %-intervall (blått bånd); stiplet linje er målet; grå punkter har lite utvalg.",
+        "nb": "Per {grain} med 95 %-intervall (blått bånd); stiplet linje er målet; grå punkter er særlig usikre (lite utvalg).",
         "en": "Per {grain} with 95 % interval (blue band); the dashed line is the target; grey points have a small sample.",
     },
     "grain_month": {"nb": "måned", "en": "month"},

@@ -1,0 +1,126 @@
+"""The PDF report of a demo store, read back as text and as a picture."""
+
+import re
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kundepuls.db import make_engine, session_scope
+from kundepuls.reports import service
+from kundepuls.reports.render import html_to_pdf
+from tests.reports import helpers
+from tests.reports.conftest import DemoStore
+
+Q3 = (date(2026, 7, 1), date(2026, 9, 30))
+
+
+def build(store: DemoStore, period: str, lang: str) -> service.Report:
+    engine = make_engine(store.url)
+    try:
+        with session_scope(engine) as session:
+            return service.build_report(session, store.settings, period, lang)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def q3_nb(demo_store: DemoStore) -> tuple[service.Report, str, bytes, int]:
+    report = build(demo_store, "2026-Q3", "nb")
+    html = service.report_html(report)
+    data, pages = html_to_pdf(html)
+    return report, html, data, pages
+
+
+def test_the_report_has_at_most_two_pages_with_every_section(
+    q3_nb: tuple[service.Report, str, bytes, int],
+) -> None:
+    _report, html, data, pages = q3_nb
+    assert data.startswith(b"%PDF-")
+    text, laid_out_pages = helpers.document_text(html)
+    assert pages == laid_out_pages <= 2
+    for heading in ("Nøkkeltall", "Utvikling", "Viktigste funn", "Hva kundene skriver om",
+                    "Hva bør fikses først"):  # fmt: skip
+        assert heading in text
+    for label in ("NPS", "CSAT", "CES", "Første svartid (timer)", "Løsningstid (timer)",
+                  "Løst ved første kontakt", "Gjennomsnittlig ordreverdi", "Gjenkjøpsrate",
+                  "Klagerate", "Frafallsrate"):  # fmt: skip
+        assert label in text
+    assert "3. kvartal 2026" in text
+    assert "1. juli 2026 – 30. sep. 2026" in text
+    assert "æ" in text and "ø" in text and "å" in text
+
+
+@pytest.mark.skipif(not helpers.has_pdftotext(), reason="pdftotext (poppler-utils) not installed")
+def test_the_pdf_shows_the_numbers_of_an_independent_computation_in_bokmal(
+    q3_nb: tuple[service.Report, str, bytes, int], demo_store: DemoStore, tmp_path: Path
+) -> None:
+    report, _html, data, _pages = q3_nb
+    text = helpers.pdf_text(data, tmp_path)
+    value, low, high, n = helpers.nps_reference(demo_store.url, *Q3)
+    row = rf"NPS\s+{helpers.nb(value, 0)}\s+{helpers.nb(low, 0)}–{helpers.nb(high, 0)}\s+{n:,}"
+    assert re.search(row.replace(",", " "), text), text[:1500]
+    csat = helpers.csat_reference(demo_store.url, *Q3)
+    assert re.search(rf"CSAT\s+{helpers.nb(csat, 1)} %", text)
+    ratio, r_low, r_high = helpers.weekend_reference(demo_store.url, *Q3)
+    assert report.weekend is not None
+    found = (report.weekend.value, report.weekend.low, report.weekend.high)
+    assert found == pytest.approx((ratio, r_low, r_high), rel=1e-9)
+    flowing = " ".join(text.split())
+    sentence = re.search(r"Første svar tar [^.]*? i helgen som på hverdager \([^)]*\)", flowing)
+    assert sentence, "the weekend finding is missing"
+    assert helpers.nb(ratio, 1) in sentence.group(0)
+    assert f"{helpers.nb(r_low, 2)}–{helpers.nb(r_high, 2)}" in sentence.group(0)
+    assert "Mål" in text and "i rute" in text  # targets were set for four KPIs
+
+
+def test_the_html_marks_low_samples_and_targets(
+    q3_nb: tuple[service.Report, str, bytes, int],
+) -> None:
+    report, html, _data, _pages = q3_nb
+    by_key = {line.key: line for line in report.lines}
+    assert by_key["nps"].target == 20.0
+    assert by_key["nps"].status in ("on_track", "off_track", "uncertain")
+    assert by_key["nps"].trend and len(by_key["nps"].trend) == 12
+    assert "<svg" in html and "http://" not in html.replace("http://www.w3.org", "")
+    low = [line for line in report.lines if line.low_sample]
+    assert ('class="low"' in html) == bool(low)
+
+
+def test_a_week_report_marks_small_samples(demo_store: DemoStore) -> None:
+    report = build(demo_store, "2026-W36", "nb")
+    html = service.report_html(report)
+    text, pages = helpers.document_text(html)
+    assert pages <= 2
+    assert any(line.low_sample for line in report.lines)
+    assert "† Lite utvalg" in text
+    assert "uke 36 2026" in text
+
+
+def test_the_english_report_uses_english_words_and_numbers(demo_store: DemoStore) -> None:
+    if demo_store.backend != "sqlite":
+        pytest.skip("the language does not depend on the store")
+    report = build(demo_store, "2026-Q3", "en")
+    text, pages = helpers.document_text(service.report_html(report))
+    assert pages <= 2
+    assert "First response time (hours)" in text and "Top findings" in text
+    csat = helpers.csat_reference(demo_store.url, *Q3)
+    assert f"{helpers.en(csat, 1)} %" in text
+    assert "1 Jul 2026 – 30 Sept 2026" in text or "1 Jul 2026 – 30 Sep 2026" in text
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) missing")
+def test_the_pages_render_as_pictures(
+    q3_nb: tuple[service.Report, str, bytes, int], demo_store: DemoStore, tmp_path: Path
+) -> None:
+    _report, _html, data, pages = q3_nb
+    source = tmp_path / "report.pdf"
+    source.write_bytes(data)
+    helpers.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    prefix = helpers.SCREENSHOTS / f"report-2026-Q3-nb-{demo_store.backend}"
+    subprocess.run(["pdftoppm", "-r", "110", "-png", str(source), str(prefix)], check=True)
+    pictures = sorted(helpers.SCREENSHOTS.glob(f"{prefix.name}-*.png"))
+    assert len(pictures) == pages
+    assert all(p.stat().st_size > 20_000 for p in pictures)
