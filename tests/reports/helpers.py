@@ -91,7 +91,9 @@ def weekend_reference(url: str, start: date, end: date) -> tuple[float, float, f
     weekend = tickets["created_at"].dt.day_of_week >= 5
     a, b = hours[weekend], hours[~weekend]
     ratio = a.mean() / b.mean()
-    se = np.sqrt(a.var(ddof=1) / (len(a) * a.mean() ** 2) + b.var(ddof=1) / (len(b) * b.mean() ** 2))
+    se = np.sqrt(
+        a.var(ddof=1) / (len(a) * a.mean() ** 2) + b.var(ddof=1) / (len(b) * b.mean() ** 2)
+    )
     z = sps.norm.ppf(0.975)
     return float(ratio), float(ratio * np.exp(-z * se)), float(ratio * np.exp(z * se))
 

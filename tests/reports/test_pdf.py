@@ -50,7 +50,7 @@ def test_the_report_has_at_most_two_pages_with_every_section(
         assert label in text
     assert "3. kvartal 2026" in text
     assert "1. juli 2026 – 30. sep. 2026" in text
-    assert "æ" in text and "ø" in text and "å" in text
+    assert all(letter in text for letter in "æøå")
 
 
 @pytest.mark.skipif(not helpers.has_pdftotext(), reason="pdftotext (poppler-utils) not installed")
@@ -73,7 +73,8 @@ def test_the_pdf_shows_the_numbers_of_an_independent_computation_in_bokmal(
     assert sentence, "the weekend finding is missing"
     assert helpers.nb(ratio, 1) in sentence.group(0)
     assert f"{helpers.nb(r_low, 2)}–{helpers.nb(r_high, 2)}" in sentence.group(0)
-    assert "Mål" in text and "i rute" in text  # targets were set for four KPIs
+    assert "Mål" in text  # targets were set for four KPIs
+    assert re.search(r"i rute|usikkert", text)
 
 
 def test_the_html_marks_low_samples_and_targets(
@@ -83,8 +84,9 @@ def test_the_html_marks_low_samples_and_targets(
     by_key = {line.key: line for line in report.lines}
     assert by_key["nps"].target == 20.0
     assert by_key["nps"].status in ("on_track", "off_track", "uncertain")
-    assert by_key["nps"].trend and len(by_key["nps"].trend) == 12
-    assert "<svg" in html and "http://" not in html.replace("http://www.w3.org", "")
+    assert len(by_key["nps"].trend) == 12
+    assert "<svg" in html
+    assert "http://" not in html.replace("http://www.w3.org", "")
     low = [line for line in report.lines if line.low_sample]
     assert ('class="low"' in html) == bool(low)
 
@@ -105,7 +107,8 @@ def test_the_english_report_uses_english_words_and_numbers(demo_store: DemoStore
     report = build(demo_store, "2026-Q3", "en")
     text, pages = helpers.document_text(service.report_html(report))
     assert pages <= 2
-    assert "First response time (hours)" in text and "Top findings" in text
+    assert "First response time (hours)" in text
+    assert "Top findings" in text
     csat = helpers.csat_reference(demo_store.url, *Q3)
     assert f"{helpers.en(csat, 1)} %" in text
     assert "1 Jul 2026 – 30 Sept 2026" in text or "1 Jul 2026 – 30 Sep 2026" in text

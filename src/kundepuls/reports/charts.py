@@ -13,7 +13,7 @@ import vl_convert as vlc
 
 from kundepuls.reports.headline import KpiLine
 
-WIDTH, HEIGHT = 118, 52
+WIDTH, HEIGHT = 118, 62
 INK, BAND, TARGET, GREY = "#1f4e79", "#9ec5e8", "#b45309", "#9ca3af"
 _TIME_LOCALE: dict[str, Literal["nb-NO", "en-GB"]] = {"nb": "nb-NO", "en": "en-GB"}
 

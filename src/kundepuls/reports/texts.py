@@ -43,6 +43,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "nb": "{kpi} i {segment} ({dimension}): {value} mot {previous} i {period_before} ({diff}, 95 %: {low} til {high}; q = {q}).",
         "en": "{kpi} in {segment} ({dimension}): {value} against {previous} in {period_before} ({diff}, 95 %: {low} to {high}; q = {q}).",
     },
+    "kpi_change": {
+        "nb": "{kpi} {direction} fra {previous} i {period_before} til {value} ({diff}, 95 %: {low} til {high}).",
+        "en": "{kpi} {direction} from {previous} in {period_before} to {value} ({diff}, 95 %: {low} to {high}).",
+    },
+    "rose": {"nb": "steg", "en": "rose"},
+    "fell": {"nb": "falt", "en": "fell"},
     "dim_region": {"nb": "region", "en": "region"},
     "dim_channel": {"nb": "kanal", "en": "channel"},
     "weekend": {

@@ -20,6 +20,7 @@ from kundepuls.reports.periods import Period
 from kundepuls.text.themes import default_taxonomy
 
 EXAMPLE_CHARS = 140
+EXAMPLES = 3
 
 
 @dataclass
@@ -32,9 +33,9 @@ class ThemeLine:
     negative: int = 0
     positive: int = 0
     score_sum: float = 0.0
-    negative_example: str | None = None
     negative_low: float | None = None
     negative_high: float | None = None
+    # A few negative comments (masked), newest first, so that each theme can show its own.
     examples: list[str] = field(default_factory=list)
 
     def label(self, lang: str) -> str:
@@ -86,8 +87,8 @@ def theme_summary(session: Session, settings: Settings, period: Period) -> Theme
             line.score_sum += float(mention.get("score") or 0.0)
             if mention.get("sentiment") == "negative":
                 line.negative += 1
-                if line.negative_example is None and masked.strip():
-                    line.negative_example = _short(masked)
+                if len(line.examples) < EXAMPLES and masked.strip():
+                    line.examples.append(_short(masked))
             elif mention.get("sentiment") == "positive":
                 line.positive += 1
     for line in lines.values():

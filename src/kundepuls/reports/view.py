@@ -41,10 +41,13 @@ def report_context(report: Report) -> dict[str, Any]:
         "previous_name": period_name(before.kind, before.start, lang),
         "grain": text(f"grain_{period.trend_grain}", lang),
         "kpis": [kpi_row(line, lang, period.trend_grain) for line in report.lines],
-        "findings": finding_rows(report.changes, report.weekend, lang, before),
+        "findings": [
+            *kpi_change_rows(report.lines, lang, before),
+            *finding_rows(report.changes, report.weekend, lang, before),
+        ],
         "themes": [theme_row(t, lang) for t in report.themes.top(6)],
         "comments": fmt_number(report.themes.comments, 0, lang),
-        "fix_first": [fix_row(t, lang) for t in report.themes.fix_first(3)],
+        "fix_first": fix_rows(report.themes.fix_first(3), lang),
         "min_sample": report.min_sample,
         "any_low_sample": any(line.low_sample for line in report.lines),
     }
@@ -71,6 +74,27 @@ def kpi_row(line: KpiLine, lang: str, grain: str, chart: bool = True) -> dict[st
         "has_change": line.diff is not None,
         "chart": charts.trend_svg(line, grain, lang) if chart else "",
     }  # fmt: skip
+
+
+def kpi_change_rows(lines: list[KpiLine], lang: str, before: Any) -> list[dict[str, Any]]:
+    """The headline KPIs that changed significantly, as sentences (at most three)."""
+    rows = []
+    for line in [x for x in lines if x.significant and x.diff is not None][:3]:
+        digits = decimals(line.key, line.unit)
+        sentence = text(
+            "kpi_change",
+            lang,
+            kpi=line.label(lang),
+            direction=text("rose" if (line.diff or 0) > 0 else "fell", lang),
+            previous=fmt_value(line.previous, line.key, line.unit, lang),
+            period_before=period_name(before.kind, before.start, lang),
+            value=fmt_value(line.value, line.key, line.unit, lang),
+            diff=fmt_signed(line.diff, digits, lang),
+            low=fmt_signed(line.diff_low, digits, lang),
+            high=fmt_signed(line.diff_high, digits, lang),
+        )
+        rows.append({"text": sentence, "better": line.better})
+    return rows
 
 
 def finding_rows(
@@ -124,7 +148,9 @@ def theme_row(theme: ThemeLine, lang: str) -> dict[str, Any]:
         "label": theme.label(lang),
         "mentions": fmt_number(theme.mentions, 0, lang),
         "negative": fmt_number(theme.negative_share, 0, lang) + "\u00a0%",
-        "negative_interval": fmt_interval(theme.negative_low, theme.negative_high, "", "%", lang)
+        "negative_interval": fmt_interval(
+            theme.negative_low, theme.negative_high, "", "count", lang
+        )
         if theme.negative_low is not None
         else "",
         "positive": fmt_number(theme.positive_share, 0, lang) + "\u00a0%",
@@ -134,7 +160,19 @@ def theme_row(theme: ThemeLine, lang: str) -> dict[str, Any]:
     }
 
 
-def fix_row(theme: ThemeLine, lang: str) -> dict[str, Any]:
+def fix_rows(themes: list[ThemeLine], lang: str) -> list[dict[str, Any]]:
+    """What to fix first, each theme with an example comment that no theme above showed."""
+    shown: set[str] = set()
+    rows = []
+    for theme in themes:
+        example = next((e for e in theme.examples if e not in shown), None)
+        if example:
+            shown.add(example)
+        rows.append(fix_row(theme, lang, example))
+    return rows
+
+
+def fix_row(theme: ThemeLine, lang: str, example: str | None) -> dict[str, Any]:
     return {
         "label": theme.label(lang),
         "text": text(
@@ -145,5 +183,5 @@ def fix_row(theme: ThemeLine, lang: str) -> dict[str, Any]:
             mentions=fmt_number(theme.mentions, 0, lang),
             share=fmt_number(theme.negative_share, 0, lang) + "\u00a0%",
         ),
-        "example": theme.negative_example,
+        "example": example,
     }
