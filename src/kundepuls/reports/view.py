@@ -62,7 +62,9 @@ def kpi_row(line: KpiLine, lang: str, grain: str, chart: bool = True) -> dict[st
         "value": fmt_value(line.value, line.key, line.unit, lang),
         "interval": fmt_interval(line.low, line.high, line.key, line.unit, lang),
         "n": fmt_number(line.n, 0, lang),
-        "low_sample": line.low_sample,
+        # No data at all is shown as a dash, not as a small sample.
+        "low_sample": line.low_sample and line.n > 0,
+        "empty": line.n == 0,
         "target": fmt_value(line.target, line.key, line.unit, lang) if line.target is not None
         else "",
         "status": line.status or "",
