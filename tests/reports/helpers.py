@@ -2,12 +2,17 @@
 
 import shutil
 import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+import httpx
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
+import uvicorn
 from scipy import stats as sps
 
 from kundepuls.db import make_engine
@@ -107,3 +112,27 @@ def nb(value: float, digits: int) -> str:
 def en(value: float, digits: int) -> str:
     text = f"{abs(value):,.{digits}f}"
     return ("-" if round(value, digits) < 0 else "") + text
+
+
+@contextmanager
+def served(database_url: str) -> Iterator[httpx.Client]:
+    """The app on a real uvicorn server on a free loopback port, and a client for it."""
+    from kundepuls.app import create_app
+    from kundepuls.config import Settings
+
+    app = create_app(Settings(database_url=database_url, secret_key="test-secret"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        for _ in range(200):
+            if server.started:
+                break
+            thread.join(0.05)
+        assert server.started, "the server did not start"
+        port = server.servers[0].sockets[0].getsockname()[1]
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+            yield client
+    finally:
+        server.should_exit = True
+        thread.join(10)

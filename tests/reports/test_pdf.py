@@ -13,6 +13,7 @@ from kundepuls.reports import service
 from kundepuls.reports.render import html_to_pdf
 from tests.reports import helpers
 from tests.reports.conftest import DemoStore
+from tests.support import sign_in
 
 Q3 = (date(2026, 7, 1), date(2026, 9, 30))
 
@@ -127,3 +128,23 @@ def test_the_pages_render_as_pictures(
     pictures = sorted(helpers.SCREENSHOTS.glob(f"{prefix.name}-*.png"))
     assert len(pictures) == pages
     assert all(p.stat().st_size > 20_000 for p in pictures)
+
+
+def test_the_report_pages_serve_html_and_a_pdf_download(demo_store: DemoStore) -> None:
+    with helpers.served(demo_store.url) as client:
+        anonymous = client.get("/reports/2026-09.pdf", follow_redirects=False)
+        assert anonymous.status_code in (303, 307)
+        assert "/login" in anonymous.headers["location"]
+        sign_in(client, demo_store.url, "viewer")
+        pdf = client.get("/reports/2026-09.pdf")
+        assert pdf.status_code == 200
+        assert pdf.headers["content-type"] == "application/pdf"
+        assert 'filename="kundepuls-2026-09.pdf"' in pdf.headers["content-disposition"]
+        assert pdf.content.startswith(b"%PDF-")
+        page = client.get("/reports/2026-09", params={"lang": "en"})
+        assert page.status_code == 200
+        assert "Key figures" in page.text
+        assert "September 2026" in page.text
+        bad = client.get("/reports/2026-13.pdf")
+        assert bad.status_code == 422
+        assert "the month must be 01–12" in bad.json()["detail"]

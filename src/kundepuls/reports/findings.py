@@ -181,7 +181,7 @@ def ratio_of_means(
     --------
     >>> r = ratio_of_means(100, 8.0, 4.0, 400, 4.0, 2.0)
     >>> round(r.value, 2), round(r.low, 2), round(r.high, 2)
-    (2.0, 1.81, 2.21)
+    (2.0, 1.79, 2.23)
     """
     if min(n_a, n_b) < 2 or mean_a <= 0 or mean_b <= 0 or not math.isfinite(sd_a + sd_b):
         nan = math.nan
