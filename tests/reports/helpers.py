@@ -43,7 +43,7 @@ def document_text(html: str) -> tuple[str, int]:
 
     from kundepuls.reports.render import offline_fetcher
 
-    document = weasyprint.HTML(string=html, url_fetcher=offline_fetcher).render()
+    document = weasyprint.HTML(string=html, url_fetcher=offline_fetcher()).render()
     words = []
     for page in document.pages:
         for box in page._page_box.descendants():

@@ -34,14 +34,30 @@ class OfflineFetchError(KundepulsError):
     """A report asked for a resource outside the document."""
 
 
-def offline_fetcher(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """WeasyPrint's URL fetcher for reports: ``data:`` URLs only, never the network."""
-    if not url.startswith("data:"):
-        raise OfflineFetchError(f"the report may not load {url[:80]!r} (no network in reports)")
-    import weasyprint
+def offline_fetcher() -> Any:
+    """A WeasyPrint URL fetcher for reports: ``data:`` URLs only, never the network.
 
-    result: dict[str, Any] = weasyprint.default_url_fetcher(url, *args, **kwargs)
-    return result
+    WeasyPrint leaves out (with a logged warning) whatever its fetcher refuses.
+    """
+    return _offline_class()()
+
+
+@cache
+def _offline_class() -> type:
+    from weasyprint.urls import URLFetcher  # imported on first use: it loads pango
+
+    class OfflineFetcher(URLFetcher):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols={"data"}, allow_redirects=False)
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if not url.startswith("data:"):
+                raise OfflineFetchError(
+                    f"the report may not load {url[:80]!r} (no network in reports)"
+                )
+            return super().fetch(url, headers)
+
+    return OfflineFetcher
 
 
 def decimals(key: str, unit: str) -> int:
@@ -133,7 +149,7 @@ def html_to_pdf(html: str) -> tuple[bytes, int]:
     """The PDF of ``html`` and its number of pages (nothing is fetched from outside)."""
     import weasyprint
 
-    document = weasyprint.HTML(string=html, url_fetcher=offline_fetcher).render()
+    document = weasyprint.HTML(string=html, url_fetcher=offline_fetcher()).render()
     buffer = io.BytesIO()
     document.write_pdf(buffer)
     return buffer.getvalue(), len(document.pages)

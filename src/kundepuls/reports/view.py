@@ -29,6 +29,7 @@ def report_context(report: Report) -> dict[str, Any]:
     lang, period = report.lang, report.period
     before = period.previous()
     last_day = report.made - timedelta(days=1)
+    rows = [kpi_row(line, lang, period.trend_grain) for line in report.lines]
     return {
         "lang": lang,
         "t": lambda key, **values: text(key, lang, **values),
@@ -40,7 +41,7 @@ def report_context(report: Report) -> dict[str, Any]:
         else None,
         "previous_name": period_name(before.kind, before.start, lang),
         "grain": text(f"grain_{period.trend_grain}", lang),
-        "kpis": [kpi_row(line, lang, period.trend_grain) for line in report.lines],
+        "kpis": rows,
         "findings": [
             *kpi_change_rows(report.lines, lang, before),
             *finding_rows(report.changes, report.weekend, lang, before),
@@ -49,7 +50,7 @@ def report_context(report: Report) -> dict[str, Any]:
         "comments": fmt_number(report.themes.comments, 0, lang),
         "fix_first": fix_rows(report.themes.fix_first(3), lang),
         "min_sample": report.min_sample,
-        "any_low_sample": any(line.low_sample for line in report.lines),
+        "any_low_sample": any(row["low_sample"] for row in rows),
     }
 
 
