@@ -2,12 +2,10 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 
 from kundepuls import __version__
 from kundepuls.accounts import web as accounts_web
@@ -22,9 +20,8 @@ from kundepuls.kpis.endpoints import router as kpis_router
 from kundepuls.predict.endpoints import router as predict_router
 from kundepuls.reports.endpoints import router as reports_router
 from kundepuls.surveys.endpoints import router as surveys_router
-
-WEB = Path(__file__).parent / "web"
-templates = Jinja2Templates(directory=WEB / "templates")
+from kundepuls.web.pages import WEB, templates
+from kundepuls.web.pages import router as pages_router
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -54,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def _user_error(_request: Request, error: KundepulsError) -> JSONResponse:
         return JSONResponse({"detail": str(error)}, status_code=error.status_code)
 
+    app.include_router(pages_router)
     app.include_router(facts_router)
     app.include_router(actions_router)
     app.include_router(cases_router)

@@ -65,7 +65,7 @@ def test_the_summary_api_gives_the_counts(client: httpx.Client, small_demo: Buil
 def test_the_first_page_shows_the_counts_and_the_imports(
     client: httpx.Client, small_demo: BuiltDemo
 ) -> None:
-    response = client.get("/")
+    response = client.get("/data")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     page = response.text
@@ -89,8 +89,8 @@ def test_an_empty_store_says_how_to_fill_it(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'empty.db'}"
     migrate(url)
     with served(url) as client:
-        assert "/login" in client.get("/").headers["location"]
+        assert "/login" in client.get("/data").headers["location"]
         sign_in(client, url)
-        page = client.get("/").text
+        page = client.get("/data").text
     assert "Databasen er tom" in page
     assert "kundepuls demo" in page

@@ -118,6 +118,20 @@ def account_page(request: Request, user: CurrentUser) -> Response:
     return _render(request, "account.html", user.language, user=user)
 
 
+@pages.post("/account/language")
+def change_language(
+    request: Request,
+    user: CurrentUser,
+    session: SessionDep,
+    lang: Annotated[str, Form()],
+    next: Annotated[str | None, Form()] = None,
+) -> Response:
+    """Show my pages in Bokmål or English from now on."""
+    service.set_language(session, user, lang)
+    request.state.principal = None
+    return RedirectResponse(_safe_next(next), 303)
+
+
 @pages.get("/account/users")
 def users_page(
     request: Request, user: UsersReader, session: SessionDep, done: str | None = None

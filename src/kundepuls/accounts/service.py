@@ -171,6 +171,16 @@ def set_active(
     return user
 
 
+def set_language(session: Session, actor: Principal, language: str) -> None:
+    """The language of ``actor``'s pages, reports and emails (``nb`` or ``en``)."""
+    user = repository.get_user(session, actor.id)
+    if user is None:
+        raise AccessDenied("no such user")
+    user.language = _check_language(language)
+    session.flush()
+    audit.record(session, actor, "user.language", object_type="user", object_id=user.id)
+
+
 def set_password(session: Session, user: User, password: str) -> None:
     """Replace the password; every open session of the user ends."""
     passwords.check_strength(password, user.email)

@@ -6,20 +6,13 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 
 from kundepuls.deps import SessionDep, SettingsDep, ViewerUser
 from kundepuls.facts import service
 from kundepuls.facts.schemas import StoreSummary
+from kundepuls.web.pages import templates
 
 router = APIRouter()
-
-
-def _templates() -> Jinja2Templates:
-    # Imported here because the app module includes this router while it is being built.
-    from kundepuls.app import templates
-
-    return templates
 
 
 def _formatters(tz: ZoneInfo) -> dict[str, Any]:
@@ -37,14 +30,14 @@ def _formatters(tz: ZoneInfo) -> dict[str, Any]:
     return {"number": number, "day": day, "moment": moment}
 
 
-@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/data", response_class=HTMLResponse, include_in_schema=False)
 def home(
     request: Request, _user: ViewerUser, session: SessionDep, settings: SettingsDep
 ) -> HTMLResponse:
-    """The first page: what is in the store."""
+    """The data page: what is in the store."""
     summary = service.store_summary(session)
     context = {"summary": summary, **_formatters(settings.tz)}
-    return _templates().TemplateResponse(request, "home.html", context)
+    return templates.TemplateResponse(request, "home.html", context)
 
 
 @router.get("/api/v1/store/summary", tags=["store"])
