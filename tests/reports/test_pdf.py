@@ -145,6 +145,10 @@ def test_the_report_pages_serve_html_and_a_pdf_download(demo_store: DemoStore) -
         assert page.status_code == 200
         assert "Key figures" in page.text
         assert "September 2026" in page.text
+        assert 'href="/reports/2026-09.pdf"' in page.text  # inside the signed-in layout
+        assert 'aria-current="page"' in page.text or "<nav" in page.text
+        start = client.get("/reports", params={"period": "2026-q3"}, follow_redirects=False)
+        assert start.headers["location"] == "/reports/2026-Q3"
         bad = client.get("/reports/2026-13.pdf")
         assert bad.status_code == 422
         assert "the month must be 01–12" in bad.json()["detail"]

@@ -112,6 +112,11 @@ def _label(kind: str, day: date) -> str:
     return str(day.year)
 
 
+def quarter_of(day: date) -> Period:
+    """The quarter that contains ``day``."""
+    return parse_period(_label("quarter", day))
+
+
 def week_of(day: date) -> Period:
     """The ISO week that contains ``day``."""
     return parse_period(_label("week", day))

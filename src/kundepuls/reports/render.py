@@ -13,15 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
 
 from kundepuls.kit.errors import KundepulsError
+from kundepuls.kit.i18n import LOCALES, Formats
 from kundepuls.reports.texts import text
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "web" / "templates"
-LOCALES = {"nb": "nb_NO", "en": "en_GB"}
 MINUS = "\u2212"
 _DECIMALS = {"score": 2, "%": 1, "hours": 1, "currency": 0, "count": 0, "per 100 orders": 2}
 _SUFFIX: dict[str, dict[str, str]] = {
@@ -71,8 +69,8 @@ def fmt_number(value: float | None, digits: int = 1, lang: str = "nb") -> str:
     """``value`` with ``digits`` decimals in the language's style (nb: ``1 234,5``)."""
     if value is None:
         return "–"
-    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
-    body = str(format_decimal(abs(value), format=pattern, locale=LOCALES.get(lang, "nb_NO")))
+    # kit.i18n formats for every page and email; the minus sign is made typographic here.
+    body = Formats(lang).number(abs(value), digits)
     return MINUS + body if value < 0 and round(value, digits) != 0 else body
 
 
@@ -109,7 +107,7 @@ def fmt_interval(low: float | None, high: float | None, key: str, unit: str, lan
 
 def fmt_date(day: date, lang: str = "nb") -> str:
     """A date in the language's medium form: ``3. sep. 2026`` / ``3 Sept 2026``."""
-    return str(format_date(day, format="medium", locale=LOCALES.get(lang, "nb_NO")))
+    return Formats(lang).day(day)
 
 
 def fmt_month(day: date, lang: str = "nb") -> str:
@@ -137,7 +135,6 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["svg"] = lambda s: Markup(s)  # noqa: S704 - made by vl-convert from numbers
     return env
 
 

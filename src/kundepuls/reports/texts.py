@@ -106,6 +106,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "You get this email because you are {role} in kundepuls. Turn it off with: kundepuls report subscribe {email} --no-weekly",
     },
     "no_change": {"nb": "ingen sammenligning", "en": "no comparison"},
+    "page_period": {"nb": "Periode", "en": "Period"},
+    "page_show": {"nb": "Vis rapport", "en": "Show report"},
+    "page_download": {"nb": "Last ned PDF", "en": "Download PDF"},
+    "page_help": {"nb": "2026, 2026-Q3, 2026-09 eller 2026-W36", "en": "2026, 2026-Q3, 2026-09 or 2026-W36"},
+    "nav_reports": {"nb": "Rapporter", "en": "Reports"},
     "role_owner": {"nb": "eier", "en": "owner"},
     "role_admin": {"nb": "administrator", "en": "admin"},
     "role_analyst": {"nb": "analytiker", "en": "analyst"},
@@ -118,6 +123,12 @@ def text(key: str, lang: str, **values: Any) -> str:
     entry = TEXTS[key]
     template = entry.get(lang) or entry["nb"]
     return template.format(**values) if values else template
+
+
+def page_texts() -> dict[str, dict[str, str]]:
+    """The texts of the report page for the layout (``tx``), per language."""
+    keys = ("title", "nav_reports")
+    return {lang: {key: TEXTS[key][lang] for key in keys} for lang in LANGUAGES}
 
 
 def language(lang: str | None) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import Markup
+
 from kundepuls.reports import charts
 from kundepuls.reports.findings import Ratio, SegmentChange
 from kundepuls.reports.headline import KpiLine
@@ -32,7 +34,7 @@ def report_context(report: Report) -> dict[str, Any]:
     rows = [kpi_row(line, lang, period.trend_grain) for line in report.lines]
     return {
         "lang": lang,
-        "t": lambda key, **values: text(key, lang, **values),
+        "rt": lambda key, **values: text(key, lang, **values),
         "title": period_name(period.kind, period.start, lang),
         "dates": f"{fmt_date(period.start, lang)} – {fmt_date(period.end, lang)}",
         "made": text("made", lang, date=fmt_date(report.made, lang)),
@@ -75,7 +77,8 @@ def kpi_row(line: KpiLine, lang: str, grain: str, chart: bool = True) -> dict[st
         "significant": line.significant,
         "better": line.better,
         "has_change": line.diff is not None,
-        "chart": charts.trend_svg(line, grain, lang) if chart else "",
+        # Made by vl-convert from numbers and dates only, so it is shown as it is.
+        "chart": Markup(charts.trend_svg(line, grain, lang)) if chart else "",  # noqa: S704
     }  # fmt: skip
 
 
