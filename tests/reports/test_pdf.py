@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from kundepuls.accounts import service as accounts
 from kundepuls.db import make_engine, session_scope
 from kundepuls.reports import service
 from kundepuls.reports.render import html_to_pdf
 from tests.reports import helpers
 from tests.reports.conftest import DemoStore
-from tests.support import sign_in
+from tests.support import PASSWORD, sign_in
 
 Q3 = (date(2026, 7, 1), date(2026, 9, 30))
 
@@ -152,3 +153,30 @@ def test_the_report_pages_serve_html_and_a_pdf_download(demo_store: DemoStore) -
         bad = client.get("/reports/2026-13.pdf")
         assert bad.status_code == 422
         assert "the month must be 01–12" in bad.json()["detail"]
+
+
+@pytest.mark.browser
+def test_a_viewer_reads_the_report_page_in_chromium(demo_store: DemoStore, tmp_path: Path) -> None:
+    if demo_store.backend != "sqlite":
+        pytest.skip("the page is the same on both stores; the PDF route is tested on both")
+    from tests.browser import SHOTS, chromium, log_in, serve
+
+    email = "leser@butikk.no"
+    engine = make_engine(demo_store.url)
+    with session_scope(engine) as session:
+        accounts.create_user(session, email, "viewer", PASSWORD)
+    engine.dispose()
+    with serve(demo_store.url, tmp_path) as base, chromium() as browser:
+        page = browser.new_page(locale="nb-NO", viewport={"width": 1280, "height": 900})
+        log_in(page, base, email, PASSWORD)
+        page.goto(f"{base}/reports/2026-Q3")
+        assert page.get_by_role("heading", name="Nøkkeltall").is_visible()
+        assert page.locator(".kp-report svg").count() == 10
+        page.get_by_label("Periode").fill("2026-09")
+        page.get_by_role("button", name="Vis rapport").click()
+        page.wait_for_url(f"{base}/reports/2026-09")
+        assert page.get_by_role("heading", name="september 2026").is_visible()
+        page.screenshot(path=SHOTS / "report-page-2026-09-nb.png", full_page=True)
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Last ned PDF").click()
+        assert download.value.suggested_filename == "kundepuls-2026-09.pdf"

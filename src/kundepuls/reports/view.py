@@ -53,6 +53,7 @@ def report_context(report: Report) -> dict[str, Any]:
         "fix_first": fix_rows(report.themes.fix_first(3), lang),
         "min_sample": report.min_sample,
         "any_low_sample": any(row["low_sample"] for row in rows),
+        "any_target": any(line.target is not None for line in report.lines),
     }
 
 
