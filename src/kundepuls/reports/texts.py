@@ -56,8 +56,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "First responses take {ratio} times as long at weekends as on weekdays ({weekend} against {weekday} hours; 95 %: {low}–{high}; n = {n_weekend} and {n_weekday} tickets).",
     },
     "weekend_same": {
-        "nb": "Første svar tar omtrent like lang tid i helgen som på hverdager (forhold {ratio}; 95 %: {low}–{high}).",
-        "en": "First responses take about as long at weekends as on weekdays (ratio {ratio}; 95 %: {low}–{high}).",
+        "nb": "Første svar i helgen: ingen sikker forskjell fra hverdager (forhold {ratio}; 95 %: {low}–{high}; n = {n_weekend} og {n_weekday} saker).",
+        "en": "First responses at weekends: no clear difference from weekdays (ratio {ratio}; 95 %: {low}–{high}; n = {n_weekend} and {n_weekday} tickets).",
     },
     "themes": {"nb": "Hva kundene skriver om", "en": "What customers write about"},
     "themes_note": {
