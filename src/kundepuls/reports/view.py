@@ -48,7 +48,7 @@ def report_context(report: Report) -> dict[str, Any]:
             *kpi_change_rows(report.lines, lang, before),
             *finding_rows(report.changes, report.weekend, lang, before),
         ],
-        "themes": [theme_row(t, lang) for t in report.themes.top(6)],
+        "themes": [theme_row(t, lang, report.min_sample) for t in report.themes.top(6)],
         "comments": fmt_number(report.themes.comments, 0, lang),
         "fix_first": fix_rows(report.themes.fix_first(3), lang),
         "min_sample": report.min_sample,
@@ -150,7 +150,7 @@ def weekend_sentence(ratio: Ratio, lang: str) -> str:
     )
 
 
-def theme_row(theme: ThemeLine, lang: str) -> dict[str, Any]:
+def theme_row(theme: ThemeLine, lang: str, min_sample: int = 30) -> dict[str, Any]:
     return {
         "label": theme.label(lang),
         "mentions": fmt_number(theme.mentions, 0, lang),
@@ -163,7 +163,7 @@ def theme_row(theme: ThemeLine, lang: str) -> dict[str, Any]:
         "positive": fmt_number(theme.positive_share, 0, lang) + "\u00a0%",
         "negative_width": round(theme.negative_share, 1),
         "positive_width": round(theme.positive_share, 1),
-        "low_sample": theme.mentions < 30,
+        "low_sample": theme.mentions < min_sample,
     }
 
 
