@@ -22,6 +22,7 @@ from kundepuls.kit.errors import KundepulsError
 from kundepuls.kpis.endpoints import router as kpis_router
 from kundepuls.predict.endpoints import router as predict_router
 from kundepuls.quality.endpoints import router as quality_router
+from kundepuls.reports.endpoints import router as reports_router
 from kundepuls.surveys.endpoints import router as surveys_router
 from kundepuls.web.pages import WEB, templates
 from kundepuls.web.pages import router as pages_router
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(alerts_router)
     app.include_router(benchmarks_router)
     app.include_router(quality_router)
+    app.include_router(reports_router)
 
     @app.get("/health", tags=["system"])
     def health() -> dict[str, str]:

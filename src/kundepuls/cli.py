@@ -20,6 +20,7 @@ from kundepuls.kit.errors import KundepulsError
 from kundepuls.kpis import commands as kpi_commands
 from kundepuls.predict.commands import app as predict_app
 from kundepuls.quality.commands import quality_command
+from kundepuls.reports.commands import app as report_app
 from kundepuls.surveys.commands import survey_app
 from kundepuls.text import commands as text_commands
 
@@ -87,6 +88,7 @@ app.add_typer(benchmark_app, name="benchmark")
 app.command("quality")(quality_command)
 app.command("insights")(insights_commands.insights_command)
 app.command("drivers")(insights_commands.drivers_command)
+app.add_typer(report_app, name="report")
 
 
 def _redact(url: str) -> str:

@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     # this many days, and send nothing in the quiet hours (local time, "HH-HH").
     survey_fatigue_days: int = Field(default=30, ge=1)
     survey_quiet_hours: str = "21-08"
+    # The KPIs of the PDF report, comma-separated (empty: the default ten).
+    report_kpis: str = ""
 
     @field_validator("timezone")
     @classmethod

@@ -12,6 +12,7 @@ from kundepuls.db import Base
 from kundepuls.facts import models as facts_models
 from kundepuls.kpis import models as kpis_models
 from kundepuls.predict import models as predict_models
+from kundepuls.reports import models as reports_models
 from kundepuls.surveys import models as surveys_models
 from kundepuls.text import models as text_models
 
@@ -25,6 +26,7 @@ __all__ = [
     "facts_models",
     "kpis_models",
     "predict_models",
+    "reports_models",
     "surveys_models",
     "text_models",
 ]
