@@ -15,6 +15,7 @@ from kundepuls.cases.endpoints import router as cases_router
 from kundepuls.config import Settings, get_settings
 from kundepuls.db import engine_for
 from kundepuls.facts.endpoints import router as facts_router
+from kundepuls.ingest.pages import router as ingest_pages_router
 from kundepuls.kit.errors import KundepulsError
 from kundepuls.kpis.endpoints import router as kpis_router
 from kundepuls.predict.endpoints import router as predict_router
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(pages_router)
     app.include_router(facts_router)
+    app.include_router(ingest_pages_router)
     app.include_router(actions_router)
     app.include_router(cases_router)
 
