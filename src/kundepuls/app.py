@@ -20,6 +20,7 @@ from kundepuls.kit.errors import KundepulsError
 from kundepuls.kpis.endpoints import router as kpis_router
 from kundepuls.predict.endpoints import router as predict_router
 from kundepuls.surveys.endpoints import router as surveys_router
+from kundepuls.text.pages import router as text_pages_router
 from kundepuls.web.pages import WEB, templates
 from kundepuls.web.pages import router as pages_router
 
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages_router)
     app.include_router(facts_router)
     app.include_router(ingest_pages_router)
+    app.include_router(text_pages_router)
     app.include_router(actions_router)
     app.include_router(cases_router)
 
