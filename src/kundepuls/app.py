@@ -19,6 +19,7 @@ from kundepuls.ingest.pages import router as ingest_pages_router
 from kundepuls.kit.errors import KundepulsError
 from kundepuls.kpis.endpoints import router as kpis_router
 from kundepuls.predict.endpoints import router as predict_router
+from kundepuls.surveys.admin import router as surveys_admin_router
 from kundepuls.surveys.endpoints import router as surveys_router
 from kundepuls.text.pages import router as text_pages_router
 from kundepuls.web.pages import WEB, templates
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(facts_router)
     app.include_router(ingest_pages_router)
     app.include_router(text_pages_router)
+    app.include_router(surveys_admin_router)
     app.include_router(actions_router)
     app.include_router(cases_router)
 
