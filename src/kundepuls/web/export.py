@@ -76,10 +76,11 @@ def _plain(value: Any) -> Any:
 
 
 def _rows(table: pd.DataFrame | Sequence[Sequence[Any]]) -> list[list[Any]]:
-    if isinstance(table, pd.DataFrame):
-        records = table.itertuples(index=False, name=None)
-    else:
-        records = iter(table)
+    records: list[Sequence[Any]] = (
+        list(table.itertuples(index=False, name=None))
+        if isinstance(table, pd.DataFrame)
+        else list(table)
+    )
     return [[neutralise(_plain(v)) for v in row] for row in records]
 
 
