@@ -17,6 +17,7 @@ from kundepuls.db import engine_for
 from kundepuls.facts.endpoints import router as facts_router
 from kundepuls.kit.errors import KundepulsError
 from kundepuls.kpis.endpoints import router as kpis_router
+from kundepuls.kpis.pages import router as kpis_pages_router
 from kundepuls.predict.endpoints import router as predict_router
 from kundepuls.surveys.endpoints import router as surveys_router
 from kundepuls.web.pages import WEB, templates
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"detail": str(error)}, status_code=error.status_code)
 
     app.include_router(pages_router)
+    app.include_router(kpis_pages_router)
     app.include_router(facts_router)
     app.include_router(actions_router)
     app.include_router(cases_router)
