@@ -8,6 +8,7 @@ Excel downloads contain.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -58,6 +59,14 @@ class Speaker:
         key = "p_significant" if p < MIN_SIGNIFICANT else "p_not"
         return self.tx[key].format(p=self.fmt.number(p, 3))
 
+    def period(self, row: dict[str, Any]) -> str:
+        """The start of a row's period as a local date."""
+        return self.fmt.day(date.fromisoformat(str(row["period_start"])))
+
+    def number(self, value: float | None) -> str:
+        """The value without its unit (cards set the unit apart)."""
+        return self.fmt.number(value, self.digits)
+
     def segment(self, name: str, value: Any) -> str:
         """A segment's value as a reader knows it (weekday names in the user's language)."""
         if value is None:
@@ -97,11 +106,12 @@ def trend_chart(frame: pd.DataFrame, speaker: Speaker, grain_label: str) -> dict
     if valued:
         top = max(valued, key=lambda r: r["value"])
         bottom = min(valued, key=lambda r: r["value"])
+        day = speaker.period
         summary = speaker.tx["trend_summary"].format(
-            first=valued[0]["period_start"], first_value=speaker.value(valued[0]["value"]),
-            last=valued[-1]["period_start"], last_value=speaker.value(valued[-1]["value"]),
-            max_value=speaker.value(top["value"]), max_period=top["period_start"],
-            min_value=speaker.value(bottom["value"]), min_period=bottom["period_start"],
+            first=day(valued[0]), first_value=speaker.value(valued[0]["value"]),
+            last=day(valued[-1]), last_value=speaker.value(valued[-1]["value"]),
+            max_value=speaker.value(top["value"]), max_period=day(top),
+            min_value=speaker.value(bottom["value"]), min_period=day(bottom),
         )  # fmt: skip
     return {"chart": chart, "rows": rows, "summary": summary}
 
@@ -141,24 +151,20 @@ def breakdown_chart(frame: pd.DataFrame, speaker: Speaker, by: Sequence[str]) ->
 
 
 def heatmap_chart(frame: pd.DataFrame, speaker: Speaker) -> dict[str, Any]:
-    """A 7 × 24 grid of values; cells with a low sample are drawn grey."""
+    """A 7 × 24 grid of values; cells with a low sample are drawn washed out (grey)."""
     z: list[list[float | None]] = [[None] * 24 for _ in WEEKDAYS]
-    grey: list[list[int | None]] = [[None] * 24 for _ in WEEKDAYS]
+    low: list[list[float | None]] = [[None] * 24 for _ in WEEKDAYS]
     n: list[list[int]] = [[0] * 24 for _ in WEEKDAYS]
-    rows = _points(frame)
+    rows = [r for r in _points(frame) if r.get("weekday") in WEEKDAYS and r.get("hour") is not None]
+    rows.sort(key=lambda r: (WEEKDAYS.index(r["weekday"]), int(r["hour"])))
     for row in rows:
-        if row.get("weekday") not in WEEKDAYS or row.get("hour") is None:
-            continue
         day, hour = WEEKDAYS.index(row["weekday"]), int(row["hour"])
         n[day][hour] = int(row["n"])
-        if row["low_sample"]:
-            grey[day][hour] = 1 if row["n"] else None
-        else:
-            z[day][hour] = row["value"]
-    rows = [r for r in rows if r.get("weekday") in WEEKDAYS]
-    rows.sort(key=lambda r: (WEEKDAYS.index(r["weekday"]), r["hour"] or 0))
+        (low if row["low_sample"] else z)[day][hour] = row["value"]
+    values = [r["value"] for r in rows if r["value"] is not None]
     days = [speaker.tx[f"weekday_{i}"] for i in range(7)]
-    chart = {"z": z, "grey": grey, "n": n, "days": days, "hours": [f"{h:02d}" for h in range(24)],
+    chart = {"z": z, "low": low, "n": n, "days": days, "hours": [f"{h:02d}" for h in range(24)],
+             "zmin": min(values) if values else None, "zmax": max(values) if values else None,
              "unit": speaker.unit, "higherIsBetter": speaker.kpi.higher_is_better,
              "labels": {"lowSample": speaker.tx["low_sample"]}}  # fmt: skip
     solid = [r for r in rows if not r["low_sample"] and r["value"] is not None]

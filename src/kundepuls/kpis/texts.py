@@ -72,9 +72,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "breakdown_no_q": "Medianer har ingen test mot resten; sammenlign snittvarianten.",
         "missing_value": "(mangler)",
         "heatmap": "Ukedag × time",
-        "heatmap_caption": "{kpi} per ukedag og time (lokal tid); grå celler har lite utvalg",
+        "heatmap_caption": "{kpi} per ukedag og time (lokal tid); bleke celler har lite utvalg",
         "heatmap_summary": "Best: {best} ({best_value}). Dårligst: {worst} ({worst_value}). "
-        "{low} av {cells} celler har for lite utvalg og er grå.",
+        "{low} av {cells} celler har for lite utvalg og er bleke.",
         "heatmap_table": "Vis tabellen bak varmekartet",
         "comparison": "Sammenligning",
         "compare_none": "Ingen",
@@ -201,9 +201,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "breakdown_no_q": "Medians have no test against the rest; compare the mean variant.",
         "missing_value": "(missing)",
         "heatmap": "Weekday × hour",
-        "heatmap_caption": "{kpi} per weekday and hour (local time); grey cells have a low sample",
+        "heatmap_caption": "{kpi} per weekday and hour (local time); pale cells have a low sample",
         "heatmap_summary": "Best: {best} ({best_value}). Worst: {worst} ({worst_value}). "
-        "{low} of {cells} cells have too small a sample and are grey.",
+        "{low} of {cells} cells have too small a sample and are pale.",
         "heatmap_table": "Show the table behind the heat map",
         "comparison": "Comparison",
         "compare_none": "None",

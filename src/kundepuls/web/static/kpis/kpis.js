@@ -89,27 +89,27 @@
     var scale = d.higherIsBetter
       ? [[0, "#b91c1c"], [0.5, "#f5f0e6"], [1, BRAND]]
       : [[0, BRAND], [0.5, "#f5f0e6"], [1, "#b91c1c"]];
-    var text = d.z.map(function (row, i) {
-      return row.map(function (v, h) {
-        return d.days[i] + " " + d.hours[h] + ":00<br>" + fmt(v) + " " + (d.unit || "") + "<br>n = " + fmt(d.n[i][h]);
+    function texts(grid, extra) {
+      return grid.map(function (row, i) {
+        return row.map(function (v, h) {
+          return d.days[i] + " " + d.hours[h] + ":00<br>" + fmt(v) + " " + (d.unit || "") +
+            "<br>n = " + fmt(d.n[i][h]) + extra;
+        });
       });
-    });
-    var greyText = d.grey.map(function (row, i) {
-      return row.map(function (v, h) {
-        return d.days[i] + " " + d.hours[h] + ":00<br>" + d.labels.lowSample + "<br>n = " + fmt(d.n[i][h]);
-      });
-    });
+    }
+    var common = { type: "heatmap", x: d.hours, y: d.days, colorscale: scale, zmin: d.zmin, zmax: d.zmax,
+                   hoverinfo: "text", xgap: 2, ygap: 2 };
     var traces = [
-      { type: "heatmap", z: d.z, x: d.hours, y: d.days, colorscale: scale, text: text, hoverinfo: "text",
-        xgap: 2, ygap: 2, colorbar: { thickness: 12, outlinewidth: 0 } },
-      { type: "heatmap", z: d.grey, x: d.hours, y: d.days, colorscale: [[0, GREY], [1, GREY]], showscale: false,
-        text: greyText, hoverinfo: "text", xgap: 2, ygap: 2 }
+      Object.assign({}, common, { z: d.z, text: texts(d.z, ""), colorbar: { thickness: 12, outlinewidth: 0 } }),
+      /* low-sample cells: the same colours, washed out towards grey */
+      Object.assign({}, common, { z: d.low, text: texts(d.low, "<br>" + d.labels.lowSample), showscale: false, opacity: 0.28 })
     ];
     var layout = base();
     layout.margin.l = 48;
     layout.height = 300;
-    layout.yaxis = { autorange: "reversed", showgrid: false };
-    layout.xaxis = { showgrid: false, tickmode: "array", tickvals: d.hours.filter(function (_, i) { return i % 2 === 0; }) };
+    layout.plot_bgcolor = css("--bg", "#f7f7f4");
+    layout.yaxis = { autorange: "reversed", showgrid: false, type: "category" };
+    layout.xaxis = { showgrid: false, type: "category" };
     Plotly.newPlot(el, traces, layout, CONFIG);
   }
 
