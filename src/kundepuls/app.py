@@ -18,6 +18,7 @@ from kundepuls.facts.endpoints import router as facts_router
 from kundepuls.ingest.pages import router as ingest_pages_router
 from kundepuls.kit.errors import KundepulsError
 from kundepuls.kpis.endpoints import router as kpis_router
+from kundepuls.kpis.pages import router as kpis_pages_router
 from kundepuls.predict.endpoints import router as predict_router
 from kundepuls.surveys.admin import router as surveys_admin_router
 from kundepuls.surveys.endpoints import router as surveys_router
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"detail": str(error)}, status_code=error.status_code)
 
     app.include_router(pages_router)
+    app.include_router(kpis_pages_router)
     app.include_router(facts_router)
     app.include_router(ingest_pages_router)
     app.include_router(text_pages_router)
