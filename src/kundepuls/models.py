@@ -5,6 +5,8 @@ Alembic's env and the tests import this module; add one line per domain with tab
 
 from kundepuls.accounts import models as accounts_models
 from kundepuls.actions import models as actions_models
+from kundepuls.alerts import models as alerts_models
+from kundepuls.benchmarks import models as benchmarks_models
 from kundepuls.cases import models as cases_models
 from kundepuls.db import Base
 from kundepuls.facts import models as facts_models
@@ -17,6 +19,8 @@ __all__ = [
     "Base",
     "accounts_models",
     "actions_models",
+    "alerts_models",
+    "benchmarks_models",
     "cases_models",
     "facts_models",
     "kpis_models",
