@@ -138,3 +138,22 @@ def test_viewers_see_the_store_but_may_not_import(database_url: str) -> None:
         assert "Din rolle kan ikke importere data" in page.text
         assert _upload(client, csrf, "o.csv", ORDERS.encode()).status_code == 403
         assert client.get("/data/imports/whatever").status_code == 403
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_history_downloads_and_quality_warnings_show(database_url: str) -> None:
+    # A quarter of the answers lack their survey: the data-quality report says so.
+    responses = "response_id,submitted_at,nps,survey\n" + "".join(
+        f"r{i},2026-11-{1 + i % 20:02d} 10:00,{i % 11},{'' if i % 4 == 0 else 'etter-kjop'}\n"
+        for i in range(40)
+    )
+    with app_client(database_url) as client:
+        csrf = log_in(client, database_url, "admin")
+        answer = _upload(client, csrf, "svar.csv", responses.encode(), kind="responses")
+        assert _finished(client, answer.headers["location"])["state"] == "done"
+        history = client.get("/data", params={"format": "csv"}).content.decode("utf-8-sig")
+        assert history.splitlines()[0] == "Type;Fil;Status;Nye;Endret;Avvist;Startet;Av"
+        assert "Svar på undersøkelser;svar.csv (upload);ferdig;40;0;0;" in history
+        page = client.get("/data").text
+        assert 'id="quality-heading"' in page  # the store's data-quality findings
+        assert 'data-check="missing"' in page

@@ -205,3 +205,16 @@ def test_only_survey_editors_may_change_surveys(surveys_store: str, role: str) -
         assert client.post("/surveys/new", data={**_form(), "csrf_token": csrf}).status_code == 403
         answer = client.post("/surveys/etter-kjop/edit", data={**_form(), "csrf_token": csrf})
         assert answer.status_code == 403
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_tables_download_as_csv(surveys_store: str) -> None:
+    with app_client(surveys_store) as client:
+        log_in(client, surveys_store, "analyst", language="en")
+        listed = client.get("/surveys", params={"format": "csv"}).content.decode("utf-8-sig")
+        assert listed.splitlines()[0].startswith("Key,Survey,Kind,Status,Sent,Responses")
+        assert "etter-kjop,How was it?,NPS,Active,40,0,32.5," in listed
+        months = client.get("/surveys/etter-kjop", params={"format": "csv"}).text
+        assert "2026-10-01,25,10,40.0," in months
+        log_in(client, surveys_store, "viewer")
+        assert client.get("/surveys", params={"format": "csv"}).status_code == 403

@@ -190,3 +190,24 @@ def test_the_page_speaks_english_and_pages(comments_store: str, engine: Engine) 
         third = client.get("/comments", params={"page": "3"}).text
         assert "Page 3 of 3" in third
         assert len(_listed(third)) == 52 - 40
+
+
+def test_downloads_are_masked_and_need_the_export_permission(comments_store: str) -> None:
+    with app_client(comments_store) as client:
+        log_in(client, comments_store, "viewer")
+        assert "Last ned CSV" not in client.get("/comments").text
+        assert client.get("/comments", params={"format": "csv"}).status_code == 403
+        log_in(client, comments_store, "analyst")
+        assert "Last ned CSV" in client.get("/comments").text
+        themes = client.get("/comments", params={"format": "csv", "table": "themes"})
+        assert themes.status_code == 200
+        assert themes.text.lstrip("\ufeff").startswith("Tema;Antall;")
+        listed = client.get(
+            "/comments", params={"format": "csv", "table": "comments", "q": "levering"}
+        )
+        body = listed.content.decode("utf-8-sig")
+        assert "Kari Nordmann" not in body
+        assert "[telefon]" in body
+        assert len(body.strip().splitlines()) == 1 + 3
+        excel = client.get("/comments", params={"format": "xlsx", "table": "comments"})
+        assert excel.content[:2] == b"PK"

@@ -14,6 +14,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Redirect
 from starlette.datastructures import FormData, UploadFile
 
 from kundepuls.accounts.schemas import Principal
+from kundepuls.accounts.web import Forbidden
 from kundepuls.deps import Permission, SessionDep, ViewerUser, require
 from kundepuls.facts import service as facts
 from kundepuls.ingest import texts
@@ -22,12 +23,15 @@ from kundepuls.ingest.readers import FORMATS
 from kundepuls.ingest.uploads import SHOWN_REJECTS, Upload, Uploads, UploadTooLarge, read_rejects
 from kundepuls.kit.errors import NotFoundError, UsageError
 from kundepuls.kit.i18n import language_or_default
+from kundepuls.quality import service as quality
+from kundepuls.web.export import check_format, table_response
 from kundepuls.web.pages import render
 
 router = APIRouter(include_in_schema=False)
 Importer = Annotated[Principal, Depends(require(Permission.IMPORT))]
 # Room for the multipart envelope and the form's other fields around the file itself.
 _ENVELOPE = 1 << 16
+HISTORY_ROWS = 1000
 
 
 def uploads_of(request: Request) -> Uploads:
@@ -83,9 +87,11 @@ def _data_page(
         active="data",
         status=status,
         summary=facts.store_summary(session),
+        findings=quality.report(session, request.app.state.settings),
         kinds=texts.KINDS[lang],
         statuses=texts.STATUSES[lang],
         can_import=user.can(Permission.IMPORT),
+        can_export=user.can(Permission.EXPORT),
         formats=", ".join(FORMATS),
         accept=",".join(FORMATS),
         max_mb=registry.max_bytes >> 20,
@@ -96,9 +102,36 @@ def _data_page(
 
 
 @router.get("/data", response_class=HTMLResponse)
-def data_page(request: Request, user: ViewerUser, session: SessionDep) -> HTMLResponse:
-    """What is in the store, the latest imports and (for importers) the upload form."""
+def data_page(request: Request, user: ViewerUser, session: SessionDep) -> Response:
+    """What is in the store, its data-quality warnings, the latest imports and (for
+    importers) the upload form; ``?format=csv|xlsx`` downloads the import history."""
+    export = check_format(request.query_params.get("format"))
+    if export:
+        if not user.can(Permission.EXPORT):
+            raise Forbidden(f"your role may not do this ({Permission.EXPORT.value})")
+        return _history_download(session, user, export)
     return _data_page(request, user, session)
+
+
+def _history_download(session: Any, user: Principal, export: str) -> Response:
+    lang = language_or_default(user.language)
+    tx, kinds, statuses = texts.TEXTS[lang], texts.KINDS[lang], texts.STATUSES[lang]
+    labels = [tx["col_kind"], tx["col_file"], tx["col_status"], tx["col_inserted"]]
+    labels += [tx["col_updated"], tx["col_rejected"], tx["col_started"], tx["col_by"]]
+    rows = [
+        [
+            kinds.get(b.kind, b.kind),
+            b.file,
+            statuses.get(b.status, b.status),
+            b.inserted,
+            b.updated,
+            b.rejected,
+            b.started_at,
+            b.started_by,
+        ]
+        for b in facts.store_summary(session, imports=HISTORY_ROWS).imports
+    ]
+    return table_response(rows, labels, export, "importer", lang)
 
 
 @router.post("/data/imports", dependencies=[Depends(_upload_guard)])

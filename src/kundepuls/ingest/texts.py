@@ -36,6 +36,11 @@ STATUSES: dict[str, dict[str, str]] = {
 
 TEXTS: dict[str, dict[str, str]] = {
     "nb": {
+        "quality_heading": "Datakvalitet",
+        "severity_critical": "Kritisk",
+        "severity_warning": "Advarsel",
+        "severity_info": "Merk",
+        "export": "Last ned",
         "data_title": "Data",
         "data_intro": "Hva som ligger i databasen, de siste importene, og import av nye filer.",
         "total_rows": "rader totalt",
@@ -104,6 +109,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "eller serveren er startet på nytt).",
     },
     "en": {
+        "quality_heading": "Data quality",
+        "severity_critical": "Critical",
+        "severity_warning": "Warning",
+        "severity_info": "Note",
+        "export": "Download",
         "data_title": "Data",
         "data_intro": "What is in the store, the latest imports, and importing new files.",
         "total_rows": "rows in total",

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kundepuls.accounts import audit
 from kundepuls.accounts.schemas import Principal
-from kundepuls.accounts.web import client_ip
+from kundepuls.accounts.web import Forbidden, client_ip
 from kundepuls.deps import Permission, SessionDep, SettingsDep, ViewerUser, require
 from kundepuls.kit.errors import NotFoundError
 from kundepuls.kit.i18n import LOCALES, language_or_default
@@ -23,6 +23,7 @@ from kundepuls.surveys.answering import Answers
 from kundepuls.surveys.models import Invitation
 from kundepuls.surveys.pages import page_context
 from kundepuls.surveys.triggers import describe
+from kundepuls.web.export import check_format, table_response
 from kundepuls.web.pages import render, templates
 
 router = APIRouter(include_in_schema=False)
@@ -34,10 +35,49 @@ def _tx(user: Principal) -> dict[str, str]:
     return TEXTS[language_or_default(user.language)]
 
 
+def _export_allowed(user: Principal, request: Request) -> str | None:
+    """The download format asked for, once the user may download."""
+    export = check_format(request.query_params.get("format"))
+    if export and not user.can(Permission.EXPORT):
+        raise Forbidden(f"your role may not do this ({Permission.EXPORT.value})")
+    return export
+
+
+def _rate_cells(rate: overview.Rate) -> list[float | None]:
+    return [None if v is None else round(v, 2) for v in (rate.value, rate.low, rate.high)]
+
+
 @router.get("/surveys", response_class=HTMLResponse)
-def surveys_page(request: Request, user: ViewerUser, session: SessionDep) -> HTMLResponse:
+def surveys_page(request: Request, user: ViewerUser, session: SessionDep) -> Response:
     """Every survey with its kind, status, invitations, responses and response rate."""
     rows = overview.survey_rows(session)
+    export = _export_allowed(user, request)
+    if export:
+        tx, lang = _tx(user), language_or_default(user.language)
+        labels = [
+            tx["f_key"],
+            tx["col_survey"],
+            tx["col_kind"],
+            tx["col_status"],
+            tx["col_sent"],
+            tx["col_responses"],
+            tx["col_rate"] + " %",
+            tx["col_interval"] + " –",
+            tx["col_interval"] + " +",
+        ]
+        table = [
+            [
+                r.survey.key,
+                r.title(lang),
+                tx["kind_" + r.kind],
+                tx["status_" + r.status],
+                r.rate.sent,
+                r.responses,
+                *_rate_cells(r.rate),
+            ]
+            for r in rows
+        ]
+        return table_response(table, labels, export, "undersokelser", lang)
     return render(
         request,
         "surveys/admin_list.html",
@@ -46,6 +86,7 @@ def surveys_page(request: Request, user: ViewerUser, session: SessionDep) -> HTM
         active="surveys",
         rows=rows,
         can_edit=user.can(Permission.MANAGE_SURVEYS),
+        can_export=user.can(Permission.EXPORT),
     )
 
 
@@ -147,14 +188,27 @@ async def edit_survey(
     return _save(request, user, session, values, survey)
 
 
+def _months_download(
+    months: list[tuple[Any, overview.Rate]], tx: dict[str, str], export: str, key: str, lang: str
+) -> Response:
+    labels = [tx["col_month"], tx["col_sent"], tx["col_answered"], tx["col_rate"] + " %"]
+    labels += [tx["col_interval"] + " –", tx["col_interval"] + " +"]
+    table = [[month, rate.sent, rate.answered, *_rate_cells(rate)] for month, rate in months]
+    return table_response(table, labels, export, f"svarprosent-{key}", lang)
+
+
 @router.get("/surveys/{key}", response_class=HTMLResponse)
 def survey_page(
     request: Request, key: str, user: ViewerUser, session: SessionDep, settings: SettingsDep
-) -> HTMLResponse:
+) -> Response:
     """One survey: its numbers, response rate by month, questions and a preview."""
     survey = _survey(session, key)
     row = overview.survey_row(session, survey)
     lang_of = language_or_default(user.language)
+    months = overview.monthly_rates(session, key, settings.tz)
+    export = _export_allowed(user, request)
+    if export:
+        return _months_download(months, _tx(user), export, key, lang_of)
     lang = request.query_params.get("lang", "")
     step = request.query_params.get("step", "")
     return render(
@@ -166,7 +220,7 @@ def survey_page(
         row=row,
         months=[
             (format_date(month, "LLL y", locale=LOCALES[lang_of]), month, rate)
-            for month, rate in overview.monthly_rates(session, key, settings.tz)
+            for month, rate in months
         ],
         sent_when=describe(row.definition),
         link=sharing.share_link(survey, settings),
@@ -174,6 +228,7 @@ def survey_page(
         preview_lang=lang if lang in PREVIEW_LANGS else row.definition.default_language,
         preview_step=step if step in ("score", "rest") else "score",
         preview_langs=PREVIEW_LANGS,
+        can_export=user.can(Permission.EXPORT),
         saved=request.query_params.get("saved"),
         unchanged=request.query_params.get("unchanged"),
     )

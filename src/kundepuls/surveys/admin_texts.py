@@ -122,6 +122,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "err_taken": "Det finnes alt en undersøkelse med denne nøkkelen.",
         "err_choose": "Velg en av verdiene i lista.",
         "err_other": "Ugyldig verdi: {detail}",
+        "export": "Last ned",
     },
     "en": {
         "surveys_title": "Surveys",
@@ -242,5 +243,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "err_taken": "A survey with this key exists already.",
         "err_choose": "Choose one of the values in the list.",
         "err_other": "Invalid value: {detail}",
+        "export": "Download",
     },
 }

@@ -67,6 +67,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "score_ces": "CES",
         "bad_date": "Ugyldig dato i «{field}»: bruk ÅÅÅÅ-MM-DD.",
         "filter_theme": "Vis kommentarer om {theme}",
+        "export_date": "Dato",
+        "export_score": "Stemningsscore",
+        "export_comment": "Kommentar (maskert)",
+        "export": "Last ned",
     },
     "en": {
         "comments_title": "Comments",
@@ -134,5 +138,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "score_ces": "CES",
         "bad_date": "Invalid date in “{field}”: use YYYY-MM-DD.",
         "filter_theme": "Show comments about {theme}",
+        "export_date": "Date",
+        "export_score": "Sentiment score",
+        "export_comment": "Comment (masked)",
+        "export": "Download",
     },
 }
