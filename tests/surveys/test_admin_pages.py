@@ -212,9 +212,9 @@ def test_the_tables_download_as_csv(surveys_store: str) -> None:
     with app_client(surveys_store) as client:
         log_in(client, surveys_store, "analyst", language="en")
         listed = client.get("/surveys", params={"format": "csv"}).content.decode("utf-8-sig")
-        assert listed.splitlines()[0].startswith("Key,Survey,Kind,Status,Sent,Responses")
-        assert "etter-kjop,How was it?,NPS,Active,40,0,32.5," in listed
+        assert listed.splitlines()[0].startswith("Key,Survey,Kind,Status,Sent,Answered,")
+        assert "etter-kjop,How was it?,NPS,Active,40,13,32.5," in listed
         months = client.get("/surveys/etter-kjop", params={"format": "csv"}).text
-        assert "2026-10-01,25,10,40.0," in months
+        assert "2026-10-01,25,10,40,23.4,59.26" in months
         log_in(client, surveys_store, "viewer")
         assert client.get("/surveys", params={"format": "csv"}).status_code == 403

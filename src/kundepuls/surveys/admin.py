@@ -22,7 +22,6 @@ from kundepuls.surveys.admin_texts import TEXTS
 from kundepuls.surveys.answering import Answers
 from kundepuls.surveys.models import Invitation
 from kundepuls.surveys.pages import page_context
-from kundepuls.surveys.triggers import describe
 from kundepuls.web.export import check_format, table_response
 from kundepuls.web.pages import render, templates
 
@@ -60,10 +59,11 @@ def surveys_page(request: Request, user: ViewerUser, session: SessionDep) -> Res
             tx["col_kind"],
             tx["col_status"],
             tx["col_sent"],
-            tx["col_responses"],
+            tx["col_answered"],
             tx["col_rate"] + " %",
             tx["col_interval"] + " –",
             tx["col_interval"] + " +",
+            tx["col_responses"],
         ]
         table = [
             [
@@ -72,8 +72,9 @@ def surveys_page(request: Request, user: ViewerUser, session: SessionDep) -> Res
                 tx["kind_" + r.kind],
                 tx["status_" + r.status],
                 r.rate.sent,
-                r.responses,
+                r.rate.answered,
                 *_rate_cells(r.rate),
+                r.responses,
             ]
             for r in rows
         ]
@@ -120,6 +121,7 @@ def _form(
         status=status,
         values=values,
         errors=errors,
+        error_labels={f: admin_form.field_label(f, _tx(user)) for f in errors},
         editing=old is not None,
         action=f"/surveys/{old['key']}/edit" if old else "/surveys/new",
         rows=admin_form.question_rows(values),
@@ -222,7 +224,6 @@ def survey_page(
             (format_date(month, "LLL y", locale=LOCALES[lang_of]), month, rate)
             for month, rate in months
         ],
-        sent_when=describe(row.definition),
         link=sharing.share_link(survey, settings),
         can_edit=user.can(Permission.MANAGE_SURVEYS),
         preview_lang=lang if lang in PREVIEW_LANGS else row.definition.default_language,

@@ -6,6 +6,7 @@ the trigger and the timing); anything else in a definition (company name, custom
 bands, trigger filters) is kept as it was.
 """
 
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -221,6 +222,15 @@ def _message(error: ErrorDetails, field: str, tx: dict[str, str]) -> str:
         if needle in detail:
             return tx[key]
     return tx["err_other"].format(detail=detail)
+
+
+def field_label(field: str, tx: dict[str, str]) -> str:
+    """The label of a form field, for the summary of errors above the form."""
+    found = re.fullmatch(r"q(\d+)_(.+)", field)
+    if found:
+        number, name = int(found.group(1)) + 1, found.group(2)
+        return f"{tx['question_n'].format(n=number)} – {tx.get('f_q_' + name, name)}"
+    return tx.get("f_" + field, field)
 
 
 def _moved(field: str, message: str, tx: dict[str, str]) -> str:

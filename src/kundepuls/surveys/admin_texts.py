@@ -11,7 +11,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "col_kind": "Type",
         "col_status": "Status",
         "col_sent": "Sendt",
-        "col_responses": "Svar",
+        "col_responses": "Svar i alt",
+        "responses_help": "Svar i alt teller også importerte svar og svar via lenke, "
+        "QR-kode og widget.",
         "col_rate": "Svarprosent",
         "col_interval": "95 % KI",
         "col_month": "Måned",
@@ -133,7 +135,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "col_kind": "Kind",
         "col_status": "Status",
         "col_sent": "Sent",
-        "col_responses": "Responses",
+        "col_responses": "All responses",
+        "responses_help": "All responses also counts imported answers and answers through "
+        "the link, QR code and widget.",
         "col_rate": "Response rate",
         "col_interval": "95 % CI",
         "col_month": "Month",

@@ -94,14 +94,14 @@ def theme_choices(lang: str) -> list[tuple[str, str]]:
 
 
 def _tally(
-    rows: Iterable[tuple[str, list[dict[str, Any]]]], lang: str
+    rows: Iterable[tuple[str, float, list[dict[str, Any]]]], lang: str
 ) -> tuple[dict[str, ThemeStat], dict[str, int]]:
     """Per theme (and for comments without one) the mentions by sentiment and score."""
     stats: dict[str, ThemeStat] = {}
     overall: dict[str, int] = {label: 0 for label in LABELS}
-    for sentiment, themes in rows:
+    for sentiment, score, themes in rows:
         overall[sentiment] = overall.get(sentiment, 0) + 1
-        mentions = themes or [{"theme": NO_THEME, "sentiment": sentiment, "score": 0.0}]
+        mentions = themes or [{"theme": NO_THEME, "sentiment": sentiment, "score": score}]
         for mention in mentions:
             key = str(mention.get("theme"))
             stat = stats.get(key)

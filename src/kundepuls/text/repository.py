@@ -162,13 +162,13 @@ def _dialect(session: Session) -> str:
 
 def theme_mentions(
     session: Session, query: CommentQuery, batch: int = 2000
-) -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    """(sentiment, themes) of every comment matching ``query`` (its theme filter ignored)."""
-    stmt = _joined(CommentAnalysis.sentiment, CommentAnalysis.themes).where(
-        *conditions(query, _dialect(session), theme=False)
-    )
-    for sentiment, themes in session.execute(stmt.execution_options(yield_per=batch)):
-        yield sentiment, themes or []
+) -> Iterator[tuple[str, float, list[dict[str, Any]]]]:
+    """(sentiment, score, themes) of every comment matching ``query`` (its theme filter
+    ignored)."""
+    stmt = _joined(CommentAnalysis.sentiment, CommentAnalysis.score, CommentAnalysis.themes)
+    stmt = stmt.where(*conditions(query, _dialect(session), theme=False))
+    for sentiment, score, themes in session.execute(stmt.execution_options(yield_per=batch)):
+        yield sentiment, score, themes or []
 
 
 def count_comments(session: Session, query: CommentQuery) -> int:
