@@ -129,6 +129,15 @@ def test_upload_comments_and_surveys_in_a_real_browser(server: str, tmp_path: Pa
         frame.get_by_role("button").click()  # the sandbox and form-action 'none' stop it
         expect(frame.get_by_text("Forhåndsvisning – svar blir ikke lagret.")).to_be_visible()
         page.screenshot(path=SHOTS / "survey-detail.png", full_page=True)
+
+        # The same reader on a phone, in English.
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(f"{server}/comments?sentiment=negative")
+        page.get_by_role("button", name="Bytt språk til engelsk").click()
+        expect(page.get_by_role("heading", name="Comments", exact=True)).to_be_visible()
+        assert "sentiment=negative" in page.url
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        page.screenshot(path=SHOTS / "comments-mobile-en.png", full_page=False)
         page.close()
 
         # An admin uploads a file with two bad rows and follows it to the rejects.

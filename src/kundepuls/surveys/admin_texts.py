@@ -12,6 +12,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "col_status": "Status",
         "col_sent": "Sendt",
         "col_responses": "Svar i alt",
+        "responses_note": "inkl. importerte svar og svar via lenke",
         "responses_help": "Svar i alt teller også importerte svar og svar via lenke, "
         "QR-kode og widget.",
         "col_rate": "Svarprosent",
@@ -136,6 +137,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "col_status": "Status",
         "col_sent": "Sent",
         "col_responses": "All responses",
+        "responses_note": "incl. imported and link answers",
         "responses_help": "All responses also counts imported answers and answers through "
         "the link, QR code and widget.",
         "col_rate": "Response rate",
