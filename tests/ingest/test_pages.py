@@ -2,10 +2,14 @@
 
 import csv
 import io
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from kundepuls.db import make_engine
+from kundepuls.ingest.uploads import Upload, Uploads
 from tests.pages_support import app_client, cheap_hashes, log_in, wait_for
 
 ORDERS = (
@@ -70,6 +74,10 @@ def test_an_upload_with_bad_rows_ends_with_the_counts_and_the_rejects(database_u
         assert "<code>ordered_at</code>" in result
         assert "<code>amount</code>" in result
         assert "Last ned avviste rader" in result
+        # The upload itself is gone once imported; only its rejects wait for download.
+        registry = client.app.state.uploads  # type: ignore[attr-defined]
+        kept = sorted(p.name for p in registry.root.rglob("*") if p.is_file())
+        assert kept == ["ordrer_nov.csv.rejects.csv"]
         rejects = client.get(f"{url}/rejects.csv")
         assert rejects.status_code == 200
         rows = list(csv.DictReader(io.StringIO(rejects.content.decode("utf-8-sig"))))
@@ -78,6 +86,7 @@ def test_an_upload_with_bad_rows_ends_with_the_counts_and_the_rejects(database_u
         # The history names the user's file and the user, not the temp path.
         data = client.get("/data").text
         assert "ordrer_nov.csv (upload)" in data
+        assert f'href="{url}"' in data  # the user's recent uploads link to their results
         assert 'data-rows="3"' in data
 
 
@@ -157,3 +166,20 @@ def test_the_history_downloads_and_quality_warnings_show(database_url: str) -> N
         page = client.get("/data").text
         assert 'id="quality-heading"' in page  # the store's data-quality findings
         assert 'data-check="missing"' in page
+
+
+def test_forgotten_uploads_leave_no_files(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'unused.db'}")
+    registry = Uploads(engine, tmp_path / "uploads")
+    upload = Upload("u1", "orders", "o.csv", False, "a@b.no", tmp_path / "uploads" / "u1")
+    upload.directory.mkdir(parents=True)
+    (upload.directory / "o.csv.rejects.csv").write_text("x")
+    upload.finished = datetime.now(UTC) - timedelta(days=2)
+    registry._uploads[upload.id] = upload
+    registry.sweep()
+    assert registry.get("u1") is None
+    assert not upload.directory.exists()
+    root = registry.root
+    registry.close()
+    engine.dispose()
+    assert not root.exists()
