@@ -18,7 +18,7 @@ from kundepuls.accounts.web import Forbidden
 from kundepuls.deps import Permission, SessionDep, ViewerUser, require
 from kundepuls.facts import service as facts
 from kundepuls.ingest import texts
-from kundepuls.ingest.columns import KINDS
+from kundepuls.ingest.columns import KINDS, spec_for
 from kundepuls.ingest.readers import FORMATS
 from kundepuls.ingest.uploads import SHOWN_REJECTS, Upload, Uploads, UploadTooLarge, read_rejects
 from kundepuls.kit.errors import NotFoundError, UsageError
@@ -96,6 +96,14 @@ def _data_page(
         accept=",".join(FORMATS),
         max_mb=registry.max_bytes >> 20,
         uploads=mine,
+        columns=[
+            (
+                kind,
+                spec_for(kind).required,
+                [f.name for f in spec_for(kind).fields if not f.required],
+            )
+            for kind in KINDS
+        ],
         error=error,
         chosen=chosen,
     )

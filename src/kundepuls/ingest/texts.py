@@ -37,6 +37,9 @@ STATUSES: dict[str, dict[str, str]] = {
 TEXTS: dict[str, dict[str, str]] = {
     "nb": {
         "quality_heading": "Datakvalitet",
+        "columns_heading": "Kolonner per type",
+        "columns_intro": "Uthevet må være med; de andre kan være med. Andre kolonner "
+        "lagres som egenskaper og kan brukes til inndeling.",
         "severity_critical": "Kritisk",
         "severity_warning": "Advarsel",
         "severity_info": "Merk",
@@ -110,6 +113,9 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "en": {
         "quality_heading": "Data quality",
+        "columns_heading": "Columns per kind",
+        "columns_intro": "Bold ones are required, the others optional. Any other column is "
+        "kept as an attribute and can be used to break numbers down.",
         "severity_critical": "Critical",
         "severity_warning": "Warning",
         "severity_info": "Note",
