@@ -218,3 +218,22 @@ def test_the_tables_download_as_csv(surveys_store: str) -> None:
         assert "2026-10-01,25,10,40,23.4,59.26" in months
         log_in(client, surveys_store, "viewer")
         assert client.get("/surveys", params={"format": "csv"}).status_code == 403
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_empty_pages_and_a_survey_without_a_score(database_url: str, engine: Engine) -> None:
+    with app_client(database_url) as client:
+        log_in(client, database_url, "viewer")
+        assert "Ingen undersøkelser ennå" in client.get("/surveys").text
+        assert "Ingen kommentarer passer til filteret" in client.get("/comments").text
+        with session_scope(engine) as session:
+            question = {"id": "ide", "type": "text", "text": {"nb": "En idé?", "en": "Any ideas?"}}
+            text_only = {"key": "ideer", "questions": [question]}
+            service.save_survey(session, parse_definition(text_only))
+        listed = client.get("/surveys").text
+        assert "Egendefinert" in listed
+        assert "Manuell" in listed
+        page = client.get("/surveys/ideer").text
+        assert "Ingen invitasjoner er sendt ennå" in page
+        preview = client.get("/surveys/ideer/preview", params={"lang": "en", "step": "score"})
+        assert "Any ideas?" in preview.text
