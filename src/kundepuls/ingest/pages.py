@@ -5,6 +5,7 @@ An upload is stored and queued by the request and imported by one background thr
 for it) until the import is done, then shows the counts and the rejected rows.
 """
 
+import threading
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -32,16 +33,20 @@ Importer = Annotated[Principal, Depends(require(Permission.IMPORT))]
 # Room for the multipart envelope and the form's other fields around the file itself.
 _ENVELOPE = 1 << 16
 HISTORY_ROWS = 1000
+_MAKING = threading.Lock()
 
 
 def uploads_of(request: Request) -> Uploads:
     """The app's upload registry and import thread, made on first use."""
     found: Uploads | None = getattr(request.app.state, "uploads", None)
     if found is None:
-        settings = request.app.state.settings
-        found = request.app.state.uploads = Uploads(
-            request.app.state.engine, settings.upload_dir, settings.upload_max_mb << 20
-        )
+        with _MAKING:  # sync routes run in threads: two first requests make one registry
+            found = getattr(request.app.state, "uploads", None)
+            if found is None:
+                settings = request.app.state.settings
+                found = request.app.state.uploads = Uploads(
+                    request.app.state.engine, settings.upload_dir, settings.upload_max_mb << 20
+                )
     return found
 
 

@@ -62,7 +62,10 @@
     var numbers = new Intl.NumberFormat(lang);
     var poll = function () {
       fetch("/data/imports/" + section.dataset.id, { headers: { Accept: "application/json" } })
-        .then(function (r) { return r.json(); })
+        .then(function (r) {
+          if (!r.ok) { throw new Error(String(r.status)); }
+          return r.json();
+        })
         .then(function (status) {
           bar.value = Math.round(100 * status.progress);
           section.dataset.state = status.state;
@@ -75,7 +78,11 @@
             : text.dataset.running.replace("{rows}", numbers.format(status.rows));
           window.setTimeout(poll, 400);
         })
-        .catch(function () { window.setTimeout(poll, 2000); });
+        .catch(function (error) {
+          // The upload is gone (a restart): the page itself says so. Else try again.
+          if (error.message === "404") { window.location.reload(); return; }
+          window.setTimeout(poll, 2000);
+        });
     };
     window.setTimeout(poll, 300);
   }
