@@ -1,7 +1,7 @@
 """The survey admin pages: list with response rates, detail with preview, the survey form."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, select
@@ -12,6 +12,7 @@ from kundepuls.db import session_scope
 from kundepuls.surveys import service
 from kundepuls.surveys.definitions import parse_definition
 from kundepuls.surveys.models import Invitation, Survey
+from kundepuls.surveys.overview import Rate, rate_chart
 from tests.pages_support import app_client, cheap_hashes, log_in
 from tests.surveys.factories import NPS_SURVEY
 
@@ -237,3 +238,14 @@ def test_empty_pages_and_a_survey_without_a_score(database_url: str, engine: Eng
         assert "Ingen invitasjoner er sendt ennå" in page
         preview = client.get("/surveys/ideer/preview", params={"lang": "en", "step": "score"})
         assert "Any ideas?" in preview.text
+
+
+def test_the_rate_chart_spans_the_months_and_their_intervals() -> None:
+    months = [(date(2026, m, 1), Rate(sent, answered)) for m, sent, answered in
+              ((9, 40, 10), (10, 50, 20), (11, 0, 0))]  # fmt: skip
+    chart = rate_chart(months)
+    assert chart is not None
+    assert chart.top == 60  # the highest upper bound (55 %) rounded up to 20
+    assert len(chart.dots) == 2  # a month without sent invitations has no rate
+    assert chart.dots[0] == (0.0, round(200 - 200 * 25 / 60, 1))
+    assert rate_chart(months[:1]) is None

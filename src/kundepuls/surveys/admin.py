@@ -230,6 +230,7 @@ def survey_page(
         preview_step=step if step in ("score", "rest") else "score",
         preview_langs=PREVIEW_LANGS,
         can_export=user.can(Permission.EXPORT),
+        chart=overview.rate_chart(months),
         saved=request.query_params.get("saved"),
         unchanged=request.query_params.get("unchanged"),
     )

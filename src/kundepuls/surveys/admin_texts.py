@@ -44,6 +44,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "step_rest": "Resten",
         "preview_notice": "Forhåndsvisning – svar blir ikke lagret.",
         "rate_heading": "Svarprosent over tid",
+        "rate_chart_label": "Linjediagram: svarprosent per måned med 95 % konfidensintervall",
+        "rate_chart_caption": "Linjen er svarprosenten, feltet rundt er 95 % "
+        "konfidensintervall. Tallene står i tabellen under.",
         "rate_caption": "Sendte og besvarte invitasjoner per måned, med svarprosent",
         "rate_none": "Ingen invitasjoner er sendt ennå.",
         "questions_heading": "Spørsmål",
@@ -168,6 +171,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "step_rest": "The rest",
         "preview_notice": "Preview – answers are not stored.",
         "rate_heading": "Response rate over time",
+        "rate_chart_label": "Line chart: response rate per month with its 95 % confidence interval",
+        "rate_chart_caption": "The line is the response rate, the band around it its 95 % "
+        "confidence interval. The numbers are in the table below.",
         "rate_caption": "Sent and answered invitations per month, with the response rate",
         "rate_none": "No invitations have been sent yet.",
         "questions_heading": "Questions",

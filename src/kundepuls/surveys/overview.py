@@ -6,6 +6,7 @@ the sent ones, with a Wilson interval (the KPI's own interval method).
 
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
+from math import ceil
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -102,3 +103,43 @@ def monthly_rates(session: Session, key: str, tz: tzinfo) -> list[tuple[date, Ra
         rate.sent += 1
         rate.answered += int(answered)
     return sorted(months.items())
+
+
+@dataclass
+class RateChart:
+    """Coordinates of a small line chart of the monthly rate with its interval band.
+
+    The chart is drawn in a 600 × 200 viewBox; ``top`` is the percentage at its top edge.
+    """
+
+    line: str
+    band: str
+    dots: list[tuple[float, float]]
+    top: float
+    ticks: list[tuple[float, str]]
+
+
+def rate_chart(
+    months: list[tuple[date, Rate]], width: float = 600, height: float = 200
+) -> RateChart | None:
+    """The line and band of the monthly rates (None with fewer than two months)."""
+    shown = [(m, r) for m, r in months if r.value is not None]
+    if len(shown) < 2:
+        return None
+    top = min(100.0, max(20.0, 20 * ceil(max(r.high or 0.0 for _, r in shown) / 20)))
+    step = width / (len(shown) - 1)
+
+    def y(value: float | None) -> float:
+        return round(height - height * (value or 0.0) / top, 1)
+
+    points = [(round(i * step, 1), y(r.value)) for i, (_, r) in enumerate(shown)]
+    upper = [f"{round(i * step, 1)},{y(r.high)}" for i, (_, r) in enumerate(shown)]
+    lower = [f"{round(i * step, 1)},{y(r.low)}" for i, (_, r) in reversed(list(enumerate(shown)))]
+    ticks = [(y(top * k / 4), f"{top * k / 4:g}") for k in range(5)]
+    return RateChart(
+        line=" ".join(f"{x},{yy}" for x, yy in points),
+        band=" ".join(upper + lower),
+        dots=points,
+        top=top,
+        ticks=ticks,
+    )
