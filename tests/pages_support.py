@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import httpx
+import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
@@ -18,9 +19,10 @@ from kundepuls.db import make_engine, session_scope
 PASSWORD = "riktig-hest-batteri"
 
 
-def cheap_hashes() -> None:
+def cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     """argon2id at its real cost takes about a second per login; tests log in a lot."""
-    passwords.hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(passwords, "hasher", cheap)
 
 
 @contextmanager

@@ -23,8 +23,8 @@ ORDERS = (
 
 
 @pytest.fixture(autouse=True)
-def _cheap() -> None:
-    cheap_hashes()
+def _cheap(monkeypatch: pytest.MonkeyPatch) -> None:
+    cheap_hashes(monkeypatch)
 
 
 def _upload(

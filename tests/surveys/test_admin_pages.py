@@ -20,8 +20,8 @@ SENT = datetime(2026, 10, 20, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
-def _cheap() -> None:
-    cheap_hashes()
+def _cheap(monkeypatch: pytest.MonkeyPatch) -> None:
+    cheap_hashes(monkeypatch)
 
 
 @pytest.fixture

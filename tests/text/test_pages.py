@@ -42,8 +42,8 @@ COMMENTS = [
 
 
 @pytest.fixture(autouse=True)
-def _cheap() -> None:
-    cheap_hashes()
+def _cheap(monkeypatch: pytest.MonkeyPatch) -> None:
+    cheap_hashes(monkeypatch)
 
 
 @pytest.fixture
