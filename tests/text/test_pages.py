@@ -211,3 +211,18 @@ def test_downloads_are_masked_and_need_the_export_permission(comments_store: str
         assert len(body.strip().splitlines()) == 1 + 3
         excel = client.get("/comments", params={"format": "xlsx", "table": "comments"})
         assert excel.content[:2] == b"PK"
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_text_is_masked_again_on_the_way_out(comments_store: str, engine: Engine) -> None:
+    # An analysis stored before a masking rule existed still shows no address or number.
+    with session_scope(engine) as session:
+        analysis = session.get(CommentAnalysis, "r2")
+        assert analysis is not None
+        analysis.masked_comment = "Svar meg på ola@example.com eller 22 33 44 55"
+    with app_client(comments_store) as client:
+        log_in(client, comments_store, "viewer")
+        page = client.get("/comments").text
+    assert "ola@example.com" not in page
+    assert "22 33 44 55" not in page
+    assert "Svar meg på [e-post] eller [telefon]" in page
