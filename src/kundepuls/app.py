@@ -18,12 +18,16 @@ from kundepuls.config import Settings, get_settings
 from kundepuls.db import engine_for
 from kundepuls.facts.endpoints import router as facts_router
 from kundepuls.insights.endpoints import router as insights_router
+from kundepuls.ingest.pages import router as ingest_pages_router
 from kundepuls.kit.errors import KundepulsError
 from kundepuls.kpis.endpoints import router as kpis_router
+from kundepuls.kpis.pages import router as kpis_pages_router
 from kundepuls.predict.endpoints import router as predict_router
 from kundepuls.quality.endpoints import router as quality_router
 from kundepuls.reports.endpoints import router as reports_router
+from kundepuls.surveys.admin import router as surveys_admin_router
 from kundepuls.surveys.endpoints import router as surveys_router
+from kundepuls.text.pages import router as text_pages_router
 from kundepuls.web.pages import WEB, templates
 from kundepuls.web.pages import router as pages_router
 
@@ -57,7 +61,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"detail": str(error)}, status_code=error.status_code)
 
     app.include_router(pages_router)
+    app.include_router(kpis_pages_router)
     app.include_router(facts_router)
+    app.include_router(ingest_pages_router)
+    app.include_router(text_pages_router)
+    app.include_router(surveys_admin_router)
     app.include_router(actions_router)
     app.include_router(cases_router)
     app.include_router(alerts_router)
