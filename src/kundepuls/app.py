@@ -17,8 +17,8 @@ from kundepuls.cases.endpoints import router as cases_router
 from kundepuls.config import Settings, get_settings
 from kundepuls.db import engine_for
 from kundepuls.facts.endpoints import router as facts_router
-from kundepuls.insights.endpoints import router as insights_router
 from kundepuls.ingest.pages import router as ingest_pages_router
+from kundepuls.insights.endpoints import router as insights_router
 from kundepuls.kit.errors import KundepulsError
 from kundepuls.kpis.endpoints import router as kpis_router
 from kundepuls.kpis.pages import router as kpis_pages_router
