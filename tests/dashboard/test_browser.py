@@ -1,6 +1,7 @@
 """The overview and the settings in Debian's chromium against `kundepuls serve` on loopback.
 
-Log in, read the overview in Bokmål, watch a tile update live when an answer arrives,
+Log in, read the overview in Bokmål, watch a tile update live when a customer answers
+through the shared survey link,
 switch to English, and set a target as an admin. Screenshots go to
 ``test-artifacts/screenshots/dashboard-*.png`` (desktop and a 390-px phone, light and dark).
 """
@@ -10,13 +11,15 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import httpx
 import pytest
 
 from kundepuls.accounts import service
 from kundepuls.db import make_engine, migrate, session_scope
 from kundepuls.demo.service import build_demo
+from kundepuls.surveys import service as surveys
+from kundepuls.surveys.definitions import parse_definition
 from tests.browser import SHOTS, chromium, log_in, serve
-from tests.dashboard.test_live import add_answer
 
 pytestmark = pytest.mark.browser
 
@@ -26,22 +29,33 @@ TIMEOUT = 120_000  # the first overview of a fresh server computes every KPI
 
 @pytest.fixture
 def demo(tmp_path: Path) -> Iterator[tuple[str, str]]:
-    """A demo store with data up to today, an admin, and the server over it."""
+    """A demo store with data up to today, an admin, a shared survey link, the server."""
     url = f"sqlite:///{tmp_path / 'kundepuls.db'}"
     migrate(url)
     engine = make_engine(url)
     with session_scope(engine) as session:
         build_demo(session, today=date.today(), customers=2000)
         service.create_user(session, "eva@butikk.no", "admin", PASSWORD, display_name="Eva")
+        definition = parse_definition({"key": "puls", "questions": [{"id": "nps", "type": "nps"}]})
+        link = surveys.save_survey(session, definition)[0].link_key
     engine.dispose()
     with serve(url, tmp_path) as base:
-        yield url, base
+        yield link, base
+
+
+def answer_through_the_link(base: str, link: str, score: int) -> None:
+    """A customer opens the shared survey link and clicks a score (the public flow)."""
+    with httpx.Client(base_url=base, timeout=60) as customer:
+        opened = customer.get(f"/l/{link}")
+        assert opened.status_code == 303
+        answered = customer.get(f"{opened.headers['location']}/score/{score}")
+        assert answered.status_code in (200, 303)
 
 
 def test_overview_live_language_and_settings(demo: tuple[str, str]) -> None:
     from playwright.sync_api import expect
 
-    url, base = demo
+    link, base = demo
     expect.set_options(timeout=TIMEOUT)
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="nb-NO")
@@ -61,7 +75,7 @@ def test_overview_live_language_and_settings(demo: tuple[str, str]) -> None:
         # Live: an answer arrives; the tile's n changes without a reload.
         page.evaluate("window.__notReloaded = true")
         n = int(nps.get_attribute("data-n") or "0")
-        add_answer(url, nps=10)
+        answer_through_the_link(base, link, 10)
         expect(page.locator('li[data-kpi="nps"]')).to_have_attribute("data-n", str(n + 1))
         expect(page.get_by_role("status")).to_contain_text("Oppdatert")
         assert page.evaluate("window.__notReloaded") is True

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import signal
 import threading
 import time
@@ -51,6 +52,7 @@ from kundepuls.dashboard.service import marker_text
 from kundepuls.deps import EngineDep, ViewerUser
 
 router = APIRouter(include_in_schema=False)
+log = logging.getLogger(__name__)
 
 POLL = 2.0
 HEARTBEAT = 15.0
@@ -144,7 +146,11 @@ async def events(hub: Hub, since: str | None) -> AsyncIterator[str]:
             return  # the server is shutting down
         except TimeoutError:
             pass
-        now = await hub.current()
+        try:
+            now = await hub.current()
+        except Exception:
+            log.warning("live: cannot read the store's change marker", exc_info=True)
+            continue
         if now.text != seen.text:
             changed = sorted(k for k, v in now.marker.items() if seen.marker.get(k) != v)
             yield _event("data", now, changed)
