@@ -63,7 +63,7 @@ def overview_page(
     state = service.state_of(session, settings, engine)
     overview = service.overview(session, settings, engine, period, state=state)
     context = _context(request, user, overview)
-    if findings.findings_cached(settings, state, language_or_default(user.language)):
+    if findings.findings_cached(settings, state):
         context["findings"] = _findings(user, session, settings, engine, period, state)
     return render(request, "dashboard/overview.html", user, TEXTS, active="overview",
                   periods=periods.PERIODS, problem=problem, **context)  # fmt: skip
