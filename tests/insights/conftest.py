@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from kundepuls.config import Settings
-from kundepuls.db import make_engine, migrate, session_scope
+from kundepuls.db import engine_for, make_engine, migrate, session_scope
 from kundepuls.demo.planted import Planted
 from kundepuls.demo.service import build_demo
 from kundepuls.kpis import backends
@@ -52,6 +52,21 @@ def _drop(name: str) -> None:
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _no_shared_connections(request: pytest.FixtureRequest) -> Iterator[None]:
+    """No shared connection outlives a test.
+
+    DuckDB reads the SQLite file with its own copy of SQLite: closing it drops the POSIX
+    locks the process holds on the file, so the shared SQLAlchemy engine's pooled
+    connections must not live on past it ("disk I/O error" on their next query).
+    """
+    yield
+    backends.forget()
+    demo = request.node.funcargs.get("demo") or request.node.funcargs.get("store")
+    if isinstance(demo, Demo):
+        engine_for(demo.url).dispose()
 
 
 @pytest.fixture(scope="package", params=BACKENDS)
