@@ -264,8 +264,9 @@ def heatmap_page(
         error = str(problem)
     except KundepulsError as problem:
         error = tx["not_enough"].format(reason=problem)
-    grid = heat_grid(cells)
-    days = [tx[d] for d in WEEKDAYS]
-    return _page(request, user, "heatmap", "heatmap", cells=cells, grid=grid, days=days,
-                 form=form, error=error, kpi_labels=labels, weekdays=WEEKDAYS,
-                 min_sample=settings.min_sample)  # fmt: skip
+    kpis = registry(session, settings).kpis
+    chart = {"days": [tx[d] for d in WEEKDAYS], **heat_grid(cells), "hour": tx["hour"],
+             "low": tx["low_sample_cell"], "lower_is_better": form["kpi"] in kpis
+             and not kpis[form["kpi"]].higher_is_better}  # fmt: skip
+    return _page(request, user, "heatmap", "heatmap", cells=cells, chart=chart, form=form,
+                 error=error, kpi_labels=labels, min_sample=settings.min_sample)

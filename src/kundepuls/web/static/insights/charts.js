@@ -61,9 +61,11 @@
     }
     Plotly.newPlot(el, [{
       type: "scatter", mode: "markers+text", x: xs, y: ys,
-      text: points.map(function (p) { return p.label; }), textposition: "top center",
+      // Only the first priorities are named on the chart (the rest crowd the low corner).
+      text: points.map(function (p, i) { return i < 4 ? p.label : ""; }),
+      customdata: points.map(function (p) { return p.label; }), textposition: "top center",
       marker: { size: 13, color: css("--brand"), line: { color: css("--surface"), width: 1 } },
-      hovertemplate: "%{text}<br>%{x:.0f} % / %{y:.0f} %<extra></extra>",
+      hovertemplate: "%{customdata}<br>%{x:.0f} % / %{y:.0f} %<extra></extra>",
       cliponaxis: false,
     }], base({
       height: 420, showlegend: false,
@@ -106,7 +108,9 @@
       { type: "heatmap", z: data.grey, x: hours, y: data.days, showscale: false,
         colorscale: [[0, css("--line")], [1, css("--line")]], customdata: n,
         hovertemplate: "%{y} %{x}: " + data.low + " (n = %{customdata})<extra></extra>", xgap: 2, ygap: 2 },
+      // Red where the KPI is worst: high values of a KPI where lower is better.
       { type: "heatmap", z: data.value, x: hours, y: data.days, colorscale: "YlOrRd",
+        reversescale: data.lower_is_better,
         customdata: n, xgap: 2, ygap: 2, colorbar: { title: { text: "" }, thickness: 14 },
         hovertemplate: "%{y} %{x}: %{z:.1f} (n = %{customdata})<extra></extra>" },
     ], base({ height: 380, margin: { l: 10, r: 10, t: 10, b: 50 },
