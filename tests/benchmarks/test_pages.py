@@ -18,7 +18,8 @@ from tests.pages_support import csrf, sign_in_as, text_of
 
 CSAT = scores(2, 300, 1, 5, [1, 2, 3, 6, 5])
 FORM = {"kpi": "csat", "kind": "industry", "source": "Norsk Kundebarometer",
-        "period_start": "2026-03-01", "period_end": "2026-03-31", "value": "62,5", "n": "800"}  # fmt: skip
+        "period_start": "2026-03-01", "period_end": "2026-03-31", "value": "62,5",
+        "n": "800"}  # fmt: skip
 
 
 @pytest.fixture
@@ -52,7 +53,8 @@ def test_an_analyst_adds_a_benchmark_and_sees_the_services_verdict(
     f = Formats("nb")
     assert result.verdict in text
     assert f.signed(result.diff, 1) in text
-    assert f.number(result.value, 1) in text and f"n = {f.number(result.n)}" in text
+    assert f.number(result.value, 1) in text
+    assert f"n = {f.number(result.n)}" in text
     assert "Sammenligningen er lagret." in text
     assert 'action="/benchmarks"' in page  # the form is there for an analyst
 
@@ -67,7 +69,8 @@ def test_a_viewer_reads_but_every_change_is_refused(
     sign_in_as(client, database_url, "viewer")
     page = client.get("/benchmarks").text
     assert "Norsk Kundebarometer" in page
-    assert 'action="/benchmarks"' not in page and '/delete"' not in page
+    assert 'action="/benchmarks"' not in page
+    assert '/delete"' not in page
     assert 'action="/benchmarks/import"' not in page
     token = csrf(page)
     bench_id = service.listed(session)[0].id
@@ -111,8 +114,11 @@ def test_an_analyst_deletes_a_benchmark(
     [
         ("nb", {"value": "mye"}, {"value": "Skriv et tall"}),
         ("nb", {"period_end": "2026-02-01"}, {"period_end": "Sluttdatoen kan ikke komme før"}),
-        ("nb", {"source": " ", "period_start": "1. mars"},
-         {"source": "Fyll ut", "period_start": "Skriv en dato"}),
+        (
+            "nb",
+            {"source": " ", "period_start": "1. mars"},
+            {"source": "Fyll ut", "period_start": "Skriv en dato"},
+        ),
         ("nb", {"ci_low": "60"}, {"ci_high": "begge endene"}),
         ("nb", {"kpi": "lykke"}, {"kpi": "Ukjent nøkkeltall"}),
         ("en", {"value": "lots", "n": "0"}, {"value": "Write a number", "n": "whole number"}),
@@ -146,17 +152,18 @@ def test_an_import_stores_the_good_rows_and_lists_the_rejected(
     sign_in_as(client, database_url, "analyst")
     token = csrf(client.get("/benchmarks").text)
     content = (
-        "kpi,source,kind,period_start,period_end,value,n\n"
-        "nps,Bransjen,industry,2026-01-01,2026-03-31,32,1200\n"
-        "nps,Konkurrent AS,competitor,2026-01-01,2026-03-31,abc,\n"
-        "lykke,Bransjen,industry,2026-01-01,2026-03-31,3,\n"
-    ).encode()
+        b"kpi,source,kind,period_start,period_end,value,n\n"
+        b"nps,Bransjen,industry,2026-01-01,2026-03-31,32,1200\n"
+        b"nps,Konkurrent AS,competitor,2026-01-01,2026-03-31,abc,\n"
+        b"lykke,Bransjen,industry,2026-01-01,2026-03-31,3,\n"
+    )
     answer = client.post("/benchmarks/import", data={"csrf_token": token},
                          files={"file": ("bransje.csv", content, "text/csv")})  # fmt: skip
     assert answer.status_code == 200
     text = text_of(answer.text)
     assert "Importert: 1 nye, 0 oppdatert, 2 avvist." in text
-    assert "row 3: field 'value'" in text and "row 4: field 'kpi'" in text
+    assert "row 3: field 'value'" in text
+    assert "row 4: field 'kpi'" in text
     assert [b.source for b in service.listed(session)] == ["Bransjen"]
     wrong = client.post("/benchmarks/import", data={"csrf_token": token},
                         files={"file": ("b.txt", b"x", "text/plain")})  # fmt: skip

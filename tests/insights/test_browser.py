@@ -40,7 +40,9 @@ def test_insights_benchmarks_and_alerts_in_a_real_browser(demo: Demo, tmp_path: 
         page.goto(f"{base}/insights")
         findings = page.locator(".finding")
         expect(findings.filter(has_text="Første svartid (timer) i helgene").first).to_be_visible()
-        expect(findings.filter(has_text=f"region {demo.planted.falling_region} har falt")).to_be_visible()
+        expect(
+            findings.filter(has_text=f"region {demo.planted.falling_region} har falt")
+        ).to_be_visible()
         expect(page.get_by_role("heading", name="Fiks dette først")).to_be_visible()
         _shot(page, "insights")
 

@@ -41,11 +41,17 @@ def test_findings_are_the_services_with_their_evidence_and_kpi_links(
     assert findings, "the demo store has planted findings"
     for row in rows:
         assert norm(row["text"]) in page
-    weekend = next(r for r in findings if r["dim"] == "weekend" and r["kpi"] == "first_response_hours")
+    weekend = next(
+        r for r in findings if r["dim"] == "weekend" and r["kpi"] == "first_response_hours"
+    )
     region = next(r for r in findings if r["dim"] == "region")
-    assert region["value"] == demo.planted.falling_region and region["size"] < 0
+    assert region["value"] == demo.planted.falling_region
+    assert region["size"] < 0
     assert "/kpis/nps?grain=week&amp;where=region%3DVestfold" in answer.text
-    assert f"/kpis/first_response_hours?grain=week&amp;where=weekend%3D{weekend['value']}" in answer.text
+    assert (
+        f"/kpis/first_response_hours?grain=week&amp;where=weekend%3D{weekend['value']}"
+        in answer.text
+    )
     f = Formats("nb")
     assert f.number(region["n"]) in page
     assert f"q-verdi {f.number(region['q_value'], 3)}" in page
@@ -74,7 +80,8 @@ def test_the_drivers_page_draws_the_services_drivers_with_intervals(
     top = drivers[0]
     assert f"{top['label']} {f.number(100 * top['importance'], 1)}" in page
     assert "/vendor/plotly.min.js" in answer.text
-    assert 'id="drivers-table"' in answer.text and 'id="priorities-table"' in answer.text
+    assert 'id="drivers-table"' in answer.text
+    assert 'id="priorities-table"' in answer.text
     assert "Fiks dette først" in page
 
 
@@ -82,7 +89,12 @@ def test_what_drove_a_change_is_the_services_split_into_mix_and_rate(
     client: TestClient, demo: Demo
 ) -> None:
     sign_in_as(client, demo.url, "analyst", "en")
-    span = {"from": "2026-09-01", "to": "2026-11-30", "vs_from": "2026-06-01", "vs_to": "2026-08-31"}
+    span = {
+        "from": "2026-09-01",
+        "to": "2026-11-30",
+        "vs_from": "2026-06-01",
+        "vs_to": "2026-08-31",
+    }
     answer = client.get("/insights/change", params={"kpi": "nps", "by": "region", **span})
     assert answer.status_code == 200
     change = _service(demo, "explain_change", kpi="nps", by="region", start=span["from"],
@@ -114,10 +126,12 @@ def test_the_heat_map_greys_low_sample_cells(client: TestClient, demo: Demo) -> 
         row, hour = days.index(cell["weekday"]), cell["hour"]
         assert chart["n"][row][hour] == cell["n"]
         if cell["low_sample"]:
-            assert chart["value"][row][hour] is None and chart["grey"][row][hour] == 1
+            assert chart["value"][row][hour] is None
+            assert chart["grey"][row][hour] == 1
         else:
             assert chart["value"][row][hour] == pytest.approx(cell["value"])
-    assert any(c["low_sample"] for c in cells) and any(not c["low_sample"] for c in cells)
+    assert any(c["low_sample"] for c in cells)
+    assert any(not c["low_sample"] for c in cells)
     assert chart["lower_is_better"] is True
     assert "for få observasjoner" in answer.text
 
@@ -147,6 +161,8 @@ def test_the_findings_read_in_english_for_an_english_reader(client: TestClient, 
     sign_in_as(client, demo.url, "viewer", "en")
     answer = client.get("/insights")
     page = text_of(answer.text)
-    assert "Fix these first" in page and "Findings, most important first" in page
-    assert "at weekends" in page and "Vestfold" in page
+    assert "Fix these first" in page
+    assert "Findings, most important first" in page
+    assert "at weekends" in page
+    assert "Vestfold" in page
     assert '<html lang="en">' in answer.text

@@ -8,7 +8,7 @@ rule without recording or sending anything.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from kundepuls.accounts.schemas import Principal
 from kundepuls.alerts import repository, service
+from kundepuls.alerts.models import AlertRule, AlertState
 from kundepuls.alerts.page_texts import TEXTS
 from kundepuls.alerts.schemas import AlertCheck, AlertRuleCreate
 from kundepuls.config import Settings
@@ -92,13 +93,18 @@ def _rule_data(
     return (None if errors else data), errors
 
 
-def _rows(session: Session) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+class RuleRow(NamedTuple):
+    rule: AlertRule
+    state: AlertState | None  # None until the rule is first evaluated
+
+
+def _rows(session: Session) -> tuple[list[RuleRow], list[dict[str, Any]]]:
     """Rules with their state now, and the recent events with their deliveries."""
-    rules = []
-    for rule in service.list_rules(session):
-        state = repository.state(session, rule.id, rule.segment, create=False)
-        rules.append({"rule": rule, "state": state})
-    names = {r["rule"].id: r["rule"].name for r in rules}
+    rules = [
+        RuleRow(rule, repository.state(session, rule.id, rule.segment, create=False))
+        for rule in service.list_rules(session)
+    ]
+    names = {r.rule.id: r.rule.name for r in rules}
     events = [
         {"event": e, "rule": names.get(e.rule_id, str(e.rule_id)),
          "deliveries": repository.deliveries_of(session, e.id)}

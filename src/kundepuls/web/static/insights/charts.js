@@ -50,14 +50,16 @@
     var points = data.priorities;
     if (!points.length) { return; }
     var xs = points.map(function (p) { return p.performance; });
-    var ys = points.map(function (p) { return p.share; });
+    // One driver often explains most of the variation: a log axis keeps the others apart.
+    var ys = points.map(function (p) { return Math.max(p.share, 0.1); });
     var mx = xs.reduce(function (a, b) { return a + b; }, 0) / xs.length;
-    var my = ys.reduce(function (a, b) { return a + b; }, 0) / ys.length;
-    var top = Math.max.apply(null, ys) * 1.15 + 1;
+    var logs = ys.map(function (y) { return Math.log10(y); });
+    var my = logs.reduce(function (a, b) { return a + b; }, 0) / logs.length;
+    var top = Math.log10(Math.max.apply(null, ys) * 2);
     var q = data.quadrants; // fix first, keep, low priority, watch
-    function note(x, y, text, anchor) {
-      return { x: x, y: y, text: text, showarrow: false, xanchor: anchor, yanchor: "top",
-               font: { color: css("--muted"), size: 12 } };
+    function note(x, y, text, anchor, yanchor) {
+      return { x: x, y: y, xref: "x", yref: "paper", text: text, showarrow: false,
+               xanchor: anchor, yanchor: yanchor, font: { color: css("--muted"), size: 12 } };
     }
     Plotly.newPlot(el, [{
       type: "scatter", mode: "markers+text", x: xs, y: ys,
@@ -65,18 +67,21 @@
       text: points.map(function (p, i) { return i < 4 ? p.label : ""; }),
       customdata: points.map(function (p) { return p.label; }), textposition: "top center",
       marker: { size: 13, color: css("--brand"), line: { color: css("--surface"), width: 1 } },
-      hovertemplate: "%{customdata}<br>%{x:.0f} % / %{y:.0f} %<extra></extra>",
+      hovertemplate: "%{customdata}<br>%{x:.0f} % / %{y:.1f} %<extra></extra>",
       cliponaxis: false,
     }], base({
-      height: 420, showlegend: false,
+      height: 440, showlegend: false,
       xaxis: Object.assign(grid(), { title: { text: data.axis_performance }, range: [0, 100] }),
-      yaxis: Object.assign(grid(), { title: { text: data.axis_share }, range: [0, top] }),
+      yaxis: Object.assign(grid(), { title: { text: data.axis_share }, type: "log",
+                                     range: [-1.1, top] }),
       shapes: [
-        { type: "line", x0: mx, x1: mx, y0: 0, y1: top, line: { color: css("--muted"), dash: "dot" } },
-        { type: "line", x0: 0, x1: 100, y0: my, y1: my, line: { color: css("--muted"), dash: "dot" } },
+        { type: "line", x0: mx, x1: mx, yref: "paper", y0: 0, y1: 1,
+          line: { color: css("--muted"), dash: "dot" } },
+        { type: "line", xref: "paper", x0: 0, x1: 1, y0: Math.pow(10, my), y1: Math.pow(10, my),
+          line: { color: css("--muted"), dash: "dot" } },
       ],
-      annotations: [note(1, top, q[0], "left"), note(99, top, q[1], "right"),
-                    note(1, my * 0.98, q[2], "left"), note(99, my * 0.98, q[3], "right")],
+      annotations: [note(1, 1, q[0], "left", "top"), note(99, 1, q[1], "right", "top"),
+                    note(1, 0, q[2], "left", "bottom"), note(99, 0, q[3], "right", "bottom")],
     }), config);
   }
 
