@@ -73,7 +73,7 @@
       height: 440, showlegend: false,
       xaxis: Object.assign(grid(), { title: { text: data.axis_performance }, range: [0, 100] }),
       yaxis: Object.assign(grid(), { title: { text: data.axis_share }, type: "log",
-                                     range: [-1.1, top] }),
+                                     range: [-1.1, top], tickvals: [0.1, 1, 10, 100] }),
       shapes: [
         { type: "line", x0: mx, x1: mx, yref: "paper", y0: 0, y1: 1,
           line: { color: css("--muted"), dash: "dot" } },
