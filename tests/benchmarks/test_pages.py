@@ -3,6 +3,7 @@ viewers read, analysts and admins add, delete and import (CSRF-checked, per-fiel
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -169,3 +170,25 @@ def test_an_import_stores_the_good_rows_and_lists_the_rejected(
                         files={"file": ("b.txt", b"x", "text/plain")})  # fmt: skip
     assert wrong.status_code == 422
     assert "Velg en CSV- eller Excel-fil" in wrong.text
+
+
+def test_an_excel_file_is_imported_too(
+    client: TestClient, database_url: str, session: Session, tmp_path: Path
+) -> None:
+    import pandas as pd
+
+    sign_in_as(client, database_url, "admin", "en")
+    rows = pd.DataFrame(
+        {"kpi": ["csat", "ces"], "source": ["Konkurrent AS"] * 2, "kind": ["competitor"] * 2,
+         "period_start": ["2026-03-01"] * 2, "period_end": ["2026-03-31", "2026-02-01"],
+         "value": [70, 5.1]}
+    )  # fmt: skip
+    path = tmp_path / "benchmarks.xlsx"
+    rows.to_excel(path, index=False)
+    token = csrf(client.get("/benchmarks").text)
+    answer = client.post("/benchmarks/import", data={"csrf_token": token},
+                         files={"file": ("benchmarks.xlsx", path.read_bytes())})  # fmt: skip
+    text = text_of(answer.text)
+    assert "Imported: 1 new, 0 updated, 1 rejected." in text
+    assert "row 3: period_end: comes before period_start" in text
+    assert [b.kpi for b in service.listed(session)] == ["csat"]
