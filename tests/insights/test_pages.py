@@ -56,6 +56,11 @@ def test_findings_are_the_services_with_their_evidence_and_kpi_links(
     assert f.number(region["n"]) in page
     assert f"q-verdi {f.number(region['q_value'], 3)}" in page
     assert "Fiks dette først" in page
+    since = region["since"]
+    assert f"/insights/change?kpi=nps&amp;by=region&amp;from={since}" in answer.text
+    explained = client.get(f"/insights/change?kpi=nps&by=region&from={since}")
+    assert explained.status_code == 200
+    assert "Vestfold" in text_of(explained.text)
     assert 'method="post"' not in answer.text.split("<main", 1)[1].split("</main>")[0]
 
 

@@ -94,6 +94,14 @@ def kpi_link(row: dict[str, Any]) -> str:
     return f"/kpis/{row['kpi']}?{urlencode(params)}"
 
 
+def change_link(row: dict[str, Any]) -> str | None:
+    """For a shift or trend: what drove it, from the day it started, over its dimension."""
+    if row["kind"] not in ("level_shift", "trend") or not row.get("since"):
+        return None
+    by = row["dim"] if row.get("dim") in DIMENSIONS else "region"
+    return f"/insights/change?{urlencode({'kpi': row['kpi'], 'by': by, 'from': row['since']})}"
+
+
 def _page(request: Request, user: Any, name: str, tab: str, **context: Any) -> HTMLResponse:
     status = 422 if context.get("error") else 200
     return render(request, f"insights/{name}.html", user, TEXTS, active="insights", tab=tab,
@@ -117,7 +125,11 @@ def findings_page(
         error = str(problem)
     except KundepulsError as problem:
         error = tx["not_enough"].format(reason=problem)
-    findings = [{**r, "link": kpi_link(r)} for r in rows if r["kind"] != "priority"]
+    findings = [
+        {**r, "link": kpi_link(r), "explain": change_link(r)}
+        for r in rows
+        if r["kind"] != "priority"
+    ]
     priorities = [r for r in rows if r["kind"] == "priority"]
     return _page(request, user, "findings", "findings", findings=findings,
                  priorities=priorities, since=_blank(since) or "", error=error,
