@@ -211,6 +211,7 @@ def change_page(
     raw = {k: q.get(k) for k in ("from", "to", "vs_from", "vs_to")}
     form = {"kpi": _blank(kpi) or "nps", "by": _blank(by) or "region", **raw}
     change, error = None, None
+    span: dict[str, date] = {}
     try:
         key = _kpi(kpi, "nps", labels, tx)
         dim = _blank(by) or "region"
@@ -225,7 +226,7 @@ def change_page(
         error = tx["not_enough"].format(reason=problem)
     charts = _change_chart(change, tx) if change else None
     return _page(request, user, "change", "change", change=change, form=form, error=error,
-                 kpi_labels=labels, dimensions=DIMENSIONS, charts=charts)  # fmt: skip
+                 kpi_labels=labels, dimensions=DIMENSIONS, charts=charts, span=span)  # fmt: skip
 
 
 def _change_chart(change: dict[str, Any], tx: dict[str, str]) -> dict[str, Any]:
