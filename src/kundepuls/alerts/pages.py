@@ -192,6 +192,12 @@ def test_rule(
     request: Request, rule_id: int, user: Writer, session: SessionDep, settings: SettingsDep
 ) -> HTMLResponse:
     """Evaluate one rule now and show what would be sent; nothing is recorded or sent."""
-    checks: list[AlertCheck] = service.evaluate_all(session, settings, dry_run=True,
-                                                    rule_id=rule_id)  # fmt: skip
+    try:
+        checks: list[AlertCheck] = service.evaluate_all(
+            session, settings, dry_run=True, rule_id=rule_id
+        )
+    except NotFoundError:
+        raise
+    except KundepulsError as error:  # e.g. the segment's dimension is gone from the data
+        return _page(request, user, session, settings, 422, test_error=str(error))
     return _page(request, user, session, settings, tested=checks[0] if checks else None)
