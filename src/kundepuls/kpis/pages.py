@@ -132,8 +132,17 @@ def kpi_detail(
         request, "kpis/detail.html", user, TEXTS, active="kpis", kpi=kpi, view=view, by=by,
         options=options, dims=DIMENSIONS[lang], speaker=speaker, errors=errors,
         by_label=" × ".join(DIMENSIONS[lang].get(b, b) for b in by),
+        live_tables=_live_tables(kpi),
         status=422 if errors else 200, **context,
     )  # fmt: skip
+
+
+def _live_tables(kpi: cat.Kpi) -> list[str]:
+    """The tables whose changes alter this page (``GET /live`` names them per event)."""
+    tables = {kpi.table, "customers", "kpi_targets", "kpi_definitions"}
+    if isinstance(kpi.stat, cat.Rate):
+        tables.add(kpi.stat.numerator)
+    return sorted(tables)
 
 
 def _compute(

@@ -20,6 +20,7 @@ from kundepuls.kpis.dimensions import WEEKDAYS
 from kundepuls.kpis.explore import records
 
 MIN_SIGNIFICANT = 0.05
+MAX_SEGMENTS = 40
 
 
 def digits(kpi: cat.Kpi) -> int:
@@ -121,9 +122,14 @@ def segment_label(speaker: Speaker, by: Sequence[str], row: dict[str, Any]) -> s
 
 
 def breakdown_chart(frame: pd.DataFrame, speaker: Speaker, by: Sequence[str]) -> dict[str, Any]:
-    """Breakdown bars (best first) with interval error bars and a text summary."""
-    rows = _points(frame)
-    for row in rows:
+    """Breakdown bars (best first) with interval error bars and a text summary.
+
+    A dimension with many values (customers, agents) shows its first :data:`MAX_SEGMENTS`
+    segments on the page; the download holds them all.
+    """
+    every = _points(frame)
+    rows = every[:MAX_SEGMENTS]
+    for row in every:
         row["label"] = segment_label(speaker, by, row)
         q = row.get("q_value")
         row["significant"] = q is not None and q < MIN_SIGNIFICANT
@@ -139,15 +145,15 @@ def breakdown_chart(frame: pd.DataFrame, speaker: Speaker, by: Sequence[str]) ->
         "labelsText": {"interval": speaker.tx["col_interval"],
                        "lowSample": speaker.tx["low_sample"]},
     }  # fmt: skip
-    valued = [r for r in rows if r["value"] is not None]
+    valued = [r for r in every if r["value"] is not None]
     summary = ""
     if valued:
         summary = speaker.tx["breakdown_summary"].format(
             best=valued[0]["label"], best_value=speaker.value(valued[0]["value"]),
             worst=valued[-1]["label"], worst_value=speaker.value(valued[-1]["value"]),
-            significant=sum(r["significant"] for r in rows), count=len(rows),
+            significant=sum(r["significant"] for r in every), count=len(every),
         )  # fmt: skip
-    return {"chart": chart, "rows": rows, "summary": summary}
+    return {"chart": chart, "rows": rows, "summary": summary, "total": len(every)}
 
 
 def heatmap_chart(frame: pd.DataFrame, speaker: Speaker) -> dict[str, Any]:

@@ -71,6 +71,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "{significant} av {count} segmenter skiller seg fra resten (q < 0,05).",
         "breakdown_no_q": "Medianer har ingen test mot resten; sammenlign snittvarianten.",
         "missing_value": "(mangler)",
+        "breakdown_more": "Viser de {shown} første av {total} segmenter; nedlastingen har alle.",
         "heatmap": "Ukedag × time",
         "heatmap_caption": "{kpi} per ukedag og time (lokal tid); bleke celler har lite utvalg",
         "heatmap_summary": "Best: {best} ({best_value}). Dårligst: {worst} ({worst_value}). "
@@ -113,6 +114,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "not_found": "Fant ikke nøkkeltallet",
         "chart_loading": "Grafen tegnes med JavaScript; tabellen under viser de samme tallene.",
         "export": "Last ned",
+        "live_updated": "Nye data: tallene er oppdatert.",
         "weekday_0": "man",
         "weekday_1": "tir",
         "weekday_2": "ons",
@@ -200,6 +202,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "{significant} of {count} segments differ from the rest (q < 0.05).",
         "breakdown_no_q": "Medians have no test against the rest; compare the mean variant.",
         "missing_value": "(missing)",
+        "breakdown_more": "The first {shown} of {total} segments; the download has them all.",
         "heatmap": "Weekday × hour",
         "heatmap_caption": "{kpi} per weekday and hour (local time); pale cells have a low sample",
         "heatmap_summary": "Best: {best} ({best_value}). Worst: {worst} ({worst_value}). "
@@ -243,6 +246,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "not_found": "No such KPI",
         "chart_loading": "The chart is drawn with JavaScript; the table has the same numbers.",
         "export": "Download",
+        "live_updated": "New data: the numbers are updated.",
         "weekday_0": "Mon",
         "weekday_1": "Tue",
         "weekday_2": "Wed",

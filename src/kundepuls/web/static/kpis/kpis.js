@@ -130,10 +130,51 @@
     });
   }
 
+  /* Live: when GET /live says that rows of this KPI's tables arrived, fetch the same URL
+     again and swap in the new numbers, tables and charts (see kundepuls.dashboard.live). */
+  function live() {
+    var root = document.getElementById("kp-live");
+    var status = document.getElementById("kp-live-status");
+    if (!root || typeof EventSource === "undefined" || !window.fetch) { return; }
+    var wanted = (root.getAttribute("data-tables") || "").split(" ");
+    var busy = false, again = false;
+
+    function refresh() {
+      if (busy) { again = true; return; }
+      busy = true;
+      fetch(window.location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+        .then(function (r) { return r.ok ? r.text() : null; })
+        .then(function (text) {
+          if (!text) { return; }
+          var fresh = new DOMParser().parseFromString(text, "text/html").getElementById("kp-live");
+          if (!fresh) { return; }
+          var open = Array.prototype.map.call(root.querySelectorAll("details[open]"), function (d) { return d.id; });
+          root.innerHTML = fresh.innerHTML;
+          open.forEach(function (id) { var d = id && document.getElementById(id); if (d) { d.open = true; } });
+          drawAll();
+          root.setAttribute("data-refreshed", String(Date.now()));
+          if (status) { status.textContent = status.getAttribute("data-text"); }
+        })
+        .catch(function () { /* the next event tries again */ })
+        .then(function () { busy = false; if (again) { again = false; refresh(); } });
+    }
+
+    var source = new EventSource("/live");
+    source.addEventListener("data", function (event) {
+      var tables = [];
+      try { tables = JSON.parse(event.data).tables || []; } catch (err) { tables = []; }
+      var touched = !tables.length || tables.some(function (t) { return wanted.indexOf(t) >= 0; });
+      if (touched) { refresh(); }
+    });
+    window.addEventListener("pagehide", function () { source.close(); });
+  }
+
+  function start() { drawAll(); live(); }
+
   window.kundepulsKpiCharts = drawAll;
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", drawAll);
+    document.addEventListener("DOMContentLoaded", start);
   } else {
-    drawAll();
+    start();
   }
 }());
