@@ -13,6 +13,8 @@ from kundepuls.accounts.endpoints import router as accounts_router
 from kundepuls.actions.endpoints import router as actions_router
 from kundepuls.cases.endpoints import router as cases_router
 from kundepuls.config import Settings, get_settings
+from kundepuls.dashboard.live import router as live_router
+from kundepuls.dashboard.pages import router as dashboard_router
 from kundepuls.db import engine_for
 from kundepuls.facts.endpoints import router as facts_router
 from kundepuls.kit.errors import KundepulsError
@@ -56,6 +58,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(facts_router)
     app.include_router(actions_router)
     app.include_router(cases_router)
+    app.include_router(dashboard_router)
+    app.include_router(live_router)
 
     @app.get("/health", tags=["system"])
     def health() -> dict[str, str]:

@@ -6,6 +6,7 @@ Alembic's env and the tests import this module; add one line per domain with tab
 from kundepuls.accounts import models as accounts_models
 from kundepuls.actions import models as actions_models
 from kundepuls.cases import models as cases_models
+from kundepuls.dashboard import models as dashboard_models
 from kundepuls.db import Base
 from kundepuls.facts import models as facts_models
 from kundepuls.kpis import models as kpis_models
@@ -18,6 +19,7 @@ __all__ = [
     "accounts_models",
     "actions_models",
     "cases_models",
+    "dashboard_models",
     "facts_models",
     "kpis_models",
     "predict_models",
