@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from kundepuls import kpis
 from kundepuls.app import create_app
 from kundepuls.config import Settings
+from kundepuls.kpis import service
 from tests.kpis import factory
 from tests.support import sign_in
 
@@ -317,3 +318,33 @@ def test_english_pages_use_english_texts_and_formats(client: TestClient) -> None
     assert list(frame.columns[:2]) == ["Weekday", "Value"]
     assert set(frame["Weekday"]) <= {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
                                      "Saturday", "Sunday"}  # fmt: skip
+
+
+def test_custom_kpis_and_targets_appear_and_drill_down(
+    client: TestClient, database_url: str, session: Session
+) -> None:
+    settings = _settings(database_url)
+    definition = {
+        "key": "delivery_csat",
+        "label": {"nb": "CSAT levering", "en": "Delivery CSAT"},
+        "table": "responses",
+        "type": "share",
+        "condition": "csat >= 4",
+        "unit": "csat is not None",
+        "filter": "touchpoint == 'delivery'",
+    }
+    service.define_kpi(session, settings, definition, None)
+    service.set_target(session, settings, "nps", 30)
+    session.commit()
+    listing = client.get("/kpis", params=PERIOD).text
+    assert 'data-kpi="delivery_csat"' in listing
+    assert "CSAT levering" in listing
+    n = int(kpis.show("delivery_csat", start=PERIOD["from"], end=PERIOD["to"],
+                      settings=settings).iloc[0]["n"])  # fmt: skip
+    rows = client.get("/kpis/delivery_csat/rows", params=PERIOD).text
+    assert f'data-total="{n}"' in rows
+    assert "<td>delivery</td>" in rows
+    assert "<td>web</td>" not in rows
+    detail = client.get("/kpis/nps", params=PERIOD).text
+    assert _attr(detail, "headline-heading", "data-target") == "30.0"
+    assert "Intet mål satt" not in detail
