@@ -96,6 +96,16 @@ def test_explore_a_kpi_down_to_its_rows_and_download_them(server: str, tmp_path:
             frame["NPS-score"].is_monotonic_increasing or frame["NPS-score"].is_monotonic_decreasing
         )
 
+        # In English on a phone: the same page, one column, charts as wide as the screen.
+        page.get_by_role("button", name="Bytt språk til engelsk").click()
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(f"{server}/kpis/first_response_hours?from=2025-12-01&to=2026-11-30&by=weekend")
+        expect(page.get_by_label("Break down by")).to_have_value("weekend")
+        expect(page.locator("#heatmap-chart")).to_have_attribute("data-drawn", "true")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, "the page scrolls sideways on a phone"
+        page.screenshot(path=SHOTS / "kpis-detail-mobile-en.png", full_page=True)
+
 
 def test_the_detail_page_refreshes_when_answers_arrive(server: str, demo_url: str) -> None:
     from playwright.sync_api import expect

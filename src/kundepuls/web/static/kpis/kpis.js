@@ -48,7 +48,7 @@
                   line: { color: d.lowSample.map(function (l) { return l ? WARN : BRAND; }), width: 2 } } }
     ];
     var layout = base();
-    layout.xaxis = { type: "date", gridcolor: css("--line", "#d9dde1"), title: { text: d.labels.period } };
+    layout.xaxis = { type: "date", automargin: true, gridcolor: css("--line", "#d9dde1"), title: { text: d.labels.period, standoff: 12 } };
     layout.yaxis = { gridcolor: css("--line", "#d9dde1"), zeroline: false, ticksuffix: d.unit === "%" ? " %" : "" };
     if (d.target !== null && d.target !== undefined) {
       layout.shapes = [{ type: "line", xref: "paper", x0: 0, x1: 1, y0: d.target, y1: d.target,
