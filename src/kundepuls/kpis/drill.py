@@ -176,13 +176,14 @@ def _hours(start: Any, end: Any) -> float | None:
 
 
 def _columns(kpi: cat.Kpi, found: list[dict[str, Any]]) -> list[str]:
-    """Display order: event time, id, the rest as stored, customer fields last."""
+    """Display order: event time, id, the rest as stored, customer fields, the comment."""
     first = [kpi.time_column, ROW_ID[kpi.table]]
     if not found:
         return first
-    rest = [c for c in found[0] if c not in first and not c.startswith("_customer")]
+    last = ["comment"] if "comment" in found[0] else []  # long text reads best at the end
+    rest = [c for c in found[0] if c not in (*first, *last) and not c.startswith("_customer")]
     customer = [c for c in found[0] if c.startswith("_customer")]
-    return [*first, *rest, *customer]
+    return [*first, *rest, *customer, *last]
 
 
 def everything(
