@@ -17,6 +17,7 @@ from kundepuls.dashboard.live import router as live_router
 from kundepuls.dashboard.pages import router as dashboard_router
 from kundepuls.db import engine_for
 from kundepuls.facts.endpoints import router as facts_router
+from kundepuls.insights.endpoints import router as insights_router
 from kundepuls.kit.errors import KundepulsError
 from kundepuls.kpis.endpoints import router as kpis_router
 from kundepuls.kpis.pages import router as kpis_pages_router
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     accounts_web.install(app, templates)
     app.include_router(predict_router)
     app.include_router(kpis_router)
+    app.include_router(insights_router)
 
     @app.exception_handler(KundepulsError)
     async def _user_error(_request: Request, error: KundepulsError) -> JSONResponse:

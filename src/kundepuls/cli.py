@@ -12,6 +12,7 @@ from kundepuls.config import get_settings
 from kundepuls.db import migrate
 from kundepuls.demo.commands import demo
 from kundepuls.ingest import commands as ingest_commands
+from kundepuls.insights import commands as insights_commands
 from kundepuls.jobs import jobs_app
 from kundepuls.kit.errors import KundepulsError
 from kundepuls.kpis import commands as kpi_commands
@@ -78,6 +79,8 @@ def serve(
 app.command()(demo)
 app.add_typer(action_app, name="action")
 app.add_typer(case_app, name="case")
+app.command("insights")(insights_commands.insights_command)
+app.command("drivers")(insights_commands.drivers_command)
 
 
 def _redact(url: str) -> str:

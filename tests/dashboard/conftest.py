@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from kundepuls.app import create_app
 from kundepuls.config import Settings
-from kundepuls.dashboard import cache
+from kundepuls.dashboard import cache, repository
 from kundepuls.kpis import backends
 from tests.kpis import factory
 
@@ -22,6 +22,7 @@ def _fresh_engine_state() -> Iterator[None]:
     yield
     backends.forget()
     cache.forget()
+    repository.forget()
 
 
 @pytest.fixture

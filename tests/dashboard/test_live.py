@@ -34,8 +34,12 @@ def add_answer(database_url: str, nps: int = 10) -> None:
     engine = make_engine(database_url)
     with session_scope(engine) as session:
         session.add(
-            Response(response_id=f"live-{uuid.uuid4().hex[:8]}", submitted_at=datetime.now(UTC),
-                     nps=nps, csat=5)  # fmt: skip
+            Response(
+                response_id=f"live-{uuid.uuid4().hex[:8]}",
+                submitted_at=datetime.now(UTC),
+                nps=nps,
+                csat=5,
+            )
         )
     engine.dispose()
 

@@ -16,7 +16,6 @@ from kundepuls.dashboard.texts import TEXTS
 from kundepuls.deps import EngineDep, Permission, SessionDep, SettingsDep, ViewerUser, require
 from kundepuls.kit.errors import UsageError
 from kundepuls.kit.i18n import language_or_default
-from kundepuls.kpis import service as kpis
 from kundepuls.web.pages import formats_for, page_texts, render
 
 router = APIRouter(include_in_schema=False)
@@ -61,10 +60,11 @@ def overview_page(
 ) -> HTMLResponse:
     """The overview: the chosen KPIs as tiles, and the top findings."""
     period, problem = _period(settings, period_key, start, end)
-    overview = service.overview(session, settings, engine, period)
+    state = service.state_of(session, settings, engine)
+    overview = service.overview(session, settings, engine, period, state=state)
     context = _context(request, user, overview)
-    if findings.findings_cached(session, settings, engine, period):
-        context["findings"] = _findings(request, user, session, settings, engine, period)
+    if findings.findings_cached(settings, state, language_or_default(user.language)):
+        context["findings"] = _findings(user, session, settings, engine, period, state)
     return render(request, "dashboard/overview.html", user, TEXTS, active="overview",
                   periods=periods.PERIODS, problem=problem, **context)  # fmt: skip
 
@@ -91,18 +91,17 @@ def tiles_fragment(
 
 
 def _findings(
-    request: Request,
     user: Principal,
     session: SessionDep,
     settings: Settings,
     engine: EngineDep,
     period: periods.Period,
+    state: service.State | None = None,
 ) -> list[dict[str, Any]]:
+    state = state or service.state_of(session, settings, engine)
     lang = language_or_default(user.language)
-    tx, fmt = page_texts(lang, TEXTS), formats_for(request, user)
-    registry = kpis.registry(session, settings)
-    found = findings.top_findings(session, settings, engine, period)
-    return [view.finding(f, registry.kpis, fmt, tx, lang, period) for f in found]
+    found = findings.top_findings(session, settings, state, lang)
+    return [view.finding(f, state.registry.kpis, period) for f in found]
 
 
 @router.get("/overview/findings", response_class=HTMLResponse)
@@ -119,7 +118,7 @@ def findings_page(
 ) -> HTMLResponse:
     """The top findings: a fragment for the overview's script, or a page without it."""
     period, _problem = _period(settings, period_key, start, end)
-    items = _findings(request, user, session, settings, engine, period)
+    items = _findings(user, session, settings, engine, period)
     name = "dashboard/_findings.html" if fragment else "dashboard/findings.html"
     return render(request, name, user, TEXTS, active="overview", findings=items,
                   period=period, query=period.query_string())  # fmt: skip

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
@@ -54,11 +56,41 @@ def _marker_statement(present: frozenset[str]) -> sa.Select[Any]:
 
 
 _PRESENT: dict[str, frozenset[str]] = {}
+_LAST: dict[str, tuple[object, dict[str, str]]] = {}
+_WATCHERS: dict[str, sqlite3.Connection] = {}
+_LOCK = threading.Lock()
+
+
+def _version(engine: Engine) -> object:
+    """A cheap value that changes whenever anything is committed to the store, or None.
+
+    SQLite: ``PRAGMA data_version`` on a connection of our own that never writes (it moves
+    when any other connection, in any process, commits). PostgreSQL: the WAL position.
+    Counting a million rows costs a quarter of a second; these cost nothing, so the exact
+    marker is only recomputed after a commit.
+    """
+    try:
+        if engine.dialect.name == "sqlite":
+            path = engine.url.database or ""
+            with _LOCK:
+                if path not in _WATCHERS:
+                    _WATCHERS[path] = sqlite3.connect(path, check_same_thread=False)
+                return _WATCHERS[path].execute("PRAGMA data_version").fetchone()[0]
+        if engine.dialect.name == "postgresql":
+            with engine.connect() as conn:
+                return conn.execute(sa.text("SELECT pg_current_wal_lsn()::text")).scalar()
+    except (sqlite3.Error, sa.exc.DBAPIError):  # a standby or an odd setup: always count
+        return None
+    return None
 
 
 def marker(engine: Engine) -> dict[str, str]:
     """Per table, a short text that changes whenever its rows do (one query for all)."""
     url = engine.url.render_as_string()
+    version = _version(engine)
+    last = _LAST.get(url)
+    if version is not None and last is not None and last[0] == version:
+        return last[1]
     if url not in _PRESENT:
         _PRESENT[url] = frozenset(sa.inspect(engine).get_table_names()) & set(MARKED)
     present = _PRESENT[url]
@@ -69,4 +101,15 @@ def marker(engine: Engine) -> dict[str, str]:
     for name, changed in MARKED.items():
         if name in present:
             out[name] = "|".join(str(next(values)) for _ in range(1 + len(changed)))
+    _LAST[url] = (version, out)
     return out
+
+
+def forget() -> None:
+    """Close the watching connections (tests that drop stores call this)."""
+    with _LOCK:
+        for connection in _WATCHERS.values():
+            connection.close()
+        _WATCHERS.clear()
+        _LAST.clear()
+        _PRESENT.clear()

@@ -67,8 +67,6 @@ class Change:
     low: float
     high: float
     p_value: float
-    baseline_value: float
-    baseline_n: int
 
     @property
     def significant(self) -> bool:
@@ -110,7 +108,22 @@ class Overview:
     tiles: list[Tile]
     marker: str
     min_sample: int
-    registry: kpis.Registry = field(repr=False)
+    state: State = field(repr=False)
+
+
+@dataclass(frozen=True)
+class State:
+    """What one request reads once: the KPIs and targets, the marker, the chosen tiles."""
+
+    registry: kpis.Registry
+    marker: dict[str, str]
+    keys: list[str]
+
+
+def state_of(session: Session, settings: Settings, engine: Engine) -> State:
+    """The registry, the store's change marker and the overview's KPI keys."""
+    registry = kpis.registry(session, settings)
+    return State(registry, repository.marker(engine), chosen(session, registry))
 
 
 def tables_of(kpi: cat.Kpi) -> tuple[str, ...]:
@@ -139,13 +152,14 @@ def overview(
     engine: Engine,
     period: Period,
     backend: BaseBackend | None = None,
+    state: State | None = None,
 ) -> Overview:
     """The overview's tiles for ``period`` (numbers cached by the store's marker)."""
-    registry = kpis.registry(session, settings)
-    marker = repository.marker(engine)
+    state = state or state_of(session, settings, engine)
+    registry, marker = state.registry, state.marker
     backend = backend or backend_for(settings)
     tiles = []
-    for key in chosen(session, registry):
+    for key in state.keys:
         kpi = registry.kpis[key]
         target = next((t.value for t in registry.targets if t.kpi == key and not t.where), None)
         key_parts = stamp(settings, kpi, period, marker)
@@ -154,7 +168,7 @@ def overview(
             lambda k=kpi, t=target: numbers_of(backend, settings, k, period, t),  # type: ignore[misc]
         )
         tiles.append(Tile(kpi, numbers))
-    return Overview(period, tiles, marker_text(marker), settings.min_sample, registry)
+    return Overview(period, tiles, marker_text(marker), settings.min_sample, state)
 
 
 def stamp(
@@ -214,14 +228,11 @@ def _change(
     before = sufficient(backend, kpi, before_query, settings.tz)
     a, b = filled(kpi, now_query, *now), filled(kpi, before_query, *before)
     diff = cmp.difference(kpi.method, a, b, scale_of(kpi))
-    base = finish(kpi, before_query, *before, settings.min_sample).iloc[0]
     return Change(
         diff=float(np.asarray(diff.diff)[0]),
         low=float(np.asarray(diff.low)[0]),
         high=float(np.asarray(diff.high)[0]),
         p_value=float(np.asarray(diff.p_value)[0]),
-        baseline_value=float(base["value"]),
-        baseline_n=int(base["n"]),
     )
 
 

@@ -40,15 +40,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "live_label": "Direkte",
         "live_help": "Tallene oppdateres når nye data kommer inn.",
         "findings_heading": "Viktigste funn",
-        "findings_lead": "Segmenter som endret seg mest sikkert fra forrige periode "
-        "(region, kundesegment og kanal; q er justert for mange sammenligninger).",
-        "findings_none": "Ingen sikre endringer i segmentene denne perioden.",
+        "findings_lead": "Det viktigste som har endret seg de siste 26 ukene: avvik, "
+        "nivåskift, trender og helgeforskjeller, også i segmentene. q er justert for de "
+        "mange sammenligningene.",
+        "findings_none": "Ingen sikre endringer å melde.",
         "findings_loading": "Leter etter endringer i segmentene …",
         "findings_load": "Vis viktigste funn",
-        "finding_line": "{kpi} for {dimension} {segment}: {diff} ({before} → {now})",
-        "dim_region": "region",
-        "dim_segment": "kundesegment",
-        "dim_channel": "kanal",
         "unit_hours": "t",
         "unit_currency": "kr",
         "unit_per_100": "per 100 ordre",
@@ -123,15 +120,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "live_label": "Live",
         "live_help": "The numbers update when new data arrives.",
         "findings_heading": "Top findings",
-        "findings_lead": "Segments that changed most clearly from the previous period "
-        "(region, customer segment and channel; q is adjusted for the many comparisons).",
-        "findings_none": "No clear segment changes in this period.",
+        "findings_lead": "What changed most over the last 26 weeks: anomalies, level "
+        "shifts, trends and weekend gaps, in segments too. q is adjusted for the many "
+        "comparisons.",
+        "findings_none": "No clear changes to report.",
         "findings_loading": "Looking for segment changes …",
         "findings_load": "Show top findings",
-        "finding_line": "{kpi} for {dimension} {segment}: {diff} ({before} → {now})",
-        "dim_region": "region",
-        "dim_segment": "customer segment",
-        "dim_channel": "channel",
         "unit_hours": "h",
         "unit_currency": "NOK",
         "unit_per_100": "per 100 orders",

@@ -10,7 +10,6 @@ import math
 from typing import Any
 
 from kundepuls.dashboard import sparkline
-from kundepuls.dashboard.findings import Finding
 from kundepuls.dashboard.periods import Period
 from kundepuls.dashboard.service import Numbers, Tile
 from kundepuls.kit.i18n import Formats
@@ -46,7 +45,7 @@ def _ok(value: float | None) -> bool:
 
 def _raw(value: float | None) -> str:
     """A number for machines (``data-`` attributes): full precision, empty for none."""
-    return repr(float(value)) if _ok(value) else ""
+    return repr(float(value)) if value is not None and math.isfinite(value) else ""
 
 
 def _change(kpi: cat.Kpi, numbers: Numbers, fmt: Formats, tx: dict[str, str]) -> dict[str, Any]:
@@ -120,24 +119,15 @@ def tile(tile: Tile, period: Period, fmt: Formats, tx: dict[str, str], lang: str
     }
 
 
-def finding(item: Finding, kpis: dict[str, cat.Kpi], fmt: Formats, tx: dict[str, str],
-            lang: str, period: Period) -> dict[str, Any]:  # fmt: skip
-    """One line of the top findings."""
-    kpi = kpis[item.kpi]
-    d = digits(kpi)
-    text = tx["finding_line"].format(
-        kpi=label(kpi, lang),
-        dimension=tx.get(f"dim_{item.dimension}", item.dimension),
-        segment=item.segment,
-        diff=fmt.signed(item.diff, d),
-        before=fmt.number(item.baseline_value, d),
-        now=fmt.number(item.value, d),
-    )
-    better = (item.diff > 0) == kpi.higher_is_better
+def finding(item: dict[str, Any], kpis: dict[str, cat.Kpi], period: Period) -> dict[str, Any]:
+    """One line of the top findings (the insights domain words it)."""
+    kpi = kpis.get(item["kpi"])
+    size = item.get("size") or 0.0
+    better = kpi is not None and (size > 0) == kpi.higher_is_better
+    by = f"&by={item['dim']}" if item.get("dim") else ""
     return {
-        "text": text,
-        "q": fmt.number(item.q_value, 3) if item.q_value >= 0.001 else "< " + fmt.number(0.001, 3),
+        "text": item["text"],
         "css": "good" if better else "bad",
-        "arrow": "▲" if item.diff > 0 else "▼",
-        "href": f"/kpis/{kpi.key}?{period.query_string()}&by={item.dimension}",
+        "arrow": "▲" if size > 0 else "▼",
+        "href": f"/kpis/{item['kpi']}?{period.query_string()}{by}",
     }

@@ -2,7 +2,8 @@
 
 - Embedded (SQLite URL): an in-process DuckDB 1.5.5 reads the SQLite file through the
   ``duckdb-extension-sqlite`` package, installed from the file inside that package, so
-  nothing is ever downloaded.
+  nothing is ever downloaded, and keeps a columnar copy of the KPI tables in memory that
+  follows every commit to the store (see :mod:`kundepuls.kpis.mirror`).
 - PostgreSQL URL: Ibis's postgres backend runs the KPIs in the database itself.
 - Warehouse mode (``KUNDEPULS_WAREHOUSE_URL``, any Ibis connection URL, e.g.
   ``pyspark:///path/to/warehouse`` or ``clickhouse://host/db``): the same KPIs over
@@ -15,6 +16,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,7 @@ from sqlalchemy.engine import make_url
 
 from kundepuls.config import Settings
 from kundepuls.kit.errors import KundepulsError
+from kundepuls.kpis.mirror import Mirror
 
 WAREHOUSE_ENV = "KUNDEPULS_WAREHOUSE_URL"
 
@@ -48,22 +51,56 @@ def sqlite_extension() -> Path:
     return path
 
 
-def attach_sqlite(con: duckdb.DuckDBPyConnection, database: str) -> None:
-    """Attach the SQLite file read-only as the default catalog of ``con``."""
+def attach_sqlite(con: duckdb.DuckDBPyConnection, database: str, use: bool = True) -> None:
+    """Attach the SQLite file read-only as ``s`` (and the default catalog when ``use``)."""
     con.execute(f"INSTALL '{sqlite_extension()}'")
     con.execute("LOAD sqlite")
     quoted = database.replace("'", "''")
     con.execute(f"ATTACH '{quoted}' AS s (TYPE sqlite, READ_ONLY)")
-    con.execute("USE s")
+    if use:
+        con.execute("USE s")
 
 
 def embedded(database: str) -> BaseBackend:
-    """A new DuckDB connection reading the SQLite store at ``database``."""
+    """A new DuckDB connection with an up-to-date copy of the SQLite store at ``database``."""
     if not Path(database).exists():
         raise KundepulsError(f"no store at {database}; run `kundepuls init` first")
     con = duckdb.connect()
-    attach_sqlite(con, database)
-    return ibis.duckdb.from_connection(con)
+    attach_sqlite(con, database, use=False)
+    copy = Mirror(con, database)
+    copy.sync()
+    backend = ibis.duckdb.from_connection(con)
+    backend._kundepuls_mirror = copy
+    return backend
+
+
+def sync(backend: BaseBackend) -> bool:
+    """Bring the backend's copy of the store up to date (a no-op off the embedded store).
+
+    Costs one ``PRAGMA data_version`` when nothing was committed since the last call.
+    """
+    copy: Mirror | None = getattr(backend, "_kundepuls_mirror", None)
+    if copy is None:
+        return False
+    with LOCK:
+        if copy.sync():
+            backend._kundepuls_cache = None  # bounds and schemas may have changed
+            return True
+        return False
+
+
+def versions(backend: BaseBackend, names: Iterable[str]) -> tuple[object, ...] | None:
+    """What the backend's copy holds of ``names`` right now, after bringing it up to date.
+
+    Equal tuples mean equal data, so results computed from these tables can be reused;
+    None off the embedded store, where no copy tells cheaply whether data changed.
+    """
+    copy: Mirror | None = getattr(backend, "_kundepuls_mirror", None)
+    if copy is None:
+        return None
+    with LOCK:
+        sync(backend)
+        return tuple(copy.states.get(name) for name in sorted(names))
 
 
 def postgres(url: str) -> BaseBackend:
@@ -149,8 +186,13 @@ def _cache(backend: BaseBackend) -> dict[str, Any]:
 
 
 def table_names(backend: BaseBackend, refresh: bool = False) -> set[str]:
-    """The tables the backend can see (remembered for a few seconds)."""
+    """The tables the backend can see (remembered for a few seconds).
+
+    Every KPI asks for them first, so a commit to the store since the last query is
+    copied here, once per KPI, before the query reads anything.
+    """
     with LOCK:
+        sync(backend)
         cache = _cache(backend)
         if cache["names"] is None or refresh:
             cache["names"] = set(backend.list_tables())
@@ -171,6 +213,9 @@ def forget() -> None:
     with LOCK:
         for backend in _SHARED.values():
             backend.disconnect()
+            copy: Mirror | None = getattr(backend, "_kundepuls_mirror", None)
+            if copy is not None:
+                copy.close()
         _SHARED.clear()
 
 

@@ -7,7 +7,10 @@ intervals are then computed from those few numbers by :mod:`kundepuls.stats`.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from datetime import date
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import ibis
@@ -19,8 +22,8 @@ from ibis.backends import BaseBackend
 from kundepuls.kit.errors import UsageError
 from kundepuls.kpis import catalog as cat
 from kundepuls.kpis import periods as per
-from kundepuls.kpis.backends import run, table_names
-from kundepuls.kpis.frames import PERIOD, Frame, Query, Source, prepare
+from kundepuls.kpis.backends import run, table_names, versions
+from kundepuls.kpis.frames import PERIOD, PREDICTIONS, Frame, Query, Source, prepare
 from kundepuls.kpis.results import EMPTY_STATS, finish
 
 
@@ -38,11 +41,60 @@ def evaluate(
     return finish(kpi, query, stats, first, last, min_n)
 
 
-def sufficient(
-    backend: BaseBackend, kpi: cat.Kpi, query: Query, tz: ZoneInfo
-) -> tuple[pd.DataFrame, date | None, date | None]:
-    """Sufficient statistics per group and the range of periods to report."""
+Sufficient = tuple[pd.DataFrame, date | None, date | None]
+# Sufficient statistics already computed, per backend, for the data they were computed
+# from: a dashboard asks the same questions again and again between two commits.
+REMEMBERED = 512
+_REMEMBER_LOCK = threading.Lock()
+
+
+def sufficient(backend: BaseBackend, kpi: cat.Kpi, query: Query, tz: ZoneInfo) -> Sufficient:
+    """Sufficient statistics per group and the range of periods to report.
+
+    On the embedded store the answer is remembered until one of the tables it reads
+    changes (the copy of :mod:`kundepuls.kpis.mirror` tells), so a dashboard that asks
+    again between two commits costs no query.
+    """
     query = query.checked(tz)
+    version = versions(backend, _tables_read(kpi))
+    try:
+        key: Any = (kpi, query, str(tz), version)
+        hash(key)
+    except TypeError:  # a custom KPI with an unhashable part: compute every time
+        key = None
+    memory = _memory(backend) if version is not None and key is not None else None
+    if memory is not None:
+        with _REMEMBER_LOCK:
+            known = memory.get(key)
+            if known is not None:
+                memory.move_to_end(key)
+                return known[0].copy(), known[1], known[2]
+    found = _compute(backend, kpi, query, tz)
+    if memory is not None:
+        with _REMEMBER_LOCK:
+            memory[key] = (found[0].copy(), found[1], found[2])
+            while len(memory) > REMEMBERED:
+                memory.popitem(last=False)
+    return found
+
+
+def _tables_read(kpi: cat.Kpi) -> set[str]:
+    tables = {kpi.table, "customers", PREDICTIONS}
+    if isinstance(kpi.stat, cat.Rate):
+        tables.add(kpi.stat.numerator)
+    return tables
+
+
+def _memory(backend: BaseBackend) -> OrderedDict[Any, Sufficient]:
+    with _REMEMBER_LOCK:
+        memory: OrderedDict[Any, Sufficient] | None = getattr(backend, "_kundepuls_results", None)
+        if memory is None:
+            memory = OrderedDict()
+            backend._kundepuls_results = memory
+        return memory
+
+
+def _compute(backend: BaseBackend, kpi: cat.Kpi, query: Query, tz: ZoneInfo) -> Sufficient:
     tables = table_names(backend)
     if kpi.table not in tables:  # created since the list was read?
         tables = table_names(backend, refresh=True)

@@ -1,0 +1,1 @@
+"""Insights: trends, anomalies and level shifts, what drove a change, and key drivers."""
