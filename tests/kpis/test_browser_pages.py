@@ -130,3 +130,19 @@ def test_the_detail_page_refreshes_when_answers_arrive(server: str, demo_url: st
         # (the first test may have switched this user to English)
         status = re.compile(r"Nye data: tallene er oppdatert\.|New data: the numbers are updated\.")
         expect(page.locator("#kp-live-status")).to_have_text(status)
+
+        # A click on a bar opens the rows of that segment.
+        page.reload()
+        expect(page.locator("#breakdown-chart")).to_have_attribute("data-drawn", "true")
+        # (the top bar is now the new answers without a customer: "(missing)", no region)
+        bars = page.locator("#breakdown-chart .bars .point path")
+        top_bar = bars.nth(bars.count() - 2)
+        top_bar.scroll_into_view_if_needed()
+        bar = top_bar.bounding_box()
+        assert bar is not None
+        x, y = bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] / 2
+        page.mouse.move(x, y)  # Plotly finds the bar under the pointer on hover
+        expect(page.locator("#breakdown-chart .hoverlayer .hovertext")).to_be_visible()
+        page.mouse.click(x, y)
+        expect(page).to_have_url(re.compile(r"/kpis/nps/rows\?.*where=region%3D"))
+        expect(page.locator(".chip")).to_contain_text("Region = ")

@@ -348,3 +348,18 @@ def test_custom_kpis_and_targets_appear_and_drill_down(
     detail = client.get("/kpis/nps", params=PERIOD).text
     assert _attr(detail, "headline-heading", "data-target") == "30.0"
     assert "Intet mål satt" not in detail
+
+
+def test_heat_map_cells_link_to_their_rows(client: TestClient, database_url: str) -> None:
+    page = client.get("/kpis/csat", params=PERIOD).text
+    links = re.findall(r'href="(/kpis/csat/rows\?[^"]*weekday%3D[^"]*hour%3D[^"]*)"', page)
+    assert links
+    cells = kpis.show("csat", by=["weekday", "hour"], start=PERIOD["from"], end=PERIOD["to"],
+                      settings=_settings(database_url))  # fmt: skip
+    for link in links[:3]:
+        href = html.unescape(link)
+        day = re.search(r"weekday%3D(\w+)", href).group(1)  # type: ignore[union-attr]
+        hour = int(re.search(r"hour%3D(\d+)", href).group(1))  # type: ignore[union-attr]
+        n = cells[(cells["weekday"] == day) & (cells["hour"] == hour)]["n"].iloc[0]
+        rows = client.get(href).text
+        assert f'data-total="{n}"' in rows

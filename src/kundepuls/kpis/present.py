@@ -117,6 +117,15 @@ def trend_chart(frame: pd.DataFrame, speaker: Speaker, grain_label: str) -> dict
     return {"chart": chart, "rows": rows, "summary": summary}
 
 
+def _raw(value: Any) -> str | None:
+    """A segment's value as a ``where`` filter writes it (None: no filter can pick it)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 def segment_label(speaker: Speaker, by: Sequence[str], row: dict[str, Any]) -> str:
     return " · ".join(speaker.segment(name, row.get(name)) for name in by)
 
@@ -135,6 +144,7 @@ def breakdown_chart(frame: pd.DataFrame, speaker: Speaker, by: Sequence[str]) ->
         row["significant"] = q is not None and q < MIN_SIGNIFICANT
     chart = {
         "labels": [r["label"] for r in rows],
+        "raw": [_raw(r.get(by[0])) if len(by) == 1 else None for r in rows],
         "y": [r["value"] for r in rows],
         "low": [r["ci_low"] for r in rows],
         "high": [r["ci_high"] for r in rows],
@@ -169,7 +179,8 @@ def heatmap_chart(frame: pd.DataFrame, speaker: Speaker) -> dict[str, Any]:
         (low if row["low_sample"] else z)[day][hour] = row["value"]
     values = [r["value"] for r in rows if r["value"] is not None]
     days = [speaker.tx[f"weekday_{i}"] for i in range(7)]
-    chart = {"z": z, "low": low, "n": n, "days": days, "hours": [f"{h:02d}" for h in range(24)],
+    chart = {"z": z, "low": low, "n": n, "days": days, "weekdays": list(WEEKDAYS),
+             "hours": [f"{h:02d}" for h in range(24)],
              "zmin": min(values) if values else None, "zmax": max(values) if values else None,
              "unit": speaker.unit, "higherIsBetter": speaker.kpi.higher_is_better,
              "labels": {"lowSample": speaker.tx["low_sample"]}}  # fmt: skip

@@ -83,6 +83,23 @@
     layout.yaxis = { automargin: true };
     layout.bargap = 0.35;
     Plotly.newPlot(el, [trace], layout, CONFIG);
+    var raw = rev(d.raw || []);
+    drillOn(el, function (point) {
+      var value = raw[point.pointIndex];
+      return value === null || value === undefined ? null : [el.getAttribute("data-dimension") + "=" + value];
+    });
+  }
+
+  /* A click on a bar or cell opens the rows behind it (the tables carry the same links). */
+  function drillOn(el, filters) {
+    var base = el.getAttribute("data-drill");
+    if (!base || !el.on) { return; }
+    el.on("plotly_click", function (event) {
+      var point = event && event.points && event.points[0];
+      var wanted = point ? filters(point) : null;
+      if (!wanted) { return; }
+      window.location.href = base + wanted.map(function (w) { return "&where=" + encodeURIComponent(w); }).join("");
+    });
   }
 
   function heatmap(el, d) {
@@ -111,6 +128,11 @@
     layout.yaxis = { autorange: "reversed", showgrid: false, type: "category" };
     layout.xaxis = { showgrid: false, type: "category" };
     Plotly.newPlot(el, traces, layout, CONFIG);
+    drillOn(el, function (point) {
+      var day = d.days.indexOf(point.y), hour = d.hours.indexOf(point.x);
+      if (day < 0 || hour < 0 || !d.n[day][hour]) { return null; }
+      return ["weekday=" + d.weekdays[day], "hour=" + parseInt(d.hours[hour], 10)];
+    });
   }
 
   var DRAW = { trend: trend, breakdown: breakdown, heatmap: heatmap };
