@@ -174,6 +174,7 @@ def test_the_drill_down_lists_exactly_the_rows_counted(
     assert exported.status_code == 200
     frame = pd.read_csv(io.BytesIO(exported.content), sep=";", encoding="utf-8-sig")
     assert len(frame) == n
+    assert exported.headers["x-kundepuls-rows-total"] == str(n)
     assert frame.iloc[:, 1].is_unique
 
 

@@ -104,6 +104,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "rows_customers": "n for dette nøkkeltallet teller kunder; her er radene de bygger på.",
         "rows_caption": "Rader bak {kpi}, side {page} av {pages}",
         "rows_none": "Ingen rader i perioden med disse filtrene.",
+        "rows_export_limit": "Nedlastingen har de første {limit} radene; snevre inn perioden "
+        "eller filtrene for resten.",
         "sort_by": "Sorter etter {column}",
         "sorted_desc": "synkende",
         "sorted_asc": "stigende",
@@ -236,6 +238,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "rows_customers": "This KPI's n counts customers; these are the rows it is built on.",
         "rows_caption": "Rows behind {kpi}, page {page} of {pages}",
         "rows_none": "No rows in the period with these filters.",
+        "rows_export_limit": "A download holds the first {limit} rows; narrow the period or "
+        "the filters for the rest.",
         "sort_by": "Sort by {column}",
         "sorted_desc": "descending",
         "sorted_asc": "ascending",
