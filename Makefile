@@ -21,10 +21,11 @@ demo: install
 test: install browser
 	$(BIN)/pytest -q -n 2
 
-# Debian's chromium for the browser tests (Playwright drives it; no browser download).
+# Debian's chromium for the browser tests (Playwright drives it; no browser download) and
+# poppler-utils, whose pdftotext and pdftoppm read the PDF report back in its tests.
 browser:
-	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ]; then \
-		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	@if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/pdftotext ]; } && [ "$$(id -u)" = 0 ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium poppler-utils; \
 	fi
 
 lint: install

@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
@@ -312,10 +313,11 @@ def bench_postgres(url: str, tables: dict[str, pa.Table], repeat: int) -> None:
     with engine.begin() as conn:
         raw = conn.connection.driver_connection
         for name, table in tables.items():
-            frame = table.to_pandas()
+            # Arrow's nullable integers stay integers (pandas would make them floats).
+            frame = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
             with raw.cursor().copy(f"COPY {name} ({', '.join(frame.columns)}) FROM STDIN") as cp:
                 for row in frame.itertuples(index=False, name=None):
-                    cp.write_row([None if v != v else v for v in row])
+                    cp.write_row([None if v is pd.NA or v != v else v for v in row])
     engine.dispose()
     backend = connect(Settings(database_url=url))
 

@@ -11,18 +11,25 @@ from kundepuls import __version__
 from kundepuls.accounts import web as accounts_web
 from kundepuls.accounts.endpoints import router as accounts_router
 from kundepuls.actions.endpoints import router as actions_router
+from kundepuls.alerts.endpoints import router as alerts_router
+from kundepuls.benchmarks.endpoints import router as benchmarks_router
 from kundepuls.cases.endpoints import router as cases_router
 from kundepuls.config import Settings, get_settings
 from kundepuls.dashboard.live import router as live_router
 from kundepuls.dashboard.pages import router as dashboard_router
 from kundepuls.db import engine_for
 from kundepuls.facts.endpoints import router as facts_router
+from kundepuls.ingest.pages import router as ingest_pages_router
 from kundepuls.insights.endpoints import router as insights_router
 from kundepuls.kit.errors import KundepulsError
 from kundepuls.kpis.endpoints import router as kpis_router
 from kundepuls.kpis.pages import router as kpis_pages_router
 from kundepuls.predict.endpoints import router as predict_router
+from kundepuls.quality.endpoints import router as quality_router
+from kundepuls.reports.endpoints import router as reports_router
+from kundepuls.surveys.admin import router as surveys_admin_router
 from kundepuls.surveys.endpoints import router as surveys_router
+from kundepuls.text.pages import router as text_pages_router
 from kundepuls.web.pages import WEB, templates
 from kundepuls.web.pages import router as pages_router
 
@@ -58,8 +65,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages_router)
     app.include_router(kpis_pages_router)
     app.include_router(facts_router)
+    app.include_router(ingest_pages_router)
+    app.include_router(text_pages_router)
+    app.include_router(surveys_admin_router)
     app.include_router(actions_router)
     app.include_router(cases_router)
+    app.include_router(alerts_router)
+    app.include_router(benchmarks_router)
+    app.include_router(quality_router)
+    app.include_router(reports_router)
     app.include_router(dashboard_router)
     app.include_router(live_router)
 

@@ -7,6 +7,8 @@ from rich.console import Console
 
 from kundepuls.accounts.commands import token_app, user_app
 from kundepuls.actions.commands import app as action_app
+from kundepuls.alerts.commands import app as alerts_app
+from kundepuls.benchmarks.commands import app as benchmark_app
 from kundepuls.cases.commands import app as case_app
 from kundepuls.config import get_settings
 from kundepuls.db import migrate
@@ -17,6 +19,8 @@ from kundepuls.jobs import jobs_app
 from kundepuls.kit.errors import KundepulsError
 from kundepuls.kpis import commands as kpi_commands
 from kundepuls.predict.commands import app as predict_app
+from kundepuls.quality.commands import quality_command
+from kundepuls.reports.commands import app as report_app
 from kundepuls.surveys.commands import survey_app
 from kundepuls.text import commands as text_commands
 
@@ -79,8 +83,12 @@ def serve(
 app.command()(demo)
 app.add_typer(action_app, name="action")
 app.add_typer(case_app, name="case")
+app.add_typer(alerts_app, name="alerts")
+app.add_typer(benchmark_app, name="benchmark")
+app.command("quality")(quality_command)
 app.command("insights")(insights_commands.insights_command)
 app.command("drivers")(insights_commands.drivers_command)
+app.add_typer(report_app, name="report")
 
 
 def _redact(url: str) -> str:

@@ -35,6 +35,12 @@ class Settings(BaseSettings):
     # this many days, and send nothing in the quiet hours (local time, "HH-HH").
     survey_fatigue_days: int = Field(default=30, ge=1)
     survey_quiet_hours: str = "21-08"
+    # The KPIs of the PDF report, comma-separated (empty: the default ten).
+    report_kpis: str = ""
+    # Files uploaded on the data page: the largest accepted, and where they wait while
+    # they are imported (the system's temp dir unless set); both are cleaned up after.
+    upload_max_mb: int = Field(default=200, ge=1)
+    upload_dir: Path | None = None
 
     @field_validator("timezone")
     @classmethod

@@ -35,7 +35,9 @@ def schedule(lease_seconds: float = 120) -> dict[str, tuple[Callable[[], object]
     Each job opens its own session and is safe to run twice.
     """
     # Imported here so that the command line starts without the statistics stack.
+    from kundepuls.alerts import tasks as alert_tasks
     from kundepuls.cases import tasks as case_tasks
+    from kundepuls.reports import tasks as report_tasks
     from kundepuls.surveys import tasks as survey_tasks
     from kundepuls.text import tasks as text_tasks
 
@@ -46,6 +48,10 @@ def schedule(lease_seconds: float = 120) -> dict[str, tuple[Callable[[], object]
         "cases.open_cases": (case_tasks.open_cases, {"minute": "*/5"}),
         "cases.deliver_case_events": (case_tasks.deliver_case_events, {"minute": "*"}),
         "cases.alert_overdue_cases": (case_tasks.alert_overdue_cases, {"minute": "0"}),
+        "alerts.evaluate_rules": (alert_tasks.evaluate_rules, {"minute": "*/5"}),
+        "alerts.deliver_alerts": (alert_tasks.deliver_alerts, {"minute": "*"}),
+        # Hourly; the job itself sends each week once, from Monday 07:00 local time.
+        "reports.send_weekly_summaries": (report_tasks.send_weekly_summaries, {"minute": "5"}),
     }
 
 

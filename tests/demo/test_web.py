@@ -75,14 +75,16 @@ def test_the_first_page_shows_the_counts_and_the_imports(
         assert f'data-rows="{rows}"' in page
     assert "Siste importer" in page
     assert "demo (seed 42, 2026-12-01)" in page
-    assert re.search(r"\d{2}\.\d{2}\.\d{4}", page)  # Norwegian dates
+    assert re.search(r"\d{1,2}\. [a-z]{3}\. \d{4}", page)  # Norwegian dates (1. des. 2026)
+    assert 'aria-current="page">Data<' in page  # in the signed-in layout
     assert "/static/app.css" in page
-    assert "<script" not in page  # the page works without JavaScript
+    assert "<script" not in page  # a viewer's page needs no JavaScript
     css = client.get("/static/app.css")
     assert css.status_code == 200
     assert "prefers-color-scheme" in css.text
     head = page.split("<body>")[0]
-    assert re.findall(r"https?://[^/\"]+", head) == [str(client.base_url).rstrip("/")]
+    # Every stylesheet comes from kundepuls itself: no CDN.
+    assert set(re.findall(r"https?://[^/\"]+", head)) == {str(client.base_url).rstrip("/")}
 
 
 def test_an_empty_store_says_how_to_fill_it(tmp_path: Path) -> None:
@@ -94,3 +96,20 @@ def test_an_empty_store_says_how_to_fill_it(tmp_path: Path) -> None:
         page = client.get("/data").text
     assert "Databasen er tom" in page
     assert "kundepuls demo" in page
+
+
+def test_the_data_page_speaks_english(small_demo: BuiltDemo) -> None:
+    with served(small_demo.url) as client:
+        sign_in(client, small_demo.url)
+        page = client.get("/data").text
+        csrf = re.search(r'name="csrf-token" content="([^"]+)"', page)
+        assert csrf
+        switched = client.post(
+            "/account/language",
+            data={"lang": "en", "next": "/data", "csrf_token": csrf.group(1)},
+            follow_redirects=True,
+        )
+    assert '<html lang="en">' in switched.text
+    assert "Latest imports" in switched.text
+    assert "Survey responses" in switched.text
+    assert re.search(r"\d{1,2} [A-Z][a-z]{2,3} \d{4}", switched.text)  # 1 Dec 2026

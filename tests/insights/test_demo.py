@@ -205,3 +205,60 @@ def test_key_drivers_match_an_ols_fit_and_rank_the_priorities(demo: Demo) -> Non
     for d in report.drivers:
         assert d.ci_low <= d.importance <= d.ci_high
     assert np.isclose(sum(d.share for d in report.drivers), 1.0)
+
+
+def test_the_shift_found_agrees_with_the_improvement_measured_as_an_action(
+    demo: Demo, findings: list[Finding]
+) -> None:
+    """The weekend shift the scan finds is the planted action's effect (kundepuls.actions)."""
+    from kundepuls.actions import service as actions
+    from kundepuls.actions.schemas import ActionCreate
+
+    (shift,) = [
+        f for f in findings
+        if f.kpi == "first_response_hours" and f.dim == "weekend" and f.kind == "level_shift"
+    ]  # fmt: skip
+    engine = make_engine(demo.url)
+    with session_scope(engine) as session:
+        action = actions.add_action(
+            session,
+            ActionCreate(
+                title=demo.planted.improvement_name,
+                kpi="first_response_hours",
+                start_date=demo.planted.improvement_start,
+                segment="weekend=true",
+                compare="weekend=false",
+                status="done",
+                findings=[shift.id],
+            ),
+        )
+        effect = actions.measure_effect(
+            session, action.id, tz=demo.settings.tz, today=LAST_DAY + timedelta(days=1)
+        )
+        session.rollback()  # the shared demo store keeps no action
+    engine.dispose()
+    measured = effect.before_after
+    assert measured is not None
+    assert measured.significant
+    assert measured.effect < 0
+    # Both estimate the same fall; their intervals overlap.
+    assert measured.ci_low <= shift.ci_high
+    assert shift.ci_low <= measured.ci_high
+
+
+def test_one_series_for_an_alert_rule_weekly_and_daily(demo: Demo) -> None:
+    planted = demo.planted
+    region = ("region", planted.falling_region)
+    weekly = anomalies.scan_series(None, demo.settings, "nps", segment=region)
+    assert weekly.kind == "level_shift"
+    (fall,) = weekly.findings()
+    assert fall.since is not None
+    assert abs((fall.since - planted.fall_start).days) <= 28
+    daily = anomalies.scan_series(
+        None, demo.settings, "first_response_hours", segment=("weekend", "true"), grain="day"
+    )
+    (shift,) = [t for t in daily.findings() if t.kind == "level_shift"]
+    assert shift.size < 0
+    assert abs((shift.since - planted.improvement_start).days) <= 7
+    quiet = anomalies.scan_series(None, demo.settings, "csat", segment=("region", "Oslo"))
+    assert quiet.kind is None

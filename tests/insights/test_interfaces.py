@@ -87,6 +87,8 @@ def test_drivers_prints_the_drivers_and_the_priority_list(
         (("insights", "--grain", "month"), 2, "grain 'month'"),
         (("insights", "--kpi", "npx"), 1, "unknown KPI 'npx'"),
         (("drivers", "--outcome", "aov"), 2, "outcome 'aov'"),
+        (("insights", "--since", "2030-01-01"), 2, "after the last day with data (2026-11-30)"),
+        (("insights", "--by", "regoin"), 2, "unknown dimension 'regoin'; did you mean region"),
     ],
 )
 def test_bad_input_is_one_clear_line(
@@ -153,6 +155,9 @@ def test_api_answers_findings_drivers_changes_and_heat_maps(
     assert unknown.status_code == 404
     assert "unknown KPI" in unknown.json()["detail"]
     assert client.get("/api/v1/insights", params={"lang": "de"}).status_code == 422
+    only = client.get("/api/v1/insights", params={"kpi": "nps", "by": "region"}).json()
+    assert {r["kpi"] for r in only} == {"nps"}
+    assert any(r.get("dim") == "region" for r in only)
     assert "/api/v1/insights/drivers" in client.get("/openapi.json").json()["paths"]
 
 

@@ -221,3 +221,12 @@ def test_rfm_segments_of_the_predictions_are_a_customer_dimension(
     rows = evaluate(backend, KPIS["nps"], Query(by=("rfm_segment",)), TZ)
     got = {r.rfm_segment: (r.n, r.value) for r in rows.itertuples()}
     assert got == {"champions": (2, 100.0), "at_risk": (1, -100.0), None: (1, 0.0)}
+
+
+def test_every_kpi_of_an_empty_store_is_a_row_with_n_zero(backend: BaseBackend) -> None:
+    """Not an error: on PostgreSQL the min of an empty NOT NULL column is NULL too."""
+    for key, kpi in KPIS.items():
+        rows = evaluate(backend, kpi, Query(grain="week"), TZ)
+        assert len(rows) == 1, key
+        assert rows.n.iloc[0] == 0, key
+        assert pd.isna(rows.value.iloc[0]), key

@@ -194,6 +194,14 @@ def finish_batch(session: Session, batch: ImportBatch, counts: dict[str, Any]) -
     session.flush()
 
 
+def label_batch(session: Session, batch_id: int, file: str, started_by: str) -> None:
+    """Name an uploaded batch by the user's file name and the user (not the temp path)."""
+    batch = session.get(ImportBatch, batch_id)
+    if batch is not None:
+        batch.file, batch.started_by = file, started_by
+        session.flush()
+
+
 def begin_seen(session: Session) -> _Bulk:
     """Creates the table of ids written by this import; returns the insert into it."""
     _seen.create(session.connection(), checkfirst=True)

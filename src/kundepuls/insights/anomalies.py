@@ -56,6 +56,7 @@ __all__ = [
     "SeriesVerdict",
     "anomaly_in_series",
     "scan",
+    "scan_series",
     "sd_from_interval",
     "weekend_split",
     "with_qvalues",
@@ -76,6 +77,7 @@ DEFAULT_KPIS = (
 DEFAULT_BY = ("region", "channel", "team", "weekend")
 WINDOW_DAYS = 182  # default: look at the last 26 weeks …
 HISTORY_DAYS = 365  # … against the year before them
+RECENT = {"week": 4, "day": 14}  # the last periods tested for anomalies
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ def scan(
     settings: Settings,
     *,
     kpis: Sequence[str] | None = None,
-    by: Sequence[str] = DEFAULT_BY,
+    by: Sequence[str] | None = None,
     since: date | None = None,
     until: date | None = None,
     grain: str = "week",
@@ -122,8 +124,9 @@ def scan(
         ``min_sample`` and the timezone are read from it.
     kpis : sequence of str, optional
         KPI keys (default :data:`DEFAULT_KPIS`, those that exist in the store).
-    by : sequence of str
-        Dimensions whose segments are scanned (each on the KPIs where it exists).
+    by : sequence of str, optional
+        Dimensions whose segments are scanned, each on the KPIs where it exists (default
+        :data:`DEFAULT_BY`); a dimension given here that no KPI has is a usage error.
     since : date, optional
         First day of the window (default: 26 weeks before the last day with data). The
         baseline history is the year before it.
@@ -142,19 +145,83 @@ def scan(
     backend, session = _backend_and_session(source, settings)
     reg = registry(session, settings)
     keys = list(kpis) if kpis is not None else [k for k in DEFAULT_KPIS if k in reg.kpis]
-    tested: list[_Tested] = []
-    for key in keys:
-        kpi = reg.get(key)
+    chosen = [reg.get(key) for key in keys]
+    for kpi in chosen:
         if kpi.method not in suff.SERIES_METHODS:
-            raise UsageError(f"KPI {key}: its interval method {kpi.method} has no series test")
-        if not _has_rows(backend, kpi):
-            continue
+            raise UsageError(f"KPI {kpi.key}: its interval method {kpi.method} has no series test")
+    chosen = [kpi for kpi in chosen if _has_rows(backend, kpi)]
+    if by is not None:
+        _check_dimensions(backend, chosen, by, settings)
+    by = DEFAULT_BY if by is None else by
+    tested: list[_Tested] = []
+    ends = []
+    for kpi in chosen:
         end = until or last_day(backend, kpi, settings)
+        ends.append(end)
         start = since or end - timedelta(days=WINDOW_DAYS)
+        if start > end:
+            continue
         tested.extend(_scan_kpi(backend, kpi, settings, by, start, end, grain))
         if kpi.unit == "hours" and kpi.method == "mean_t":
             tested.extend(_weekend(backend, kpi, settings, start, end))
+    if since is not None and ends and since > max(ends):
+        raise UsageError(f"--since {since} is after the last day with data ({max(ends)})")
     return _findings(tested, settings, alpha)
+
+
+def _check_dimensions(
+    backend: BaseBackend, kpis: list[cat.Kpi], by: Sequence[str], settings: Settings
+) -> None:
+    """A usage error (with suggestions) for a dimension that no scanned KPI has."""
+    for dim in by:
+        problems = [_problem(backend, kpi, dim, settings) for kpi in kpis]
+        if problems and all(problems):
+            raise UsageError(str(problems[0]))
+
+
+def scan_series(
+    source: Session | BaseBackend | None,
+    settings: Settings,
+    key: str,
+    *,
+    segment: tuple[str, str] | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    grain: str = "week",
+) -> SeriesVerdict:
+    """The series tests of one KPI (and one segment ``(dim, value)``), e.g. for an alert.
+
+    The same tests and defaults as :func:`scan`, sizes from the KPI's own comparison, and
+    q-values over this series' tests only.
+
+    Examples
+    --------
+    >>> scan_series(session, settings, "nps", segment=("region", "Vestfold"))  # doctest: +SKIP
+    """
+    if grain not in RECENT:
+        raise UsageError(f"grain {grain!r}: insights scan days or weeks")
+    backend, session = _backend_and_session(source, settings)
+    kpi = registry(session, settings).get(key)
+    if kpi.method not in suff.SERIES_METHODS:
+        raise UsageError(f"KPI {key}: its interval method {kpi.method} has no series test")
+    if not _has_rows(backend, kpi):
+        return SeriesVerdict()
+    end = until or last_day(backend, kpi, settings)
+    start = since or end - timedelta(days=WINDOW_DAYS)
+    dims = [segment[0]] if segment else []
+    rows, _dims = _joint_rows(backend, kpi, settings, dims, start, end, grain)
+    if segment and not rows.empty:
+        rows = (
+            rows[rows[segment[0]] == str(segment[1]).lower()]
+            if segment[0] == "weekend"
+            else (rows[rows[segment[0]] == segment[1]])
+        )
+    if rows.empty:
+        return SeriesVerdict()
+    pooled = suff.pool_by(kpi.method, rows, ["period_start"])
+    dim, value = segment if segment else (None, None)
+    tested = _scan_segment(kpi, dim, value, pooled, start, grain, settings.min_sample)
+    return with_qvalues([_own_interval(kpi, t.test, t.rows) for t in tested if t.rows is not None])
 
 
 def _scan_kpi(
@@ -197,6 +264,11 @@ def _has_rows(backend: BaseBackend, kpi: cat.Kpi) -> bool:
 
 def _exists(backend: BaseBackend, kpi: cat.Kpi, dim: str, settings: Settings) -> bool:
     """Whether ``dim`` is a dimension of the KPI's table (and of its numerator's)."""
+    return _problem(backend, kpi, dim, settings) is None
+
+
+def _problem(backend: BaseBackend, kpi: cat.Kpi, dim: str, settings: Settings) -> str | None:
+    """Why ``dim`` is not a dimension of the KPI (the engine's message), or None."""
     tables = table_names(backend)
     names = [kpi.table]
     if isinstance(kpi.stat, cat.Rate):
@@ -204,9 +276,9 @@ def _exists(backend: BaseBackend, kpi: cat.Kpi, dim: str, settings: Settings) ->
     try:
         for name in names:
             resolve_dimensions(Source(backend, name, kpi.time_column, settings.tz), [dim], tables)
-    except UsageError:
-        return False
-    return True
+    except UsageError as error:
+        return str(error)
+    return None
 
 
 def _joint_rows(
@@ -274,6 +346,7 @@ def _scan_segment(
         since=start,
         grain=grain,
         min_n=min_n,
+        recent=RECENT[grain],
     )
     return [_Tested(kpi, dim, value, t, rows) for t in verdict.tests]
 

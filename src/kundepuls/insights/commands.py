@@ -42,13 +42,12 @@ def insights_command(
     """Ranked findings: anomalies, level shifts, trends and weekend gaps, with evidence."""
     from kundepuls.db import engine_for, session_scope
     from kundepuls.insights import service
-    from kundepuls.insights.anomalies import DEFAULT_BY
 
     settings = get_settings()
     with session_scope(engine_for(settings.database_url)) as session:
         rows = service.insights(
             session, settings, since=since, lang=lang, grain=grain, kpis=kpi or None,
-            by=by or DEFAULT_BY,
+            by=by or None,
         )  # fmt: skip
     if fmt is Format.json:
         _json(rows)

@@ -26,9 +26,13 @@ def list_insights(
     since: Annotated[str | None, Query(description="First day of the window.")] = None,
     lang: Lang = "nb",
     grain: Annotated[str, Query(description="week or day.")] = "week",
+    kpi: Annotated[list[str], Query(description="Scan only this KPI (repeatable).")] = [],  # noqa: B006
+    by: Annotated[list[str], Query(description="Scan the segments of DIM (repeatable).")] = [],  # noqa: B006
 ) -> list[dict[str, Any]]:
     """Ranked findings (anomalies, level shifts, trends, weekend gaps) and priorities."""
-    return service.insights(session, settings, since=since, lang=lang, grain=grain)
+    return service.insights(
+        session, settings, since=since, lang=lang, grain=grain, kpis=kpi or None, by=by or None
+    )
 
 
 @router.get("/drivers", response_model=DriversOut)

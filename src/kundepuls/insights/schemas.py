@@ -1,7 +1,7 @@
 """What the insights domain returns: findings, change decompositions, drivers, heat maps.
 
 The analysis layers return frozen dataclasses (cheap, no validation in hot loops); the API
-returns the Pydantic models below, built from them (``from_attributes=True``).
+returns the Pydantic models below.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 KINDS = ("anomaly", "level_shift", "trend", "weekend")
 
@@ -47,37 +47,23 @@ class Finding:
     def segment(self) -> tuple[str, str] | None:
         return (self.dim, self.value) if self.dim is not None and self.value is not None else None
 
+    @property
+    def id(self) -> str:
+        """A stable name of the finding, e.g. for an action's ``findings`` list.
 
-class FindingOut(BaseModel):
-    """A finding as the API returns it, with its sentence in the asked language."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    kpi: str
-    dim: str | None
-    value: str | None
-    kind: str
-    since: date | None
-    size: float
-    ci_low: float
-    ci_high: float
-    p_value: float
-    q_value: float
-    n: int
-    baseline: float
-    current: float
-    n_baseline: int
-    ratio: float | None
-    ratio_low: float | None
-    ratio_high: float | None
-    z: float | None
-    text: str = ""
+        >>> Finding("nps", "region", "Vestfold", "level_shift", date(2026, 9, 14), -36.0,
+        ...         -50.0, -22.0, 1e-4, 0.01, 96, 30.0, -6.0).id
+        'nps:region=Vestfold:level_shift:2026-09-14'
+        """
+        where = f"{self.dim}={self.value}" if self.segment else "all"
+        return f"{self.kpi}:{where}:{self.kind}:{self.since.isoformat() if self.since else ''}"
 
 
 class InsightOut(BaseModel):
     """One ranked line of ``GET /api/v1/insights``: a finding, or a priority driver."""
 
     rank: int
+    id: str
     kind: str
     text: str
     kpi: str

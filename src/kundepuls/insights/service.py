@@ -54,7 +54,7 @@ def insights(
     lang: str = "nb",
     grain: str = "week",
     kpis: Sequence[str] | None = None,
-    by: Sequence[str] = anomalies.DEFAULT_BY,
+    by: Sequence[str] | None = None,
     priorities: bool = True,
 ) -> list[dict[str, Any]]:
     """Ranked findings (most significant first), each with a sentence in ``lang``.
@@ -69,7 +69,7 @@ def insights(
     for rank, finding in enumerate(found, start=1):
         row = {k: _plain(v) for k, v in dataclasses.asdict(finding).items()}
         label = _label(session, settings, finding.kpi, lang)
-        row.update(rank=rank, text=texts.finding_text(finding, label, lang, grain))
+        row.update(rank=rank, id=finding.id, text=texts.finding_text(finding, label, lang, grain))
         out.append(row)
     if priorities:
         out.extend(_priorities(session, settings, lang, start, len(out)))
@@ -90,6 +90,7 @@ def _priorities(
         out.append(
             {
                 "rank": ranked + len(out) + 1,
+                "id": f"{report.outcome}:driver={driver.name}:priority:",
                 "kind": "priority",
                 "kpi": report.outcome,
                 "driver": driver.name,

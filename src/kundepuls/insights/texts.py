@@ -66,7 +66,7 @@ def check_lang(lang: str) -> str:
 def number(x: float, lang: str, digits: int | None = None) -> str:
     """``x`` rounded to a sensible precision and written the way ``lang`` writes numbers.
 
-    >>> number(-1234.5, "nb"), number(-1234.5, "en"), number(2.149, "nb")
+    >>> number(-1234.6, "nb"), number(-1234.6, "en"), number(2.149, "nb")
     ('−1\\xa0235', '-1,235', '2,1')
     """
     if digits is None:
@@ -174,10 +174,18 @@ def _weekend(finding: Finding, label: str, lang: str) -> str:
     return f"{label} at weekends is {ratio} × weekdays (95% CI {low}–{high}; n = {n}), {q}"
 
 
+def theme_label(key: str, lang: str) -> str:
+    """A comment theme's label in ``lang`` from the text domain's taxonomy (else its key)."""
+    from kundepuls.text.themes import default_taxonomy
+
+    theme = default_taxonomy().themes.get(key)
+    return theme.labels.get(lang, key).lower() if theme is not None else key
+
+
 def driver_label(name: str, lang: str) -> str:
-    """The driver's name in ``lang`` (themes keep their key)."""
+    """The driver's name in ``lang``."""
     if name.startswith("theme:"):
-        return _DRIVERS[lang]["theme"].format(name.split(":", 1)[1])
+        return _DRIVERS[lang]["theme"].format(theme_label(name.split(":", 1)[1], lang))
     return _DRIVERS[lang].get(name, name)
 
 

@@ -104,7 +104,9 @@ def data_bounds(source: Source) -> tuple[datetime, datetime]:
 def _scan_bounds(source: Source) -> tuple[datetime, datetime]:
     t = table(source.backend, source.table)
     column = t[source.time_column]
-    expr = t.aggregate(lo=column.min(), hi=column.max())
+    # Nullable: the column may be NOT NULL, its min over an empty table is still NULL.
+    nullable = column.type().copy(nullable=True)
+    expr = t.aggregate(lo=column.min().cast(nullable), hi=column.max().cast(nullable))
     row = run(expr).iloc[0]
     if pd.isna(row["lo"]):
         now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)

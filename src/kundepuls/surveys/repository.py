@@ -1,6 +1,6 @@
 """Every query of the survey domain."""
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any, cast
@@ -303,3 +303,34 @@ def upsert_response(session: Session, values: dict[str, Any]) -> None:
     existing = session.identity_map.get(session.identity_key(Response, values["response_id"]))
     if existing is not None:
         session.expire(existing)
+
+
+def survey_totals(session: Session) -> dict[str, dict[str, int]]:
+    """Per survey key: invitations made, sent, answered of the sent, and its responses."""
+    sent = Invitation.sent_at.is_not(None)
+    answered = Invitation.response_id.is_not(None)
+    query = sa.select(
+        Invitation.survey,
+        sa.func.count().label("invitations"),
+        sa.func.count(Invitation.sent_at).label("sent"),
+        sa.func.sum(sa.case((sa.and_(sent, answered), 1), else_=0)).label("answered_of_sent"),
+    ).group_by(Invitation.survey)
+    totals = {row.survey: dict(row._mapping) for row in session.execute(query)}
+    responses = sa.select(Response.survey, sa.func.count()).group_by(Response.survey)
+    for key, count in session.execute(responses.where(Response.survey.is_not(None))):
+        totals.setdefault(key, {"survey": key, "invitations": 0, "sent": 0, "answered_of_sent": 0})
+        totals[key]["responses"] = count
+    for row in totals.values():
+        row.setdefault("responses", 0)
+        row["answered_of_sent"] = int(row["answered_of_sent"] or 0)
+    return totals
+
+
+def sent_invitations(session: Session, survey: str) -> Iterator[tuple[datetime, bool]]:
+    """(sent_at, answered) of every sent invitation of ``survey``."""
+    query = sa.select(Invitation.sent_at, Invitation.response_id.is_not(None)).where(
+        Invitation.survey == survey, Invitation.sent_at.is_not(None)
+    )
+    for sent_at, answered in session.execute(query.execution_options(yield_per=5000)):
+        if sent_at is not None:
+            yield sent_at, bool(answered)

@@ -1,9 +1,13 @@
 """Every query of the text domain."""
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+import sqlalchemy as sa
+from sqlalchemy import ColumnElement, RowMapping, Select, select
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from kundepuls.facts.models import Customer, Response
@@ -69,3 +73,182 @@ def masked_comments_without_themes(session: Session, limit: int = 5000) -> list[
     )
     rows = [r[0] for r in session.execute(query) if not r[1] and r[0] and r[0].strip()]
     return rows[:limit]
+
+
+# --- The comments page: filtered analyses joined to their responses ----------------------
+
+BANDS = ("low", "mid", "high")
+# Per scale, the top of its low band and the bottom of its high band: NPS detractors and
+# promoters, CSAT 1–2 and 4–5, CES 1–3 (hard) and 5–7 (easy). A comment is banded by the
+# first score its response has, in the order NPS, CSAT, CES.
+_BAND_EDGES = ((Response.nps, 6, 9), (Response.csat, 2, 4), (Response.ces, 3, 5))
+
+
+@dataclass(frozen=True)
+class CommentQuery:
+    """What the comments page asks for; ``start``/``end`` are UTC bounds (end exclusive)."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+    theme: str | None = None
+    sentiment: str | None = None
+    language: str | None = None
+    band: str | None = None
+    survey: str | None = None
+    touchpoint: str | None = None
+    text: str | None = None
+
+
+def has_theme(dialect: str, theme: str) -> ColumnElement[bool]:
+    """Whether an analysis names ``theme`` (a bound parameter on either backend)."""
+    if dialect == "postgresql":
+        return sa.type_coerce(CommentAnalysis.themes, JSONB).contains([{"theme": theme}])
+    each = sa.func.json_each(CommentAnalysis.themes).table_valued("value").alias("mention")
+    return sa.exists(
+        sa.select(1).select_from(each).where(sa.func.json_extract(each.c.value, "$.theme") == theme)
+    )
+
+
+def _band(band: str) -> ColumnElement[bool]:
+    options = []
+    earlier: list[ColumnElement[bool]] = []
+    for column, low_top, high_bottom in _BAND_EDGES:
+        test = {
+            "low": column <= low_top,
+            "mid": sa.and_(column > low_top, column < high_bottom),
+            "high": column >= high_bottom,
+        }[band]
+        options.append(sa.and_(*earlier, column.is_not(None), test))
+        earlier.append(column.is_(None))
+    return sa.or_(*options)
+
+
+def conditions(query: CommentQuery, dialect: str, *, theme: bool = True) -> list[Any]:
+    """The WHERE conditions of ``query``; every value is a bound parameter."""
+    where: list[Any] = []
+    if query.start is not None:
+        where.append(Response.submitted_at >= query.start)
+    if query.end is not None:
+        where.append(Response.submitted_at < query.end)
+    if theme and query.theme:
+        where.append(has_theme(dialect, query.theme))
+    if query.sentiment:
+        where.append(CommentAnalysis.sentiment == query.sentiment)
+    if query.language:
+        where.append(CommentAnalysis.language == query.language)
+    if query.band in BANDS:
+        where.append(_band(query.band))
+    if query.survey:
+        where.append(Response.survey == query.survey)
+    if query.touchpoint:
+        where.append(Response.touchpoint == query.touchpoint)
+    if query.text:
+        # Only the masked text is searched: a search must not find what the page hides.
+        where.append(CommentAnalysis.masked_comment.icontains(query.text, autoescape=True))
+    return where
+
+
+def _joined(*columns: Any) -> Select[Any]:
+    return (
+        sa.select(*columns)
+        .select_from(CommentAnalysis)
+        .join(Response, Response.response_id == CommentAnalysis.response_id)
+    )
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def theme_mentions(
+    session: Session, query: CommentQuery, batch: int = 2000
+) -> Iterator[tuple[str, float, list[dict[str, Any]]]]:
+    """(sentiment, score, themes) of every comment matching ``query`` (its theme filter
+    ignored)."""
+    stmt = _joined(CommentAnalysis.sentiment, CommentAnalysis.score, CommentAnalysis.themes)
+    stmt = stmt.where(*conditions(query, _dialect(session), theme=False))
+    for sentiment, score, themes in session.execute(stmt.execution_options(yield_per=batch)):
+        yield sentiment, score, themes or []
+
+
+def count_comments(session: Session, query: CommentQuery) -> int:
+    stmt = _joined(sa.func.count()).where(*conditions(query, _dialect(session)))
+    return int(session.execute(stmt).scalar_one())
+
+
+_LISTED = (
+    CommentAnalysis.response_id,
+    Response.submitted_at,
+    CommentAnalysis.masked_comment,
+    CommentAnalysis.language,
+    CommentAnalysis.sentiment,
+    CommentAnalysis.score,
+    CommentAnalysis.themes,
+    Response.nps,
+    Response.csat,
+    Response.ces,
+    Response.survey,
+    Response.touchpoint,
+)
+
+
+def list_comments(
+    session: Session, query: CommentQuery, offset: int, limit: int
+) -> list[RowMapping]:
+    """One page of matching comments, newest first."""
+    stmt = (
+        _joined(*_LISTED)
+        .where(*conditions(query, _dialect(session)))
+        .order_by(Response.submitted_at.desc(), CommentAnalysis.response_id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(session.execute(stmt).mappings())
+
+
+def theme_examples(
+    session: Session, query: CommentQuery, theme: str, *, most_negative: bool, limit: int = 1
+) -> list[RowMapping]:
+    """The most negative (or positive) matching comments that name ``theme``."""
+    dialect = _dialect(session)
+    order = CommentAnalysis.score.asc() if most_negative else CommentAnalysis.score.desc()
+    stmt = (
+        _joined(*_LISTED)
+        .where(*conditions(query, dialect, theme=False), has_theme(dialect, theme))
+        .where(CommentAnalysis.score < 0 if most_negative else CommentAnalysis.score > 0)
+        .order_by(order, Response.submitted_at.desc())
+        .limit(limit)
+    )
+    return list(session.execute(stmt).mappings())
+
+
+def filter_choices(session: Session) -> dict[str, list[str]]:
+    """The surveys, touchpoints and languages that analysed comments have."""
+    found = {}
+    for name, column in (
+        ("survey", Response.survey),
+        ("touchpoint", Response.touchpoint),
+        ("language", CommentAnalysis.language),
+    ):
+        stmt = _joined(column).where(column.is_not(None)).distinct().order_by(column)
+        found[name] = [str(v) for v in session.scalars(stmt)]
+    return found
+
+
+def newest_comment_time(session: Session) -> datetime | None:
+    """When the newest analysed comment was given."""
+    newest: datetime | None = session.execute(
+        _joined(sa.func.max(Response.submitted_at))
+    ).scalar_one()
+    return newest
+
+
+def unanalysed_count(session: Session) -> int:
+    """Responses with a comment that has no analysis yet."""
+    stmt = (
+        sa.select(sa.func.count())
+        .select_from(Response)
+        .outerjoin(CommentAnalysis, CommentAnalysis.response_id == Response.response_id)
+        .where(Response.comment.is_not(None), CommentAnalysis.response_id.is_(None))
+    )
+    return int(session.execute(stmt).scalar_one())

@@ -1,0 +1,1 @@
+"""Alert rules on KPIs, their evaluation, and deliveries by email and webhook."""
