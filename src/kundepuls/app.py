@@ -17,6 +17,8 @@ from kundepuls.benchmarks.endpoints import router as benchmarks_router
 from kundepuls.benchmarks.pages import router as benchmarks_pages
 from kundepuls.cases.endpoints import router as cases_router
 from kundepuls.config import Settings, get_settings
+from kundepuls.dashboard.live import router as live_router
+from kundepuls.dashboard.pages import router as dashboard_router
 from kundepuls.db import engine_for
 from kundepuls.facts.endpoints import router as facts_router
 from kundepuls.ingest.pages import router as ingest_pages_router
@@ -78,6 +80,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(insights_pages)
     app.include_router(benchmarks_pages)
     app.include_router(alerts_pages)
+    app.include_router(dashboard_router)
+    app.include_router(live_router)
 
     @app.get("/health", tags=["system"])
     def health() -> dict[str, str]:

@@ -8,6 +8,7 @@ from kundepuls.actions import models as actions_models
 from kundepuls.alerts import models as alerts_models
 from kundepuls.benchmarks import models as benchmarks_models
 from kundepuls.cases import models as cases_models
+from kundepuls.dashboard import models as dashboard_models
 from kundepuls.db import Base
 from kundepuls.facts import models as facts_models
 from kundepuls.kpis import models as kpis_models
@@ -23,6 +24,7 @@ __all__ = [
     "alerts_models",
     "benchmarks_models",
     "cases_models",
+    "dashboard_models",
     "facts_models",
     "kpis_models",
     "predict_models",

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from kundepuls.accounts.schemas import Principal
@@ -76,9 +76,3 @@ def plotly_js() -> FileResponse:
         media_type="text/javascript",
         headers={"Cache-Control": "public, max-age=86400"},
     )
-
-
-@router.get("/")
-def start() -> RedirectResponse:
-    """The start page (until the overview exists: the data page)."""
-    return RedirectResponse("/data", 307)
