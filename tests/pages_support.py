@@ -1,10 +1,14 @@
-"""Helpers of the dashboard page tests: an app on the test's store and signed-in clients."""
+"""Helpers of the dashboard page tests: an app on the test's store, signed-in clients,
+CSRF tokens, page text and chart data."""
 
+import html
+import json
 import re
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import httpx
 import pytest
@@ -15,8 +19,7 @@ from kundepuls.accounts import passwords, service
 from kundepuls.app import create_app
 from kundepuls.config import Settings
 from kundepuls.db import make_engine, session_scope
-
-PASSWORD = "riktig-hest-batteri"
+from tests.support import PASSWORD
 
 
 def cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -34,16 +37,9 @@ def app_client(database_url: str, **settings: object) -> Iterator[TestClient]:
 
 
 def log_in(client: httpx.Client, database_url: str, role: str, language: str = "nb") -> str:
-    """Sign ``client`` in as a new user of ``role``; returns the session's CSRF token."""
-    email = f"{role}-{uuid.uuid4().hex[:8]}@test.no"
-    engine = make_engine(database_url)
-    with session_scope(engine) as session:
-        user = service.create_user(session, email, role, PASSWORD)
-        user.language = language
-    engine.dispose()
+    """Sign ``client`` in afresh as a new user of ``role``; returns the session's CSRF token."""
     client.cookies.clear()
-    answer = client.post("/login", data={"email": email, "password": PASSWORD})
-    assert answer.status_code in (200, 303), answer.text
+    sign_in_as(client, database_url, role, language)
     return csrf_of(client.get("/data").text)
 
 
@@ -59,3 +55,38 @@ def wait_for(check: "object", seconds: float = 60) -> None:
     while not check():  # type: ignore[operator]
         assert time.monotonic() < deadline, "gave up waiting"
         time.sleep(0.05)
+
+
+def sign_in_as(client: httpx.Client, database_url: str, role: str, language: str = "nb") -> str:
+    """Create a user with ``role`` and ``language``, sign ``client`` in; return the email."""
+    email = f"{role}-{uuid.uuid4().hex[:8]}@test.no"
+    engine = make_engine(database_url)
+    with session_scope(engine) as session:
+        service.create_user(session, email, role, PASSWORD, language=language)
+    engine.dispose()
+    answer = client.post("/login", data={"email": email, "password": PASSWORD})
+    assert answer.status_code in (200, 303), answer.text
+    return email
+
+
+def csrf(page: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found, "no CSRF field on the page"
+    return found.group(1)
+
+
+def text_of(page: str) -> str:
+    """The page's text with tags removed and entities decoded (for phrase checks)."""
+    return norm(html.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+def norm(text: str) -> str:
+    """Every run of white space (no-break spaces too) as one space."""
+    return re.sub(r"\s+", " ", text)
+
+
+def chart_json(page: str, element_id: str = "chart-data") -> Any:
+    found = re.search(rf'<script type="application/json" id="{element_id}">(.*?)</script>', page,
+                      re.S)  # fmt: skip
+    assert found, f"no {element_id} on the page"
+    return json.loads(found.group(1))

@@ -3,8 +3,13 @@
 import os
 import subprocess
 import sys
+import threading
+import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -63,3 +68,36 @@ def sign_in(client: httpx.Client, database_url: str, role: str = "viewer") -> No
     answer = client.post("/login", data={"email": email, "password": PASSWORD})
     assert answer.status_code in (200, 303), answer.text
     assert "kundepuls_session" in client.cookies, "no session cookie"
+
+
+@contextmanager
+def uvicorn_thread(app: Any) -> Iterator[str]:
+    """``app`` on a real uvicorn server in a thread on a free loopback port; its base URL."""
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not server.started:
+            assert thread.is_alive(), "uvicorn stopped while starting"
+            assert time.monotonic() < deadline, "uvicorn did not start"
+            time.sleep(0.02)
+        port = server.servers[0].sockets[0].getsockname()[1]
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@contextmanager
+def served(database_url: str, **settings: Any) -> Iterator[httpx.Client]:
+    """The app over ``database_url`` served on loopback (see :func:`uvicorn_thread`), and
+    a client for it."""
+    from kundepuls.app import create_app
+    from kundepuls.config import Settings
+
+    app = create_app(Settings(database_url=database_url, **settings))
+    with uvicorn_thread(app) as base, httpx.Client(base_url=base, timeout=60) as client:
+        yield client

@@ -12,7 +12,9 @@ from kundepuls.accounts import web as accounts_web
 from kundepuls.accounts.endpoints import router as accounts_router
 from kundepuls.actions.endpoints import router as actions_router
 from kundepuls.alerts.endpoints import router as alerts_router
+from kundepuls.alerts.pages import router as alerts_pages
 from kundepuls.benchmarks.endpoints import router as benchmarks_router
+from kundepuls.benchmarks.pages import router as benchmarks_pages
 from kundepuls.cases.endpoints import router as cases_router
 from kundepuls.config import Settings, get_settings
 from kundepuls.dashboard.live import router as live_router
@@ -21,6 +23,7 @@ from kundepuls.db import engine_for
 from kundepuls.facts.endpoints import router as facts_router
 from kundepuls.ingest.pages import router as ingest_pages_router
 from kundepuls.insights.endpoints import router as insights_router
+from kundepuls.insights.pages import router as insights_pages
 from kundepuls.kit.errors import KundepulsError
 from kundepuls.kpis.endpoints import router as kpis_router
 from kundepuls.kpis.pages import router as kpis_pages_router
@@ -74,6 +77,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(benchmarks_router)
     app.include_router(quality_router)
     app.include_router(reports_router)
+    app.include_router(insights_pages)
+    app.include_router(benchmarks_pages)
+    app.include_router(alerts_pages)
     app.include_router(dashboard_router)
     app.include_router(live_router)
 

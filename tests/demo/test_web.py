@@ -1,41 +1,15 @@
 """The first page and the store summary over HTTP."""
 
 import re
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
-from kundepuls.app import create_app
-from kundepuls.config import Settings
 from kundepuls.db import migrate
 from tests.demo.conftest import BuiltDemo
-from tests.support import sign_in
-
-
-@contextmanager
-def served(database_url: str) -> Iterator[httpx.Client]:
-    """The app on a real uvicorn server on a free loopback port, and a client for it."""
-    app = create_app(Settings(database_url=database_url))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        for _ in range(200):
-            if server.started:
-                break
-            thread.join(0.05)
-        assert server.started, "the server did not start"
-        port = server.servers[0].sockets[0].getsockname()[1]
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
-            yield client
-    finally:
-        server.should_exit = True
-        thread.join(10)
+from tests.support import served, sign_in
 
 
 @pytest.fixture

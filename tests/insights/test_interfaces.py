@@ -1,19 +1,14 @@
 """``kundepuls insights`` / ``kundepuls drivers`` and ``/api/v1/insights`` on the demo store."""
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
-import uvicorn
 
-from kundepuls.app import create_app
 from kundepuls.config import get_settings
 from tests.insights.conftest import Demo
-from tests.support import api_headers, run_cli
+from tests.support import api_headers, run_cli, served
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -114,20 +109,8 @@ def test_the_command_runs_as_a_user_runs_it(store: Demo) -> None:
 @pytest.fixture
 def client(demo: Demo) -> Iterator[httpx.Client]:
     """The app served by uvicorn on a free loopback port, and a client for it."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    app = create_app(get_settings().model_copy(update={"database_url": demo.url}))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+    with served(demo.url) as client:
         yield client
-    server.should_exit = True
-    thread.join(timeout=10)
 
 
 def test_api_answers_findings_drivers_changes_and_heat_maps(

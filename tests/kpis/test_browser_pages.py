@@ -8,6 +8,7 @@ page (trend, breakdown, heat map) and the rows page go to ``test-artifacts/scree
 import io
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +16,7 @@ import pytest
 
 from kundepuls.accounts import service
 from kundepuls.db import make_engine, session_scope
+from kundepuls.facts.models import Response
 from tests.browser import SHOTS, chromium, log_in, serve
 from tests.demo.conftest import build_store
 
@@ -93,3 +95,54 @@ def test_explore_a_kpi_down_to_its_rows_and_download_them(server: str, tmp_path:
         assert (
             frame["NPS-score"].is_monotonic_increasing or frame["NPS-score"].is_monotonic_decreasing
         )
+
+        # In English on a phone: the same page, one column, charts as wide as the screen.
+        page.get_by_role("button", name="Bytt språk til engelsk").click()
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(f"{server}/kpis/first_response_hours?from=2025-12-01&to=2026-11-30&by=weekend")
+        expect(page.get_by_label("Break down by")).to_have_value("weekend")
+        expect(page.locator("#heatmap-chart")).to_have_attribute("data-drawn", "true")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, "the page scrolls sideways on a phone"
+        page.screenshot(path=SHOTS / "kpis-detail-mobile-en.png", full_page=True)
+
+
+def test_the_detail_page_refreshes_when_answers_arrive(server: str, demo_url: str) -> None:
+    from playwright.sync_api import expect
+
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="nb-NO")
+        log_in(page, server, EMAIL, PASSWORD)
+        page.goto(f"{server}/kpis/nps?from=2026-11-01&to=2026-11-30&by=region")
+        headline = page.locator(".kp-headline")
+        before = int(headline.get_attribute("data-n") or "0")
+        expect(page.locator("#trend-chart")).to_have_attribute("data-drawn", "true")
+        page.wait_for_timeout(500)  # the EventSource connects after the charts are drawn
+        engine = make_engine(demo_url)
+        with session_scope(engine) as session:
+            moment = datetime(2026, 11, 15, 12, tzinfo=UTC)
+            session.add_all(
+                Response(response_id=f"live-{i}", submitted_at=moment, nps=10) for i in range(3)
+            )
+        engine.dispose()
+        expect(headline).to_have_attribute("data-n", str(before + 3), timeout=20_000)
+        expect(page.locator("#trend-chart")).to_have_attribute("data-drawn", "true")
+        # (the first test may have switched this user to English)
+        status = re.compile(r"Nye data: tallene er oppdatert\.|New data: the numbers are updated\.")
+        expect(page.locator("#kp-live-status")).to_have_text(status)
+
+        # A click on a bar opens the rows of that segment.
+        page.reload()
+        expect(page.locator("#breakdown-chart")).to_have_attribute("data-drawn", "true")
+        # (the top bar is now the new answers without a customer: "(missing)", no region)
+        bars = page.locator("#breakdown-chart .bars .point path")
+        top_bar = bars.nth(bars.count() - 2)
+        top_bar.scroll_into_view_if_needed()
+        bar = top_bar.bounding_box()
+        assert bar is not None
+        x, y = bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] / 2
+        page.mouse.move(x, y)  # Plotly finds the bar under the pointer on hover
+        expect(page.locator("#breakdown-chart .hoverlayer .hovertext")).to_be_visible()
+        page.mouse.click(x, y)
+        expect(page).to_have_url(re.compile(r"/kpis/nps/rows\?.*where=region%3D"))
+        expect(page.locator(".chip")).to_contain_text("Region = ")

@@ -1,20 +1,17 @@
 """The CLI (in a child process, as a user runs it) and the REST API."""
 
 import json
-import socket
-import threading
 import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
-import uvicorn
 
 from kundepuls.app import create_app
 from kundepuls.config import get_settings
 from kundepuls.kpis import service
 from tests.kpis.factory import Data
-from tests.support import api_headers, run_cli
+from tests.support import api_headers, run_cli, uvicorn_thread
 
 ROW_KEYS = {"kpi", "value", "n", "ci_low", "ci_high", "low_sample"}
 sqlite_only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -86,23 +83,10 @@ def test_cli_bad_input_is_one_clear_line(
 @pytest.fixture
 def client(data: Data, database_url: str) -> Iterator[httpx.Client]:
     """The app served by uvicorn on a free loopback port, and a client for it."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+    with uvicorn_thread(create_app()) as base, httpx.Client(base_url=base, timeout=30) as client:
         assert client.get("/api/v1/kpis").status_code == 401
         client.headers.update(api_headers(database_url, "admin"))
         yield client
-    server.should_exit = True
-    thread.join(timeout=10)
 
 
 def test_api_rows_are_the_cli_rows(client: httpx.Client) -> None:

@@ -3,9 +3,6 @@
 import csv
 import io
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,14 +10,13 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy.orm import Session
 
 from kundepuls.app import create_app
 from kundepuls.config import Settings
 from kundepuls.db import make_engine, migrate, session_factory
 from kundepuls.predict import service
-from tests.support import api_headers, run_cli
+from tests.support import api_headers, run_cli, uvicorn_thread
 
 from .cdnow import DATA
 from .factories import seed_shop
@@ -30,21 +26,8 @@ TZ = ZoneInfo("Europe/Oslo")
 
 @pytest.fixture
 def server(database_url: str) -> Iterator[str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(Settings(database_url=database_url)), port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with uvicorn_thread(create_app(Settings(database_url=database_url))) as base:
+        yield base
 
 
 @pytest.fixture

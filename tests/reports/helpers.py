@@ -2,9 +2,7 @@
 
 import shutil
 import subprocess
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import date
 from pathlib import Path
 
@@ -12,11 +10,11 @@ import httpx
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
-import uvicorn
 from scipy import stats as sps
 
 from kundepuls.db import make_engine
 from kundepuls.facts.models import Response, Ticket
+from tests import support
 
 TZ = "Europe/Oslo"
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,25 +112,6 @@ def en(value: float, digits: int) -> str:
     return ("-" if round(value, digits) < 0 else "") + text
 
 
-@contextmanager
-def served(database_url: str) -> Iterator[httpx.Client]:
-    """The app on a real uvicorn server on a free loopback port, and a client for it."""
-    from kundepuls.app import create_app
-    from kundepuls.config import Settings
-
-    app = create_app(Settings(database_url=database_url, secret_key="test-secret"))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        for _ in range(200):
-            if server.started:
-                break
-            thread.join(0.05)
-        assert server.started, "the server did not start"
-        port = server.servers[0].sockets[0].getsockname()[1]
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
-            yield client
-    finally:
-        server.should_exit = True
-        thread.join(10)
+def served(database_url: str) -> AbstractContextManager[httpx.Client]:
+    """The app on a real uvicorn server on loopback, and a client for it."""
+    return support.served(database_url, secret_key="test-secret")

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from kundepuls.facts.repository import rows_by_id
 from kundepuls.kit.errors import UsageError
 from kundepuls.kpis import catalog as cat
-from kundepuls.kpis.backends import run, scalar, table_names
+from kundepuls.kpis.backends import run, scalar, sync, table_names
 from kundepuls.kpis.expressions import ROW_ID
 from kundepuls.kpis.frames import Query, Source, prepare
 from kundepuls.text.masking import mask
@@ -85,6 +85,7 @@ def sort_options(kpi: cat.Kpi) -> list[str]:
 
 def _selected(backend: BaseBackend, kpi: cat.Kpi, query: Query, tz: ZoneInfo) -> ir.Table:
     query = query.checked(tz)
+    sync(backend)  # the embedded copy follows the store's last commit, as the KPI's n does
     tables = table_names(backend)
     if kpi.table not in tables:
         tables = table_names(backend, refresh=True)
@@ -176,13 +177,14 @@ def _hours(start: Any, end: Any) -> float | None:
 
 
 def _columns(kpi: cat.Kpi, found: list[dict[str, Any]]) -> list[str]:
-    """Display order: event time, id, the rest as stored, customer fields last."""
+    """Display order: event time, id, the rest as stored, customer fields, the comment."""
     first = [kpi.time_column, ROW_ID[kpi.table]]
     if not found:
         return first
-    rest = [c for c in found[0] if c not in first and not c.startswith("_customer")]
+    last = ["comment"] if "comment" in found[0] else []  # long text reads best at the end
+    rest = [c for c in found[0] if c not in (*first, *last) and not c.startswith("_customer")]
     customer = [c for c in found[0] if c.startswith("_customer")]
-    return [*first, *rest, *customer]
+    return [*first, *rest, *customer, *last]
 
 
 def everything(

@@ -132,8 +132,17 @@ def kpi_detail(
         request, "kpis/detail.html", user, TEXTS, active="kpis", kpi=kpi, view=view, by=by,
         options=options, dims=DIMENSIONS[lang], speaker=speaker, errors=errors,
         by_label=" × ".join(DIMENSIONS[lang].get(b, b) for b in by),
+        live_tables=_live_tables(kpi),
         status=422 if errors else 200, **context,
     )  # fmt: skip
+
+
+def _live_tables(kpi: cat.Kpi) -> list[str]:
+    """The tables whose changes alter this page (``GET /live`` names them per event)."""
+    tables = {kpi.table, "customers", "kpi_targets", "kpi_definitions"}
+    if isinstance(kpi.stat, cat.Rate):
+        tables.add(kpi.stat.numerator)
+    return sorted(tables)
 
 
 def _compute(
@@ -259,7 +268,8 @@ def kpi_rows(
         request, "kpis/rows.html", user, TEXTS, active="kpis", kpi=kpi, view=view, page=page,
         headline=headline, columns=COLUMNS[lang], dims=DIMENSIONS[lang], errors=errors,
         speaker=pr.Speaker(kpi, formats_for(request, user), tx),
-        sorts=drill.sort_options(kpi), status=422 if errors else 200,
+        sorts=drill.sort_options(kpi), export_limit=drill.EXPORT_LIMIT,
+        status=422 if errors else 200,
     )  # fmt: skip
 
 
@@ -268,4 +278,8 @@ def _export_rows(
 ) -> Response:
     labels = [COLUMNS[lang].get(c, c) for c in page.columns]
     rows = [[row.get(c) for c in page.columns] for row in page.rows]
-    return table_response(rows, labels, export, f"{kpi.key}-rows-{view.start}-{view.end}", lang)
+    name = f"{kpi.key}-rows-{view.start}-{view.end}"
+    response = table_response(rows, labels, export, name, lang)
+    # A download holds at most drill.EXPORT_LIMIT rows; the header says how many there are.
+    response.headers["X-Kundepuls-Rows-Total"] = str(page.total)
+    return response

@@ -20,6 +20,7 @@ from kundepuls.kpis.dimensions import WEEKDAYS
 from kundepuls.kpis.explore import records
 
 MIN_SIGNIFICANT = 0.05
+MAX_SEGMENTS = 40
 
 
 def digits(kpi: cat.Kpi) -> int:
@@ -116,19 +117,34 @@ def trend_chart(frame: pd.DataFrame, speaker: Speaker, grain_label: str) -> dict
     return {"chart": chart, "rows": rows, "summary": summary}
 
 
+def _raw(value: Any) -> str | None:
+    """A segment's value as a ``where`` filter writes it (None: no filter can pick it)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 def segment_label(speaker: Speaker, by: Sequence[str], row: dict[str, Any]) -> str:
     return " · ".join(speaker.segment(name, row.get(name)) for name in by)
 
 
 def breakdown_chart(frame: pd.DataFrame, speaker: Speaker, by: Sequence[str]) -> dict[str, Any]:
-    """Breakdown bars (best first) with interval error bars and a text summary."""
-    rows = _points(frame)
-    for row in rows:
+    """Breakdown bars (best first) with interval error bars and a text summary.
+
+    A dimension with many values (customers, agents) shows its first :data:`MAX_SEGMENTS`
+    segments on the page; the download holds them all.
+    """
+    every = _points(frame)
+    rows = every[:MAX_SEGMENTS]
+    for row in every:
         row["label"] = segment_label(speaker, by, row)
         q = row.get("q_value")
         row["significant"] = q is not None and q < MIN_SIGNIFICANT
     chart = {
         "labels": [r["label"] for r in rows],
+        "raw": [_raw(r.get(by[0])) if len(by) == 1 else None for r in rows],
         "y": [r["value"] for r in rows],
         "low": [r["ci_low"] for r in rows],
         "high": [r["ci_high"] for r in rows],
@@ -139,15 +155,15 @@ def breakdown_chart(frame: pd.DataFrame, speaker: Speaker, by: Sequence[str]) ->
         "labelsText": {"interval": speaker.tx["col_interval"],
                        "lowSample": speaker.tx["low_sample"]},
     }  # fmt: skip
-    valued = [r for r in rows if r["value"] is not None]
+    valued = [r for r in every if r["value"] is not None]
     summary = ""
     if valued:
         summary = speaker.tx["breakdown_summary"].format(
             best=valued[0]["label"], best_value=speaker.value(valued[0]["value"]),
             worst=valued[-1]["label"], worst_value=speaker.value(valued[-1]["value"]),
-            significant=sum(r["significant"] for r in rows), count=len(rows),
+            significant=sum(r["significant"] for r in every), count=len(every),
         )  # fmt: skip
-    return {"chart": chart, "rows": rows, "summary": summary}
+    return {"chart": chart, "rows": rows, "summary": summary, "total": len(every)}
 
 
 def heatmap_chart(frame: pd.DataFrame, speaker: Speaker) -> dict[str, Any]:
@@ -163,7 +179,8 @@ def heatmap_chart(frame: pd.DataFrame, speaker: Speaker) -> dict[str, Any]:
         (low if row["low_sample"] else z)[day][hour] = row["value"]
     values = [r["value"] for r in rows if r["value"] is not None]
     days = [speaker.tx[f"weekday_{i}"] for i in range(7)]
-    chart = {"z": z, "low": low, "n": n, "days": days, "hours": [f"{h:02d}" for h in range(24)],
+    chart = {"z": z, "low": low, "n": n, "days": days, "weekdays": list(WEEKDAYS),
+             "hours": [f"{h:02d}" for h in range(24)],
              "zmin": min(values) if values else None, "zmax": max(values) if values else None,
              "unit": speaker.unit, "higherIsBetter": speaker.kpi.higher_is_better,
              "labels": {"lowSample": speaker.tx["low_sample"]}}  # fmt: skip

