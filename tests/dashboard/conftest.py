@@ -1,12 +1,9 @@
 """Fixtures of the dashboard tests: a seeded store on each backend, served on loopback."""
 
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy.orm import Session
 
 from kundepuls.app import create_app
@@ -14,6 +11,7 @@ from kundepuls.config import Settings
 from kundepuls.dashboard import cache, repository
 from kundepuls.kpis import backends
 from tests.kpis import factory
+from tests.support import uvicorn_thread
 
 
 @pytest.fixture(autouse=True)
@@ -31,29 +29,10 @@ def data(session: Session) -> factory.Data:
     return factory.build(session, scale=2)
 
 
-@contextmanager
-def served(database_url: str) -> Iterator[str]:
-    """The app on a real uvicorn server on a free loopback port; yields its base URL."""
-    app = create_app(Settings(database_url=database_url))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        for _ in range(400):
-            if server.started:
-                break
-            thread.join(0.05)
-        assert server.started, "the server did not start"
-        port = server.servers[0].sockets[0].getsockname()[1]
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(20)
-
-
 @pytest.fixture
 def base(database_url: str, data: factory.Data) -> Iterator[str]:
-    with served(database_url) as url:
+    """The app over the seeded store on a real uvicorn server on loopback."""
+    with uvicorn_thread(create_app(Settings(database_url=database_url))) as url:
         yield url
 
 
