@@ -1,6 +1,6 @@
 """The embedded backend's DuckDB copy follows every commit to the SQLite store."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -193,3 +193,57 @@ def test_appended_rows_keep_their_types(store: tuple[str, Engine], kpis: BaseBac
     assert frame("fcr") == (2, pytest.approx(50.0))
     (row,) = evaluate(kpis, KPIS["resolution_hours"], Query(), TZ).itertuples()
     assert (row.n, row.value) == (2, pytest.approx(3.0))
+
+
+def test_kpis_reads_and_writes_share_the_store_in_one_process(
+    store: tuple[str, Engine], kpis: BaseBackend
+) -> None:
+    """A server computes KPIs while its other threads read and write the same SQLite file.
+
+    The copy reads through Python's own SQLite; DuckDB's second SQLite in the same process
+    once broke the WAL index under SQLAlchemy's connections (disk I/O errors, bus errors).
+    """
+    import threading
+    import time
+    import uuid
+
+    from sqlalchemy import text as sql
+
+    from kundepuls.db import session_scope
+    from kundepuls.facts.models import Response
+
+    errors: list[str] = []
+    stop = time.monotonic() + 6
+
+    def guarded(work: Callable[[], None]) -> Callable[[], None]:
+        def loop() -> None:
+            while time.monotonic() < stop:
+                try:
+                    work()
+                except Exception as error:  # every failure is the finding
+                    errors.append(repr(error))
+
+        return loop
+
+    def write() -> None:
+        with session_scope(store[1]) as session:
+            session.add(Response(response_id=uuid.uuid4().hex, submitted_at=AT, nps=9))
+        time.sleep(0.02)
+
+    def read() -> None:
+        with store[1].connect() as conn:
+            conn.execute(sql("SELECT count(*) FROM responses")).scalar()
+
+    def compute() -> None:
+        nps(kpis)
+        backends.sync(kpis)
+
+    threads = [threading.Thread(target=guarded(w)) for w in (write, read, read, compute)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with store[1].connect() as conn:
+        total = conn.execute(sql("SELECT count(*) FROM responses")).scalar()
+    assert nps(kpis)[0] == total

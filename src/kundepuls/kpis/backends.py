@@ -1,9 +1,11 @@
 """Where KPIs are computed: the embedded store via DuckDB, PostgreSQL, or a warehouse.
 
-- Embedded (SQLite URL): an in-process DuckDB 1.5.5 reads the SQLite file through the
-  ``duckdb-extension-sqlite`` package, installed from the file inside that package, so
-  nothing is ever downloaded, and keeps a columnar copy of the KPI tables in memory that
-  follows every commit to the store (see :mod:`kundepuls.kpis.mirror`).
+- Embedded (SQLite URL): an in-process DuckDB 1.5.5 computes over a columnar copy of the
+  KPI tables in memory that follows every commit to the store (see
+  :mod:`kundepuls.kpis.mirror`). :func:`attach_sqlite` (DuckDB reading the SQLite file
+  through the ``duckdb-extension-sqlite`` package, installed from the file inside that
+  package, never downloaded) is kept for ``bench/kpis.py``'s comparison only: in a process
+  that also uses Python's SQLite it is unsafe, see the mirror's notes.
 - PostgreSQL URL: Ibis's postgres backend runs the KPIs in the database itself.
 - Warehouse mode (``KUNDEPULS_WAREHOUSE_URL``, any Ibis connection URL, e.g.
   ``pyspark:///path/to/warehouse`` or ``clickhouse://host/db``): the same KPIs over
@@ -66,7 +68,6 @@ def embedded(database: str) -> BaseBackend:
     if not Path(database).exists():
         raise KundepulsError(f"no store at {database}; run `kundepuls init` first")
     con = duckdb.connect()
-    attach_sqlite(con, database, use=False)
     copy = Mirror(con, database)
     copy.sync()
     backend = ibis.duckdb.from_connection(con)
