@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from kundepuls.config import get_settings
-from kundepuls.db import make_engine, migrate, session_factory
+from kundepuls.db import dispose_engines, make_engine, migrate, session_factory
 
 POSTGRES_URL = os.environ.get(
     "KUNDEPULS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -67,6 +67,7 @@ def postgres_database() -> Iterator[str]:
     try:
         yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     finally:
+        dispose_engines()  # the app's shared engines hold connections to it
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()

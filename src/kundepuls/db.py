@@ -1,9 +1,9 @@
 """Declarative base, engine and session factory, and the migration entry point."""
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -69,10 +69,24 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-@lru_cache
+_ENGINES: dict[str, Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
 def engine_for(url: str) -> Engine:
     """One shared engine per database URL in this process."""
-    return make_engine(url)
+    with _ENGINES_LOCK:
+        if url not in _ENGINES:
+            _ENGINES[url] = make_engine(url)
+        return _ENGINES[url]
+
+
+def dispose_engines() -> None:
+    """Close the shared engines' connections and forget them (before a store is dropped)."""
+    with _ENGINES_LOCK:
+        for engine in _ENGINES.values():
+            engine.dispose()
+        _ENGINES.clear()
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
