@@ -71,6 +71,13 @@ def demo(
     if serve:
         import uvicorn
 
+        from kundepuls.text.tasks import analyze_new_comments
+
+        # The demo serves without the job worker, which would analyse new comments; so
+        # its comments get their language, sentiment and themes before the pages open.
+        typer.echo("Analysing the comments (language, sentiment, themes)…")
+        typer.echo(f"{analyze_new_comments(url)} comments analysed.")
+
         from kundepuls.app import create_app
 
         app = create_app(settings.model_copy(update={"database_url": url}))
