@@ -2,10 +2,7 @@
 
 - Embedded (SQLite URL): an in-process DuckDB 1.5.5 computes over a columnar copy of the
   KPI tables in memory that follows every commit to the store (see
-  :mod:`kundepuls.kpis.mirror`). :func:`attach_sqlite` (DuckDB reading the SQLite file
-  through the ``duckdb-extension-sqlite`` package, installed from the file inside that
-  package, never downloaded) is kept for ``bench/kpis.py``'s comparison only: in a process
-  that also uses Python's SQLite it is unsafe, see the mirror's notes.
+  :mod:`kundepuls.kpis.mirror`).
 - PostgreSQL URL: Ibis's postgres backend runs the KPIs in the database itself.
 - Warehouse mode (``KUNDEPULS_WAREHOUSE_URL``, any Ibis connection URL, e.g.
   ``pyspark:///path/to/warehouse`` or ``clickhouse://host/db``): the same KPIs over
@@ -37,30 +34,6 @@ WAREHOUSE_ENV = "KUNDEPULS_WAREHOUSE_URL"
 
 # One DuckDB connection serves every thread; its queries must not interleave.
 LOCK = threading.RLock()
-
-
-def sqlite_extension() -> Path:
-    """The SQLite reader shipped in the ``duckdb-extension-sqlite`` wheel."""
-    import duckdb_extension_sqlite
-
-    folder = Path(duckdb_extension_sqlite.__file__).parent / "extensions"
-    path = folder / f"v{duckdb.__version__}" / "sqlite.duckdb_extension"
-    if not path.exists():
-        raise KundepulsError(
-            f"the DuckDB SQLite reader for DuckDB {duckdb.__version__} is not installed "
-            f"(expected {path}); install duckdb-extension-sqlite=={duckdb.__version__}"
-        )
-    return path
-
-
-def attach_sqlite(con: duckdb.DuckDBPyConnection, database: str, use: bool = True) -> None:
-    """Attach the SQLite file read-only as ``s`` (and the default catalog when ``use``)."""
-    con.execute(f"INSTALL '{sqlite_extension()}'")
-    con.execute("LOAD sqlite")
-    quoted = database.replace("'", "''")
-    con.execute(f"ATTACH '{quoted}' AS s (TYPE sqlite, READ_ONLY)")
-    if use:
-        con.execute("USE s")
 
 
 def embedded(database: str) -> BaseBackend:
