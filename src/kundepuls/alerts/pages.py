@@ -23,7 +23,7 @@ from kundepuls.alerts.schemas import AlertCheck, AlertRuleCreate
 from kundepuls.config import Settings
 from kundepuls.deps import Permission, SessionDep, SettingsDep, ViewerUser, require
 from kundepuls.kit.errors import KundepulsError, NotFoundError
-from kundepuls.kit.i18n import language_or_default
+from kundepuls.kit.i18n import language_or_default, plain_number
 from kundepuls.kpis.service import registry
 from kundepuls.web.pages import render
 
@@ -58,11 +58,6 @@ def refusal(error: KundepulsError, tx: dict[str, str]) -> dict[str, str]:
     return {"where": message}  # a dimension the KPI does not have: the engine names it
 
 
-def _number(text: str, lang: str) -> str:
-    text = text.strip().replace("\u00a0", "").replace(" ", "")
-    return text.replace(",", ".") if lang == "nb" else text
-
-
 def _rule_data(
     form: dict[str, str], lang: str, higher_is_better: bool | None, tx: dict[str, str]
 ) -> tuple[AlertRuleCreate | None, dict[str, str]]:
@@ -78,7 +73,7 @@ def _rule_data(
     raw = {
         "kpi": form["kpi"], "kind": form["kind"], "name": form["name"].strip() or None,
         "where": _split(form["where"]), "direction": direction,
-        "threshold": _number(form["threshold"], lang) or None,
+        "threshold": plain_number(form["threshold"], lang) or None,
         "window_days": form["window_days"].strip() or "7", "emails": emails,
         "webhook_url": form["webhook_url"].strip() or None, "lang": form["lang"] or "nb",
     }  # fmt: skip

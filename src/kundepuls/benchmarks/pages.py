@@ -23,7 +23,7 @@ from kundepuls.benchmarks.schemas import BenchmarkCreate
 from kundepuls.config import Settings
 from kundepuls.deps import Permission, SessionDep, SettingsDep, ViewerUser, require
 from kundepuls.kit.errors import KundepulsError
-from kundepuls.kit.i18n import language_or_default
+from kundepuls.kit.i18n import language_or_default, plain_number
 from kundepuls.kpis.service import registry
 from kundepuls.web.pages import render
 
@@ -72,14 +72,14 @@ def field_errors(error: ValidationError, tx: dict[str, str]) -> dict[str, str]:
 
 
 def _clean(form: dict[str, str], lang: str) -> dict[str, Any]:
-    """The form's filled fields; a Bokmål decimal comma is read as a point."""
+    """The form's filled fields, numbers as the reader's language writes them."""
     data: dict[str, Any] = {}
     for name in FIELDS:
         value = form.get(name, "").strip()
         if not value:
             continue
-        if name in NUMBERS and lang == "nb":
-            value = value.replace("\u00a0", "").replace(" ", "").replace(",", ".")
+        if name in NUMBERS:
+            value = plain_number(value, lang)
         data[name] = value
     return data
 

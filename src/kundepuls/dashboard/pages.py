@@ -26,13 +26,17 @@ To = Annotated[str | None, Query(alias="to")]
 
 
 def _period(
-    settings: Settings, key: str | None, start: str | None, end: str | None
+    settings: SettingsDep, key: PeriodKey = None, start: From = None, end: To = None
 ) -> tuple[periods.Period, str | None]:
+    """The period in the URL, or the default one and what was wrong with the URL's."""
     today = datetime.now(settings.tz).date()
     try:
         return periods.resolve(key, start, end, today), None
     except UsageError as error:
         return periods.resolve(None, None, None, today), str(error)
+
+
+ChosenPeriod = Annotated[tuple[periods.Period, str | None], Depends(_period)]
 
 
 def _context(request: Request, user: Principal, overview: service.Overview) -> dict[str, Any]:
@@ -54,12 +58,10 @@ def overview_page(
     session: SessionDep,
     settings: SettingsDep,
     engine: EngineDep,
-    period_key: PeriodKey = None,
-    start: From = None,
-    end: To = None,
+    chosen: ChosenPeriod,
 ) -> HTMLResponse:
     """The overview: the chosen KPIs as tiles, and the top findings."""
-    period, problem = _period(settings, period_key, start, end)
+    period, problem = chosen
     state = service.state_of(session, settings, engine)
     overview = service.overview(session, settings, engine, period, state=state)
     context = _context(request, user, overview)
@@ -76,12 +78,10 @@ def tiles_fragment(
     session: SessionDep,
     settings: SettingsDep,
     engine: EngineDep,
-    period_key: PeriodKey = None,
-    start: From = None,
-    end: To = None,
+    chosen: ChosenPeriod,
 ) -> HTMLResponse:
     """The tiles alone (the live script swaps them in when new data arrives)."""
-    period, _problem = _period(settings, period_key, start, end)
+    period, _problem = chosen
     overview = service.overview(session, settings, engine, period)
     context = _context(request, user, overview)
     response = render(request, "dashboard/_tiles.html", user, TEXTS, **context)
@@ -111,13 +111,11 @@ def findings_page(
     session: SessionDep,
     settings: SettingsDep,
     engine: EngineDep,
-    period_key: PeriodKey = None,
-    start: From = None,
-    end: To = None,
+    chosen: ChosenPeriod,
     fragment: bool = False,
 ) -> HTMLResponse:
     """The top findings: a fragment for the overview's script, or a page without it."""
-    period, _problem = _period(settings, period_key, start, end)
+    period, _problem = chosen
     items = _findings(user, session, settings, engine, period)
     name = "dashboard/_findings.html" if fragment else "dashboard/findings.html"
     return render(request, name, user, TEXTS, active="overview", findings=items,

@@ -20,8 +20,8 @@ from kundepuls.config import Settings
 from kundepuls.dashboard import repository
 from kundepuls.dashboard.service import chosen
 from kundepuls.kit.errors import KundepulsError
+from kundepuls.kit.i18n import plain_number
 from kundepuls.kpis import catalog as cat
-from kundepuls.kpis import repository as kpi_repository
 from kundepuls.kpis import service as kpis
 
 MAX_TILES = 24
@@ -87,9 +87,7 @@ def bounds(kpi: cat.Kpi) -> tuple[float | None, float | None]:
 
 def parse_number(text: str, lang: str) -> float:
     """A number as a reader of ``lang`` writes it (``12,5`` in Bokmål, ``12.5`` in English)."""
-    cleaned = text.strip().replace("\u2212", "-").replace("\u00a0", "").replace(" ", "")
-    cleaned = cleaned.replace(",", ".") if lang == "nb" else cleaned.replace(",", "")
-    value = float(cleaned)
+    value = float(plain_number(text, lang))
     if not math.isfinite(value):
         raise ValueError(text)
     return value
@@ -162,8 +160,7 @@ def _save_targets(
         if value == overall.get(key):
             continue
         if value is None:
-            # kpis.service has no "clear target" use case; its repository has the delete.
-            kpi_repository.delete_target(session, key, "")
+            kpis.clear_target(session, settings, key)
         else:
             kpis.set_target(session, settings, key, value)
         changed[key] = value

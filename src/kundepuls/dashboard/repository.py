@@ -86,20 +86,6 @@ def _version(engine: Engine) -> object:
 
 def marker(engine: Engine) -> dict[str, str]:
     """Per table, a short text that changes whenever its rows do (one query for all)."""
-    try:
-        return _marker(engine)
-    except sa.exc.OperationalError as error:
-        if engine.dialect.name != "sqlite" or "disk I/O" not in str(error):
-            raise
-        # DuckDB reads the store with its own copy of SQLite; when it closes the file the
-        # process loses its POSIX locks and pooled connections answer "disk I/O error"
-        # from then on. Fresh connections take the locks again.
-        engine.dispose()
-        forget()
-        return _marker(engine)
-
-
-def _marker(engine: Engine) -> dict[str, str]:
     url = engine.url.render_as_string()
     version = _version(engine)
     last = _LAST.get(url)

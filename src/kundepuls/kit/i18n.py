@@ -27,6 +27,20 @@ def language_or_default(value: str | None) -> str:
     return value if value in LANGUAGES else "nb"
 
 
+def plain_number(text: str, lang: str) -> str:
+    """A number as a reader of ``lang`` types it, written for a machine.
+
+    Other text is left for the caller's validation to refuse.
+
+    >>> plain_number("1 234,5", "nb"), plain_number("1,234.5", "en"), plain_number("\u22122", "en")
+    ('1234.5', '1234.5', '-2')
+    """
+    cleaned = text.strip().replace("\u2212", "-").replace("\u00a0", "").replace(" ", "")
+    if language_or_default(lang) == "nb":
+        return cleaned.replace(",", ".")
+    return cleaned.replace(",", "")
+
+
 @dataclass(frozen=True)
 class Formats:
     """Formatting for one language in one timezone."""

@@ -4,7 +4,9 @@ Scanning SQLite is most of a KPI's cost; DuckDB's own tables are several times f
 So the embedded backend copies the KPI tables into its in-memory DuckDB once (the cold
 load) and afterwards only what changed:
 
-- Before each KPI query one statement reads every table's ``max(rowid)`` and the counters
+- Before each KPI query ``PRAGMA data_version`` on the copy's own connection tells whether
+  any other connection committed since; only then one statement reads every table's
+  ``max(rowid)`` and the counters
   of ``kpi_table_versions`` (bumped by triggers on UPDATE and DELETE, migration
   ``kpis_0002``; there is no INSERT trigger, so imports of new rows run at full speed).
   Only inserts → the rows past the copied ``max(rowid)`` are appended; any update (upsert
@@ -93,6 +95,7 @@ class Mirror:
         uri = "file:" + quote(str(Path(path).resolve())) + "?mode=ro"
         self.lite = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
         self.states: dict[str, State] = {}
+        self.version: object = None  # the store's data_version when last synced
         self.copied_rows = 0  # rows read from SQLite so far (tests and benchmarks)
 
     def close(self) -> None:
@@ -103,11 +106,17 @@ class Mirror:
 
     def sync(self) -> bool:
         """Bring the copies up to date; True when anything was read from the store."""
+        # Read before the snapshot: a commit in between is seen now and again next time.
+        version = self._lite("PRAGMA data_version")[0][0]
+        if version == self.version:
+            return False
         self.lite.execute("BEGIN")
         try:
-            return self._sync()
+            changed = self._sync()
         finally:
             self.lite.execute("COMMIT")
+        self.version = version
+        return changed
 
     def _sync(self) -> bool:
         changed = False

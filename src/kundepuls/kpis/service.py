@@ -290,9 +290,20 @@ def set_target(
     """Set the target of a KPI (for one segment when ``where`` gives DIM=VALUE pairs)."""
     registry(session, settings).get(key)
     pairs = sorted(parse_where(where or []))
-    segment = ";".join(f"{k}={v}" for k, v in pairs)
-    repository.save_target(session, key, segment, float(value))
+    repository.save_target(session, key, _segment(pairs), float(value))
     return {"kpi": key, "value": float(value), "where": dict(pairs)}
+
+
+def clear_target(
+    session: Session, settings: Settings, key: str, where: list[str] | None = None
+) -> bool:
+    """Remove the target of a KPI (of one segment with ``where``); False when it had none."""
+    registry(session, settings).get(key)
+    return repository.delete_target(session, key, _segment(sorted(parse_where(where or []))))
+
+
+def _segment(pairs: list[tuple[str, str]]) -> str:
+    return ";".join(f"{k}={v}" for k, v in pairs)
 
 
 def define_kpi(
