@@ -226,3 +226,28 @@ def test_text_is_masked_again_on_the_way_out(comments_store: str, engine: Engine
     assert "ola@example.com" not in page
     assert "22 33 44 55" not in page
     assert "Svar meg på [e-post] eller [telefon]" in page
+
+
+def test_each_theme_shows_the_nps_of_those_who_wrote_about_it(
+    comments_store: str, engine: Engine
+) -> None:
+    """Detractors' themes stand out: NPS per theme equals the plain count over its answers."""
+    analyses = _analyses(engine)
+    scores = {f"r{i}": row[1] for i, row in enumerate(COMMENTS) if row[0] <= 90}
+    by_theme: dict[str, list[int]] = {}
+    for rid, analysis in analyses.items():
+        for mention in analysis.themes:
+            if rid in scores:
+                by_theme.setdefault(mention["theme"], []).append(scores[rid])
+    with app_client(comments_store) as client:
+        log_in(client, comments_store, "viewer")
+        page = client.get("/comments").text
+    assert "/kpis/nps?by=theme&amp;from=" in page
+    for theme, values in by_theme.items():
+        row = re.search(rf'<tr data-theme="{theme}"[^>]*>(.*?)</tr>', page, re.S)
+        assert row, theme
+        shown = float(re.search(r'data-nps="([^"]*)"', row.group(1)).group(1))  # type: ignore[union-attr]
+        promoters = sum(v >= 9 for v in values)
+        detractors = sum(v <= 6 for v in values)
+        assert shown == pytest.approx(100 * (promoters - detractors) / len(values))
+    assert min(by_theme["delivery"]) <= 6

@@ -1,7 +1,8 @@
 """Differences between two sets of sufficient statistics: periods, or a segment vs the rest.
 
 Sufficient statistics add up, so "the rest" of a segment is the total minus the segment
-(counts directly; means through their sums and sums of squares).
+(counts directly; means through their sums and sums of squares). The total is the sum of
+the segments, or, where segments overlap (themes), the statistics of all rows at once.
 """
 
 from __future__ import annotations
@@ -53,23 +54,33 @@ def difference(
     raise UsageError("comparisons are not available for medians; compare the mean variant")
 
 
-def rest(method: str, segments: pd.DataFrame) -> pd.DataFrame:
-    """For each segment row, the sufficient statistics of all the other rows together."""
+def rest(method: str, segments: pd.DataFrame, whole: pd.DataFrame | None = None) -> pd.DataFrame:
+    """For each segment row, the sufficient statistics of all the other rows together.
+
+    ``whole`` (one row: the statistics of every row) is needed when segments overlap;
+    without it the whole is the sum of the segments.
+    """
     if method in _ADDITIVE:
         columns = _ADDITIVE[method]
-        totals = {c: _f(segments, c).sum() for c in columns}
+        source = segments if whole is None else whole
+        totals = {c: _f(source, c).sum() for c in columns}
         return pd.DataFrame({c: totals[c] - _f(segments, c) for c in columns})
     if method == "mean_t":
-        n, mean, sd = _f(segments, "n"), _f(segments, "mean"), _f(segments, "sd")
-        mean, sd = np.nan_to_num(mean), np.nan_to_num(sd)
-        total = n * mean
-        squares = np.where(n > 1, (n - 1) * sd**2, 0.0) + n * mean**2
-        rn, rsum, rsq = n.sum() - n, total.sum() - total, squares.sum() - squares
+        n, total, squares = _sums(segments)
+        wn, wtotal, wsquares = (n, total, squares) if whole is None else _sums(whole)
+        rn, rsum, rsq = wn.sum() - n, wtotal.sum() - total, wsquares.sum() - squares
         with np.errstate(all="ignore"):
             rmean = rsum / rn
             rvar = (rsq - rn * rmean**2) / (rn - 1)
         return pd.DataFrame({"n": rn, "mean": rmean, "sd": np.sqrt(np.maximum(rvar, 0.0))})
     raise UsageError("comparisons are not available for medians; compare the mean variant")
+
+
+def _sums(frame: pd.DataFrame) -> tuple[np.ndarray[Any, Any], ...]:
+    """n, sum and sum of squares of each row's values, from its n, mean and sd."""
+    n, mean, sd = _f(frame, "n"), _f(frame, "mean"), _f(frame, "sd")
+    mean, sd = np.nan_to_num(mean), np.nan_to_num(sd)
+    return n, n * mean, np.where(n > 1, (n - 1) * sd**2, 0.0) + n * mean**2
 
 
 def qvalues(p_values: Any) -> np.ndarray[Any, np.dtype[np.float64]]:

@@ -1,9 +1,14 @@
 """Dimensions a KPI can be broken down and filtered by, resolved against a fact table.
 
 A name is looked up, in order, as a time part (weekday, weekend, hour in the configured
-timezone), a column of the fact row, a column of the row's customer, a key of the row's
-``attributes`` and a key of the customer's ``attributes``. An unknown name is a usage
-error that suggests the nearest known names.
+timezone), a column of the fact row, a column of the row's customer, the sentiment or a
+theme of a survey answer's comment, a key of the row's ``attributes`` and a key of the
+customer's ``attributes``. An unknown name is a usage error that suggests the nearest
+known names.
+
+``theme`` is the one dimension whose groups overlap: a comment about delivery and price
+counts in both groups, and an answer without a comment (or with no theme) in the missing
+group.
 """
 
 from __future__ import annotations
@@ -43,13 +48,22 @@ _NOT_DIMENSIONS = {
     "contacts",
 }
 CUSTOMER_PREFIX = "_c_"
+# Dimensions of survey answers from the analysis of their comments (the text domain):
+# name → (table, column); answers without an analysed comment have them missing.
+COMMENT_DIMENSIONS = {
+    "sentiment": ("comment_analyses", "sentiment"),
+    "theme": ("comment_themes", "theme"),
+}
+COMMENT_PREFIX = "_t_"
+# Dimensions under which one row can fall in several groups.
+OVERLAPPING = frozenset({"theme"})
 
 
 @dataclass(frozen=True)
 class Dimension:
     """How to compute one dimension on the (joined) fact table.
 
-    ``source`` is ``time``, ``row``, ``customer``, ``row_attribute`` or
+    ``source`` is ``time``, ``row``, ``customer``, ``comment``, ``row_attribute`` or
     ``customer_attribute``.
     """
 
@@ -72,6 +86,8 @@ class Dimension:
             return t[self.name]
         if self.source == "customer":
             return t[CUSTOMER_PREFIX + self.name]
+        if self.source == "comment":
+            return t[COMMENT_PREFIX + self.name]
         column = "attributes" if self.source == "row_attribute" else CUSTOMER_PREFIX + "attributes"
         return json_text(t[column], self.name)
 
@@ -113,15 +129,18 @@ def resolve(
     row_columns: list[str],
     has_customer: bool,
     attribute_exists: Callable[[str, str], bool],
+    comments: Iterable[str] = (),
 ) -> list[Dimension]:
     """Resolve dimension names for one fact table, or raise a usage error with suggestions.
 
     ``attribute_exists(source, key)`` says whether any row (``row_attribute``) or customer
-    (``customer_attribute``) carries ``key`` among its imported attributes.
+    (``customer_attribute``) carries ``key`` among its imported attributes; ``comments``
+    are the names of :data:`COMMENT_DIMENSIONS` the fact table has (survey answers).
     """
+    comments = tuple(comments)
     resolved = []
     for name in names:
-        resolved.append(_resolve_one(name, row_columns, has_customer, attribute_exists))
+        resolved.append(_resolve_one(name, row_columns, has_customer, attribute_exists, comments))
     return resolved
 
 
@@ -130,6 +149,7 @@ def _resolve_one(
     row_columns: list[str],
     has_customer: bool,
     attribute_exists: Callable[[str, str], bool],
+    comments: tuple[str, ...],
 ) -> Dimension:
     if name in TIME_PARTS:
         return Dimension(name, "time")
@@ -137,10 +157,17 @@ def _resolve_one(
         return Dimension(name, "row")
     if has_customer and name in CUSTOMER_COLUMNS:
         return Dimension(name, "customer")
+    if name in comments:
+        return Dimension(name, "comment")
     for source in ("row_attribute", "customer_attribute"):
         if (has_customer or source == "row_attribute") and attribute_exists(source, name):
             return Dimension(name, source)
-    known = [*TIME_PARTS, *row_columns, *(CUSTOMER_COLUMNS if has_customer else ())]
+    if name in COMMENT_DIMENSIONS:
+        raise UsageError(
+            f"{name} is a dimension of survey answers (from their analysed comments); "
+            "this KPI counts other rows"
+        )
+    known = [*TIME_PARTS, *row_columns, *(CUSTOMER_COLUMNS if has_customer else ()), *comments]
     raise UsageError(f"unknown dimension {name!r}{suggest(name, known)}")
 
 

@@ -23,6 +23,7 @@ from kundepuls.kit.errors import UsageError
 from kundepuls.kpis import catalog as cat
 from kundepuls.kpis import periods as per
 from kundepuls.kpis.backends import run, table_names, versions
+from kundepuls.kpis.dimensions import COMMENT_DIMENSIONS
 from kundepuls.kpis.frames import PERIOD, PREDICTIONS, Frame, Query, Source, prepare
 from kundepuls.kpis.results import EMPTY_STATS, finish
 
@@ -56,7 +57,7 @@ def sufficient(backend: BaseBackend, kpi: cat.Kpi, query: Query, tz: ZoneInfo) -
     again between two commits costs no query.
     """
     query = query.checked(tz)
-    version = versions(backend, _tables_read(kpi))
+    version = versions(backend, _tables_read(kpi, query))
     try:
         key: Any = (kpi, query, str(tz), version)
         hash(key)
@@ -78,10 +79,12 @@ def sufficient(backend: BaseBackend, kpi: cat.Kpi, query: Query, tz: ZoneInfo) -
     return found
 
 
-def _tables_read(kpi: cat.Kpi) -> set[str]:
+def _tables_read(kpi: cat.Kpi, query: Query) -> set[str]:
     tables = {kpi.table, "customers", PREDICTIONS}
     if isinstance(kpi.stat, cat.Rate):
         tables.add(kpi.stat.numerator)
+    for name in {*query.by, *(name for name, _ in query.where)} & set(COMMENT_DIMENSIONS):
+        tables.add(COMMENT_DIMENSIONS[name][0])
     return tables
 
 

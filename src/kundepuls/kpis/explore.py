@@ -26,7 +26,7 @@ from kundepuls.kpis import dimensions as dims
 from kundepuls.kpis import service
 from kundepuls.kpis.backends import backend_for, table, table_names
 from kundepuls.kpis.expressions import ROW_ID
-from kundepuls.kpis.frames import PREDICTIONS, Query
+from kundepuls.kpis.frames import PREDICTIONS, Query, comment_dimensions
 from kundepuls.kpis.periods import GRAINS, local_date
 
 DEFAULT_DAYS = 90
@@ -153,7 +153,8 @@ def dimension_options(settings: Settings, kpi: cat.Kpi) -> list[str]:
         customer = [c for c in dims.CUSTOMER_COLUMNS if c != "rfm_segment"]
         if PREDICTIONS in tables:
             customer.append("rfm_segment")
-    return list(dict.fromkeys([*customer, *row, *dims.TIME_PARTS]))
+    comments = comment_dimensions(kpi.table, tables)
+    return list(dict.fromkeys([*customer, *row, *comments, *dims.TIME_PARTS]))
 
 
 def headline(session: Session, settings: Settings, key: str, view: View) -> dict[str, Any]:

@@ -143,6 +143,27 @@ def _attribute_check(backend: BaseBackend, fact: ir.Table) -> object:
     return exists
 
 
+def comment_dimensions(fact_table: str, tables: set[str]) -> list[str]:
+    """The comment dimensions (sentiment, theme) a fact table has in this store."""
+    if fact_table != "responses":
+        return []
+    return [name for name, (t, _) in dims.COMMENT_DIMENSIONS.items() if t in tables]
+
+
+def _join_comments(backend: BaseBackend, t: ir.Table, names: list[str]) -> ir.Table:
+    """``t`` (survey answers) with each comment dimension in ``names`` joined as a column.
+
+    A left join: answers without an analysed comment keep a missing value; a comment with
+    several themes gives its answer one row per theme.
+    """
+    for name in names:
+        source, column = dims.COMMENT_DIMENSIONS[name]
+        side = table(backend, source)
+        side = side.select(_t_id=side.response_id, **{dims.COMMENT_PREFIX + name: side[column]})
+        t = t.left_join(side, t.response_id == side._t_id).drop("_t_id")
+    return t
+
+
 def resolve_dimensions(
     source: Source, names: list[str], tables: set[str]
 ) -> tuple[list[dims.Dimension], bool]:
@@ -160,6 +181,7 @@ def resolve_dimensions(
         row_columns,
         has_customer,
         _attribute_check(source.backend, fact),  # type: ignore[arg-type]
+        comment_dimensions(source.table, tables),
     )
     return resolved, any(d.needs_customer for d in resolved)
 
@@ -202,6 +224,7 @@ def prepare(
     if join:
         c = _customers(source.backend)
         t = t.left_join(c, t.customer_id == c._c_id)
+    t = _join_comments(source.backend, t, [d.name for d in resolved if d.source == "comment"])
 
     span_low = read_low or (low if low is not None else None)
     local = None

@@ -36,7 +36,8 @@ from urllib.parse import quote
 import duckdb
 import pyarrow as pa
 
-# The tables KPIs read (facts, survey invitations, predicted customer segments).
+# The tables KPIs read (facts, survey invitations, predicted customer segments, and the
+# sentiment and themes of survey comments).
 TABLES = (
     "customers",
     "responses",
@@ -45,6 +46,8 @@ TABLES = (
     "complaints",
     "invitations",
     "customer_predictions",
+    "comment_analyses",
+    "comment_themes",
 )
 VERSIONS = "kpi_table_versions"
 BATCH = 100_000  # rows handed to DuckDB at a time: bounded memory on the cold load

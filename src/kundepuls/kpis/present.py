@@ -18,6 +18,7 @@ from kundepuls.kit.i18n import Formats
 from kundepuls.kpis import catalog as cat
 from kundepuls.kpis.dimensions import WEEKDAYS
 from kundepuls.kpis.explore import records
+from kundepuls.text.browse import theme_label
 
 MIN_SIGNIFICANT = 0.05
 MAX_SEGMENTS = 40
@@ -71,7 +72,11 @@ class Speaker:
     def segment(self, name: str, value: Any) -> str:
         """A segment's value as a reader knows it (weekday names in the user's language)."""
         if value is None:
-            return self.tx["missing_value"]
+            return self.tx["no_theme" if name == "theme" else "missing_value"]
+        if name == "theme":
+            return theme_label(str(value), self.fmt.lang)
+        if name == "sentiment":
+            return self.tx.get(f"sentiment_{value}", str(value))
         if name == "weekday" and value in WEEKDAYS:
             return self.tx[f"weekday_{WEEKDAYS.index(value)}"]
         if name == "weekend":

@@ -6,7 +6,7 @@ be None where there is no store, as in a notebook on a warehouse) and the settin
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -23,7 +23,7 @@ from kundepuls.kpis import catalog as cat
 from kundepuls.kpis import custom, repository
 from kundepuls.kpis import differences as cmp
 from kundepuls.kpis.backends import backend_for
-from kundepuls.kpis.dimensions import parse_where, suggest
+from kundepuls.kpis.dimensions import OVERLAPPING, parse_where, suggest
 from kundepuls.kpis.engine import evaluate, sufficient
 from kundepuls.kpis.expressions import DefinitionError
 from kundepuls.kpis.frames import Query
@@ -222,7 +222,11 @@ def compare(
         if not query.by:
             raise UsageError("comparing segments with the rest needs --by DIM")
         now = filled(kpi, query, *sufficient(backend, kpi, query, settings.tz))
-        base = cmp.rest(kpi.method, now)
+        whole = None
+        if OVERLAPPING & set(query.by):  # a comment about two themes is in both groups
+            everything = replace(query, by=())
+            whole = filled(kpi, everything, *sufficient(backend, kpi, everything, settings.tz))
+        base = cmp.rest(kpi.method, now, whole)
         labels = {"baseline": "rest"}
     else:
         base_query, labels = _previous_query(query, previous)

@@ -10,10 +10,15 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from kundepuls.accounts.web import Forbidden
+from kundepuls.config import Settings
 from kundepuls.deps import Permission, SessionDep, SettingsDep, ViewerUser
 from kundepuls.kit.i18n import language_or_default
+from kundepuls.kpis import service as kpi_service
+from kundepuls.kpis.explore import records
+from kundepuls.kpis.service import make_query
 from kundepuls.text import browse, repository, texts
 from kundepuls.text.lexicon import LABELS
 from kundepuls.text.repository import BANDS, CommentQuery
@@ -156,6 +161,17 @@ def _themes_download(
     return table_response(rows, labels, export, "kommentar-temaer", lang)
 
 
+def _nps_by_theme(
+    session: Session, settings: Settings, period: browse.Period | None
+) -> dict[str, dict[str, Any]]:
+    """NPS of the answers whose comment is about each theme, in the period (KPI engine)."""
+    query = make_query(
+        by=["theme"], start=period.start if period else None, end=period.end if period else None
+    )
+    rows = records(kpi_service.show(session, settings, "nps", query))
+    return {str(r["theme"]): r for r in rows if r["theme"] is not None and r["n"] > 0}
+
+
 @router.get("/comments", response_class=HTMLResponse)
 def comments_page(
     request: Request, user: ViewerUser, session: SessionDep, settings: SettingsDep
@@ -171,6 +187,7 @@ def comments_page(
     query = _query(params, period, settings.tz, lang)
     sort = params["sort"] if params["sort"] in browse.SORTS else "volume"
     themes, overall = browse.theme_summary(session, query, period, settings.tz, lang, sort)
+    nps = _nps_by_theme(session, settings, period)
     if export:
         table = request.query_params.get("table", "themes")
         return _download(session, query, themes, table, tx=tx, lang=lang, export=export)
@@ -202,5 +219,10 @@ def comments_page(
         "pending": repository.unanalysed_count(session),
         "max_count": max((s.count for s in themes), default=0),
         "can_export": user.can(Permission.EXPORT),
+        "nps": nps,
+        "nps_href": "/kpis/nps?"
+        + urlencode(
+            {"by": "theme", **({"from": period.start, "to": period.end} if period else {})}
+        ),
     }
     return render(request, "text/comments.html", user, texts.TEXTS, active="comments", **context)

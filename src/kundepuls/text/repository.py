@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from kundepuls.facts.models import Customer, Response
-from kundepuls.text.models import CommentAnalysis
+from kundepuls.text.models import CommentAnalysis, CommentTheme
 
 Row = tuple[str, str, str | None, str | None, str | None]
 
@@ -41,13 +41,19 @@ def responses_with_comments(
 
 
 def save_analysis(session: Session, response_id: str, values: dict[str, Any]) -> None:
-    """Insert or replace the analysis of one response."""
+    """Insert or replace the analysis of one response, and its rows in ``comment_themes``."""
     existing = session.get(CommentAnalysis, response_id)
     if existing is None:
         session.add(CommentAnalysis(response_id=response_id, **values))
     else:
         for key, value in values.items():
             setattr(existing, key, value)
+        session.execute(sa.delete(CommentTheme).where(CommentTheme.response_id == response_id))
+    mentions = {m["theme"]: m["sentiment"] for m in reversed(values.get("themes", []))}
+    session.add_all(
+        CommentTheme(response_id=response_id, theme=theme, sentiment=sentiment)
+        for theme, sentiment in mentions.items()
+    )
 
 
 def scored_comments(session: Session) -> list[tuple[str, int | None, int | None, int | None]]:

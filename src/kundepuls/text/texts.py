@@ -50,6 +50,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "col_mean": "Snittscore",
         "col_change": "Endring",
         "col_previous": "Forrige periode",
+        "col_nps": "NPS (95 % KI)",
+        "nps_help": "NPS blant dem som skrev om temaet i perioden, med 95 % konfidensintervall "
+        "og antall svar (n). Lavere enn ellers: her skriver kritikerne.",
+        "nps_link": "NPS etter tema med sammenligning mot resten",
         "mean_help": "Stemning fra −1 (svært negativ) til +1 (svært positiv).",
         "change_help": "Endring i snittscore mot like lang periode rett før.",
         "no_theme": "Uten tema",
@@ -121,6 +125,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "col_mean": "Avg. score",
         "col_change": "Change",
         "col_previous": "Previous period",
+        "col_nps": "NPS (95 % CI)",
+        "nps_help": "NPS of those who wrote about the theme in the period, with its 95 % "
+        "confidence interval and the number of answers (n). Lower than elsewhere: this is "
+        "what detractors write about.",
+        "nps_link": "NPS by theme compared with the rest",
         "mean_help": "Sentiment from −1 (very negative) to +1 (very positive).",
         "change_help": "Change of the average score against the same span just before.",
         "no_theme": "No theme",
