@@ -23,7 +23,15 @@ class Format(StrEnum):
     csv = "csv"
 
 
-By = Annotated[list[str] | None, typer.Option("--by", help="Break down by DIM (repeatable).")]
+By = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--by",
+        help="Break down by DIM (repeatable): a column such as region or channel, weekday, "
+        "weekend, hour, an imported attribute, or for survey KPIs the comment's sentiment or "
+        "theme (a comment about two themes counts in both).",
+    ),
+]
 Where = Annotated[
     list[str] | None, typer.Option("--where", help="Keep rows with DIM=VALUE (repeatable).")
 ]
