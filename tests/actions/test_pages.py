@@ -17,7 +17,6 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from scipy import stats as sps
 from sqlalchemy import func, insert, select
-from sqlalchemy.orm import Session
 
 from kundepuls.accounts.models import AuditEntry
 from kundepuls.actions import service
@@ -99,12 +98,16 @@ def client(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestC
         yield client
 
 
-def test_list_and_detail_show_measure_effects_numbers(database_url: str, client: TestClient) -> None:
+def test_list_and_detail_show_measure_effects_numbers(
+    database_url: str, client: TestClient
+) -> None:
     _tickets(database_url)
     action_id = _add(database_url, owner="Kari", description="Ring kari@butikk.no, 912 34 567")
     effect = _effect(database_url, action_id)
     did = effect.difference_in_differences  # type: ignore[attr-defined]
-    assert did is not None and did.significant and did.effect < 0
+    assert did is not None
+    assert did.significant
+    assert did.effect < 0
     log_in(client, database_url, "viewer")
 
     page = client.get("/actions").text
@@ -147,29 +150,30 @@ def _check_periods(url: str, effect: object, page: str) -> None:
     frame = pd.read_sql(sa.select(Ticket.created_at, Ticket.first_response_at), engine)
     engine.dispose()
     created = pd.to_datetime(frame["created_at"], utc=True)
-    frame["hours"] = (pd.to_datetime(frame["first_response_at"], utc=True) - created).dt.total_seconds() / 3600  # fmt: skip
+    answered = pd.to_datetime(frame["first_response_at"], utc=True)
+    frame["hours"] = (answered - created).dt.total_seconds() / 3600
     frame["weekend"] = created.dt.tz_convert(TZ).dt.day_of_week >= 5
     start = local_midnight(effect.start, TZ)  # type: ignore[attr-defined]
     lower = local_midnight(effect.before_start, TZ)  # type: ignore[attr-defined]
     upper = local_midnight(effect.after_end + timedelta(days=1), TZ)  # type: ignore[attr-defined]
     rows = re.findall(r'<tr data-group="(\w+)">(.*?)</tr>', page, re.S)
     assert [g for g, _ in rows] == ["treated", "compare"]
+    frame["at"] = created
+    nb = lambda v: f"{v:.1f}".replace("-", "−").replace(".", ",")  # noqa: E731
     for group, html in rows:
         cells = [text_of(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", html, re.S)]
         wanted = frame[frame["weekend"] == (group == "treated")]
-        for offset, (a, b) in zip((0, 3), ((lower, start), (start, upper)), strict=True):
-            hours = wanted.loc[(created >= a) & (created < b), "hours"].to_numpy()
+        stats = [p for p in effect.periods if p.group == group]  # type: ignore[attr-defined]
+        windows = ((lower, start), (start, upper))
+        for offset, (a, b), stat in zip((0, 3), windows, stats, strict=True):
+            hours = wanted.loc[(wanted["at"] >= a) & (wanted["at"] < b), "hours"].to_numpy()
             n, mean, se = len(hours), hours.mean(), hours.std(ddof=1) / np.sqrt(len(hours))
             t = sps.t.ppf(0.975, n - 1)
-            nb = lambda v: f"{v:.1f}".replace("-", "−").replace(".", ",")  # noqa: E731
+            assert (stat.n, stat.value) == (n, pytest.approx(mean, rel=1e-12))
+            assert stat.ci_low == pytest.approx(mean - t * se, rel=1e-9)
             assert cells[offset] == nb(mean)
             assert cells[offset + 1] == f"{nb(mean - t * se)} til {nb(mean + t * se)}"
             assert cells[offset + 2].replace("\xa0", " ") == f"{n:,}".replace(",", " ")
-        stat = [p for p in effect.periods if p.group == group]  # type: ignore[attr-defined]
-        assert [round(p.value, 9) for p in stat] == [
-            round(frame.loc[(frame["weekend"] == (group == "treated")) & (created >= a) & (created < b), "hours"].mean(), 9)  # fmt: skip
-            for a, b in ((lower, start), (start, upper))
-        ]
 
 
 def _post(client: TestClient, url: str, page_url: str, **fields: str) -> object:
@@ -196,12 +200,17 @@ def test_an_analyst_creates_edits_and_deletes_an_action(
     with session_scope(engine) as session:
         action = session.get(Action, action_id)
         assert action is not None
-        assert (action.title, action.kpi, action.segment, action.compare, action.owner) == (
-            "Helgevakt", "first_response_hours", "weekend=true", "weekend=false", "Kari")  # fmt: skip
+        assert (action.title, action.kpi, action.owner) == (
+            "Helgevakt",
+            "first_response_hours",
+            "Kari",
+        )
+        assert (action.segment, action.compare) == ("weekend=true", "weekend=false")
         assert (action.start_date.isoformat(), action.expected_effect, action.status) == (
             start, -2.0, "running")  # fmt: skip
     edit = client.get(f"/actions/{action_id}/edit").text
-    assert 'value="Helgevakt"' in edit and 'value="-2"' in edit
+    assert 'value="Helgevakt"' in edit
+    assert 'value="-2"' in edit
     answer = _post(client, f"/actions/{action_id}/edit", f"/actions/{action_id}/edit",
                    title="Helgevakt i kundeservice", start_date=start, end_date="",
                    expected_effect="-1,5", status="done", segment="weekend=true")  # fmt: skip
@@ -308,11 +317,18 @@ def test_changes_without_a_valid_csrf_token_are_refused(
     assert _count(database_url, Action, title="Helgevakt") == 1
 
 
+def _csv(client: TestClient, url: str) -> pd.DataFrame:
+    answer = client.get(url)
+    assert answer.status_code == 200
+    return pd.read_csv(io.BytesIO(answer.content), sep=";", encoding="utf-8-sig")
+
+
 def test_downloads_read_back_with_the_pages_numbers(database_url: str, client: TestClient) -> None:
     _tickets(database_url)
-    action_id = _add(database_url, description="=HYPERLINK(\"x\") ring 912 34 567")
-    planned = _add(database_url, title="Neste år", start_date=_today() + timedelta(days=30),
-                   status="planned")
+    action_id = _add(database_url, description='=HYPERLINK("x") ring 912 34 567')
+    planned = _add(
+        database_url, title="Neste år", start_date=_today() + timedelta(days=30), status="planned"
+    )
     effect = _effect(database_url, action_id)
     did = effect.difference_in_differences  # type: ignore[attr-defined]
     log_in(client, database_url, "analyst")
@@ -322,25 +338,27 @@ def test_downloads_read_back_with_the_pages_numbers(database_url: str, client: T
     assert list(frame["id"]) == [action_id, planned]  # running before planned
     first = frame.iloc[0]
     assert first["Effekt"] == pytest.approx(did.effect, rel=1e-12)
-    assert (first["ci_low"], first["ci_high"]) == pytest.approx((did.ci_low, did.ci_high), rel=1e-12)  # fmt: skip
+    assert first["ci_low"] == pytest.approx(did.ci_low, rel=1e-12)
+    assert first["ci_high"] == pytest.approx(did.ci_high, rel=1e-12)
     assert first["Vurdering"] == "Virket"
-    assert first["Beskrivelse"] == "'=HYPERLINK(\"x\") ring [telefon]"
+    assert first["Beskrivelse"] == '\'=HYPERLINK("x") ring [telefon]'
     assert frame.iloc[1]["Vurdering"] == "For tidlig å si"
     assert pd.isna(frame.iloc[1]["Effekt"])
 
-    book = openpyxl.load_workbook(io.BytesIO(client.get(f"/actions/{action_id}?format=xlsx&table=periods").content))  # fmt: skip
+    url = f"/actions/{action_id}"
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"{url}?format=xlsx&table=periods").content)
+    )
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[0] == ("Gruppe", "Segment", "period", "Verdi", "ci_low", "ci_high", "n")
     got = {(r[0], r[2]): r[3:] for r in rows[1:]}
     for p in effect.periods:  # type: ignore[attr-defined]
         assert got[(p.group, p.period)] == pytest.approx((p.value, p.ci_low, p.ci_high, p.n),
                                                          rel=1e-14)  # fmt: skip
-    weekly = pd.read_csv(io.BytesIO(client.get(f"/actions/{action_id}?format=csv&table=weekly").content),
-                         sep=";", encoding="utf-8-sig")  # fmt: skip
+    weekly = _csv(client, f"{url}?format=csv&table=weekly")
     assert len(weekly) == len(effect.weekly)  # type: ignore[attr-defined]
     assert list(weekly["n"]) == [w.n for w in effect.weekly]  # type: ignore[attr-defined]
-    estimates = pd.read_csv(io.BytesIO(client.get(f"/actions/{action_id}?format=csv&table=estimates").content),
-                            sep=";", encoding="utf-8-sig")  # fmt: skip
+    estimates = _csv(client, f"{url}?format=csv&table=estimates")
     assert estimates.iloc[0]["Metode"] == "difference_in_differences"
     assert estimates.iloc[0]["Effekt"] == pytest.approx(did.effect, rel=1e-12)
     assert client.get(f"/actions/{action_id}?format=csv&table=nope").status_code == 422

@@ -17,6 +17,8 @@ from kundepuls.kit.i18n import plain_number
 
 FIELDS = ("title", "kpi", "segment", "compare", "start_date", "end_date", "status", "owner",
           "expected_effect", "description")  # fmt: skip
+# The service's refusals start with the field they are about (the form checks the same
+# things first, so these are a second line).
 _REFUSALS = (("kpi:", "kpi", "err_kpi"), ("segment:", "segment", "err_segment"),
              ("compare:", "compare", "err_compare_needs_segment"),
              ("end_date:", "end_date", "err_end"))  # fmt: skip
@@ -107,6 +109,7 @@ def refusal(error: KundepulsError, tx: dict[str, str]) -> dict[str, str]:
 
 
 def refused(error: KundepulsError | ValidationError, tx: dict[str, str]) -> dict[str, str]:
+    """The messages per field for a refusal by the service or by the schema."""
     if isinstance(error, KundepulsError):
         return refusal(error, tx)
     errors: dict[str, str] = {}
@@ -117,10 +120,11 @@ def refused(error: KundepulsError | ValidationError, tx: dict[str, str]) -> dict
 
 
 def form_values(action: Action | None, lang: str) -> dict[str, str]:
+    """The form's fields for ``action`` (a new action's defaults for None), as typed in ``lang``."""
     if action is None:
         return {"status": "running", "kpi": "first_response_hours"}
     expected = action.expected_effect
-    number = "" if expected is None else f"{expected:g}"
+    number = "" if expected is None else format(expected, ".10g")
     return {
         "title": action.title, "kpi": action.kpi, "segment": action.segment or "",
         "compare": action.compare or "", "start_date": action.start_date.isoformat(),

@@ -57,7 +57,6 @@ STATUS_ORDER = {"running": 0, "planned": 1, "done": 2, "dropped": 3}
 DETAIL_TABLES = ("periods", "weekly", "estimates")
 
 
-# The service's refusals start with the field they are about.
 def _today(settings: Settings) -> date:
     return datetime.now(settings.tz).date()
 
