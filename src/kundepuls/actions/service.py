@@ -177,7 +177,7 @@ def measure_effect(
     report.weekly = _weekly(rows)
     groups: list[Literal["all", "treated", "compare"]] = ["treated" if action.segment else "all"]
     groups += ["compare"] if compare else []
-    report.periods = [_period(rows, unit.kind, g, p) for g in groups for p in PERIODS]
+    report.periods = [period_stat(rows, unit.kind, g, p) for g in groups for p in PERIODS]
     return report
 
 
@@ -188,7 +188,7 @@ def _finite(x: float) -> float | None:
     return float(x) if np.isfinite(x) else None
 
 
-def _period(
+def period_stat(
     rows: pd.DataFrame, kind: str, group: Literal["all", "treated", "compare"], period: str
 ) -> PeriodStat:
     """The KPI of one group in one period, with the KPI's own 95 % interval.
