@@ -11,6 +11,7 @@ from kundepuls import __version__
 from kundepuls.accounts import web as accounts_web
 from kundepuls.accounts.endpoints import router as accounts_router
 from kundepuls.actions.endpoints import router as actions_router
+from kundepuls.actions.pages import router as actions_pages
 from kundepuls.alerts.endpoints import router as alerts_router
 from kundepuls.alerts.pages import router as alerts_pages
 from kundepuls.benchmarks.endpoints import router as benchmarks_router
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(benchmarks_pages)
     app.include_router(alerts_pages)
     app.include_router(dashboard_router)
+    app.include_router(actions_pages)
     app.include_router(live_router)
 
     @app.get("/health", tags=["system"])

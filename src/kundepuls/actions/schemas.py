@@ -70,6 +70,17 @@ class WeekPoint(BaseModel):
     n: int
 
 
+class PeriodStat(BaseModel):
+    """The KPI of one group in one period (before or after the start) with its 95 % interval."""
+
+    group: Literal["all", "treated", "compare"]
+    period: Literal["before", "after"]
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+    n: int
+
+
 class EffectOut(BaseModel):
     """The measured effect of one action and a plain verdict."""
 
@@ -91,3 +102,4 @@ class EffectOut(BaseModel):
     more_needed: int | None
     message: str
     weekly: list[WeekPoint] = Field(default_factory=list)
+    periods: list[PeriodStat] = Field(default_factory=list)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -16,10 +17,13 @@ from kundepuls.actions.schemas import (
     ActionUpdate,
     EffectOut,
     EstimateOut,
+    PeriodStat,
     WeekPoint,
 )
 from kundepuls.kit.errors import NotFoundError, UsageError
 from kundepuls.kit.times import local_midnight
+from kundepuls.stats import mean_t, wilson
+from kundepuls.stats import nps as nps_interval
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MIN_BEFORE_DAYS = 28
@@ -171,7 +175,46 @@ def measure_effect(
         expected = action.expected_effect
     report = _report(action, unit, compare, window, estimates, before, after, expected)
     report.weekly = _weekly(rows)
+    groups: list[Literal["all", "treated", "compare"]] = ["treated" if action.segment else "all"]
+    groups += ["compare"] if compare else []
+    report.periods = [period_stat(rows, unit.kind, g, p) for g in groups for p in PERIODS]
     return report
+
+
+PERIODS: tuple[Literal["before", "after"], ...] = ("before", "after")
+
+
+def _finite(x: float) -> float | None:
+    return float(x) if np.isfinite(x) else None
+
+
+def period_stat(
+    rows: pd.DataFrame, kind: str, group: Literal["all", "treated", "compare"], period: str
+) -> PeriodStat:
+    """The KPI of one group in one period, with the KPI's own 95 % interval.
+
+    Shares use Wilson, NPS its delta-method interval, means Student's t (as the KPI engine).
+    """
+    values = rows.loc[
+        (rows["group"] == group) & (rows["after"] == (period == "after")), "value"
+    ].to_numpy(float)
+    n = len(values)
+    if kind == "share":
+        interval = wilson(n, int((values > 0).sum()))
+    elif kind == "nps":
+        interval = nps_interval(n, int((values > 0).sum()), int((values < 0).sum()))
+    else:
+        sd = values.std(ddof=1) if n > 1 else float("nan")
+        interval = mean_t(n, values.mean() if n else float("nan"), sd)
+    value, low, high = (_finite(a[0]) for a in (interval.value, interval.low, interval.high))
+    return PeriodStat(
+        group=group,
+        period="after" if period == "after" else "before",
+        value=value,
+        ci_low=low,
+        ci_high=high,
+        n=n,
+    )
 
 
 def _weekly(rows: pd.DataFrame) -> list[WeekPoint]:

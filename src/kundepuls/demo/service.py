@@ -10,6 +10,7 @@ import pandas as pd
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from kundepuls.demo.actions import add_planted_action
 from kundepuls.demo.generate import KINDS, generate
 from kundepuls.demo.planted import DEFAULT_CUSTOMERS, DEFAULT_SEED, Planted
 from kundepuls.facts import repository
@@ -85,4 +86,5 @@ def build_demo(
         if rows:  # an empty parameter list would run one INSERT without values
             session.execute(insert(FACT_MODELS[kind].__table__), rows)  # type: ignore[arg-type]
     session.flush()
+    add_planted_action(session, data.planted)
     return DemoBuild(seed=seed, counts=data.counts(), planted=data.planted)
