@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from kundepuls import __version__
@@ -63,7 +63,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(insights_router)
 
     @app.exception_handler(KundepulsError)
-    async def _user_error(_request: Request, error: KundepulsError) -> JSONResponse:
+    async def _user_error(request: Request, error: KundepulsError) -> Response:
+        if accounts_web.wants_page(request):
+            return accounts_web.problem_page(request, error.status_code, str(error))
         return JSONResponse({"detail": str(error)}, status_code=error.status_code)
 
     app.include_router(pages_router)

@@ -80,3 +80,23 @@ def test_formats_follow_the_locale(lang: str, number: str, interval: str, day: s
     assert f.day(date(2026, 9, 3)) == day
     assert f.number(None) == "–"
     assert f.signed(-1.5, 1).startswith("\u2212")
+
+
+def test_a_signed_in_browser_gets_pages_for_what_went_wrong(
+    client: TestClient, database_url: str
+) -> None:
+    """Not found and bad requests are pages in the user's language; the API stays JSON."""
+    sign_in(client, database_url, "viewer")
+    browser = {"accept": "text/html,application/xhtml+xml"}
+    missing = client.get("/actions/999999", headers=browser)
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith("text/html")
+    assert "Fant ikke det du lette etter." in missing.text
+    assert "999999" in missing.text
+    assert 'href="/"' in missing.text
+    api = client.get("/actions/999999")  # no HTML in Accept: a script, the JSON answer
+    assert api.status_code == 404
+    assert "999999" in api.json()["detail"]
+    refused = client.post("/account/language", data={"lang": "en"}, headers=browser)
+    assert refused.status_code == 403
+    assert "Du har ikke tilgang til dette." in refused.text

@@ -171,6 +171,25 @@ def clear_session_cookie(response: Response, settings: Settings) -> None:
     )
 
 
+def wants_page(request: Request) -> bool:
+    """A signed-in browser asking for a page (not the API, not a public survey page)."""
+    return (
+        not is_api(request)
+        and getattr(request.state, "principal", None) is not None
+        and "text/html" in request.headers.get("accept", "")
+    )
+
+
+def problem_page(request: Request, status: int, why: str) -> Response:
+    """A page in the user's language saying what went wrong (403, 404, a bad request …)."""
+    principal: Principal | None = getattr(request.state, "principal", None)
+    language = principal.language if principal else "nb"
+    tx = texts(language)
+    heading = {403: tx["forbidden"], 404: tx["not_found"]}.get(status, tx["problem"])
+    context = {"user": principal, "lang": language, "tx": tx, "why": why, "heading": heading}
+    return templates.TemplateResponse(request, "accounts/forbidden.html", context, status)
+
+
 def install(app: FastAPI, shared: Jinja2Templates | None = None) -> None:
     """Send pages that need sign-in to the sign-in page; give templates the CSRF globals."""
 
@@ -182,10 +201,7 @@ def install(app: FastAPI, shared: Jinja2Templates | None = None) -> None:
         assert isinstance(error, Forbidden)
         if is_api(request):
             return JSONResponse({"detail": error.detail}, 403)
-        principal: Principal | None = getattr(request.state, "principal", None)
-        language = principal.language if principal else "nb"
-        context = {"user": principal, "lang": language, "tx": texts(language), "why": error.detail}
-        return templates.TemplateResponse(request, "accounts/forbidden.html", context, 403)
+        return problem_page(request, 403, str(error.detail))
 
     app.add_exception_handler(LoginRequired, login_required)
     app.add_exception_handler(Forbidden, forbidden)
