@@ -8,10 +8,12 @@ downloaded; notes written by staff are shown as written (escaped).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
+from babel.dates import format_time
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
@@ -27,7 +29,7 @@ from kundepuls.deps import Permission, SessionDep, SettingsDep, ViewerUser, requ
 from kundepuls.kit.errors import UsageError
 from kundepuls.kit.i18n import language_or_default
 from kundepuls.web.export import check_format, table_response
-from kundepuls.web.pages import render
+from kundepuls.web.pages import formats_for, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -39,6 +41,18 @@ RATE_DAYS = 30
 NOTE_MAX = 5000
 OUTCOMES = ("resolved", "cannot_resolve")
 DONE = ("assigned", "noted", "contacted", "closed")
+
+
+def _when(request: Request, user: Principal) -> Callable[[datetime | None], str]:
+    """A point in time to the minute (``5. des. 2026, 14:05``): the SLA has no seconds."""
+    fmt = formats_for(request, user)
+
+    def when(value: datetime | None) -> str:
+        if value is None:
+            return fmt.day(None)
+        return f"{fmt.day(value)}, {format_time(value, 'short', tzinfo=fmt.tz, locale=fmt.locale)}"
+
+    return when
 
 
 def _tx(user: Principal) -> dict[str, str]:
@@ -159,7 +173,7 @@ def inbox(
     return render(request, "cases/inbox.html", user, TEXTS, active="cases",
                   rows=rows, total=total, params=params, counts=service.status_counts(session, now),
                   rates=rates, start=start, end=end, errors=errors, names=_names(session),
-                  can_export=user.can(Permission.EXPORT),
+                  can_export=user.can(Permission.EXPORT), when=_when(request, user),
                   url=lambda **changes: _url(params, **changes))  # fmt: skip
 
 
@@ -185,12 +199,18 @@ def _case_page(
     answer = service.answer(session, case)
     context.setdefault("errors", {})
     context.setdefault("form", {})
+    fmt = formats_for(request, user)
+    previous = [
+        {**a, "day": fmt.day(datetime.fromisoformat(a["at"]))}
+        for a in case.context.get("previous_answers", [])
+    ]
     return render(request, "cases/case.html", user, TEXTS, active="cases", status=status,
                   case=case, row=_row(case, now, _tx(user)), answer=answer,
                   comment=service.masked_comment(case, answer),
                   timeline=service.timeline(session, case_id), names=_names(session),
                   workers=_workers(session), closed=case.status in service.CLOSED,
-                  can_write=user.can(WRITE), **context)  # fmt: skip
+                  can_write=user.can(WRITE), when=_when(request, user), previous=previous,
+                  **context)  # fmt: skip
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
