@@ -332,7 +332,9 @@ def test_personal_data_in_comments_never_shows_on_pages_or_in_downloads(
     assert sheet[0][0] == "Sak"
     assert [row[0] for row in sheet[1:]] == [c.id for c in expected]
     r1 = table[table["Sak"] == cases["response:R1"].id].iloc[0]
-    assert r1["Kommentar"] == "Pakken kom aldri."
+    assert r1["Kommentar"] == "Pakken kom aldri.\nRing meg på [telefon] eller skriv til [e-post]"
+    k1 = table[table["Sak"] == cases["complaint:K1"].id].iloc[0]
+    assert k1["Grunn"] == "Klage: levering"
     assert r1["Svar"] == 2
     assert bool(r1["Forfalt"]) is True
     assert r1["Kundenavn"] == "Kari Nordmann"
@@ -407,3 +409,10 @@ def test_the_demo_opens_and_works_its_cases_before_serving(
         counts = service.status_counts(session)
     sign_in_as(client, database_url, "viewer")
     assert len(_ids(client.get("/cases?status=all").text)) == min(counts["all"], 200)
+
+
+def test_every_text_exists_in_both_languages() -> None:
+    from kundepuls.cases.page_texts import TEXTS
+
+    assert TEXTS["nb"].keys() == TEXTS["en"].keys()
+    assert all(v.strip() for lang in TEXTS.values() for v in lang.values())

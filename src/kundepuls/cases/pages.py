@@ -137,14 +137,22 @@ def _row(case: Case, now: datetime, tx: dict[str, str]) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _reason(case: Case, tx: dict[str, str]) -> str:
+    """``NPS 3`` / ``CSAT 1`` / ``Klage: levering`` in the reader's language."""
+    if case.kind == "complaint":
+        return f"{tx['reason_complaint']}: {case.reason.removeprefix('complaint: ')}"
+    return case.reason
+
+
 def _download(rows: list[dict[str, Any]], tx: dict[str, str], lang: str, fmt: str) -> Response:
-    """The filtered inbox as CSV or Excel; the comment masked, as on the page."""
+    """The filtered inbox as CSV or Excel; the whole comment, masked as on the page."""
     keys = ("export_id", "export_status", "export_kind", "export_customer_id",
             "export_customer", "score", "reason", "comment", "assignee", "export_event",
             "export_due", "export_overdue", "export_age_hours")  # fmt: skip
     table = [
         [r["case"].id, r["case"].status, r["case"].kind, r["case"].customer_id, r["customer"],
-         r["case"].score, r["case"].reason, r["comment"], r["case"].assignee,
+         r["case"].score, _reason(r["case"], tx), service.masked_comment(r["case"]),
+         r["case"].assignee,
          r["case"].event_at.astimezone(UTC).replace(tzinfo=None),
          r["case"].due_at.astimezone(UTC).replace(tzinfo=None), r["overdue"], r["age_hours"]]
         for r in rows
