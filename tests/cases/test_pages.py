@@ -335,6 +335,7 @@ def test_personal_data_in_comments_never_shows_on_pages_or_in_downloads(
     assert r1["Kommentar"] == "Pakken kom aldri.\nRing meg på [telefon] eller skriv til [e-post]"
     k1 = table[table["Sak"] == cases["complaint:K1"].id].iloc[0]
     assert k1["Grunn"] == "Klage: levering"
+    assert (k1["Type"], k1["Status"], r1["Type"]) == ("Klage", "Åpen", "Misfornøyd svar")
     assert r1["Svar"] == 2
     assert bool(r1["Forfalt"]) is True
     assert r1["Kundenavn"] == "Kari Nordmann"

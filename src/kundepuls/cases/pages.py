@@ -150,7 +150,8 @@ def _download(rows: list[dict[str, Any]], tx: dict[str, str], lang: str, fmt: st
             "export_customer", "score", "reason", "comment", "assignee", "export_event",
             "export_due", "export_overdue", "export_age_hours")  # fmt: skip
     table = [
-        [r["case"].id, r["case"].status, r["case"].kind, r["case"].customer_id, r["customer"],
+        [r["case"].id, tx[f"state_{r['case'].status}"], tx[f"kind_{r['case'].kind}"],
+         r["case"].customer_id, r["customer"],
          r["case"].score, _reason(r["case"], tx), service.masked_comment(r["case"]),
          r["case"].assignee,
          r["case"].event_at.astimezone(UTC).replace(tzinfo=None),
