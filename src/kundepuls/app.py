@@ -17,6 +17,7 @@ from kundepuls.alerts.pages import router as alerts_pages
 from kundepuls.benchmarks.endpoints import router as benchmarks_router
 from kundepuls.benchmarks.pages import router as benchmarks_pages
 from kundepuls.cases.endpoints import router as cases_router
+from kundepuls.cases.pages import router as cases_pages
 from kundepuls.config import Settings, get_settings
 from kundepuls.dashboard.live import router as live_router
 from kundepuls.dashboard.pages import router as dashboard_router
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(insights_pages)
     app.include_router(benchmarks_pages)
     app.include_router(alerts_pages)
+    app.include_router(cases_pages)
     app.include_router(dashboard_router)
     app.include_router(actions_pages)
     app.include_router(live_router)

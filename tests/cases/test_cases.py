@@ -12,6 +12,7 @@ from kundepuls.cases import service
 from kundepuls.cases.config import CaseSettings, Rule, load_case_settings
 from kundepuls.cases.models import Case, CaseEvent
 from kundepuls.facts.models import Complaint, Customer, Order, Response
+from kundepuls.kit.errors import UsageError
 from tests.cases.conftest import Receiver
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -198,3 +199,23 @@ def test_notes_assign_and_settings_file(
     assert loaded.detractor_sla_hours == 12
     assert loaded.complaint_sla_hours == 8
     assert loaded.assignee("detractor", "butikk", None) == "lise"
+
+
+def test_a_change_of_hands_is_an_assigned_event(session: Session, receiver: Receiver) -> None:
+    _seed(session)
+    hooked = SETTINGS.model_copy(update={"webhook_url": receiver.url})
+    case = service.open_cases(session, hooked, now=NOW)[0]
+    service.assign(session, case.id, "per")
+    service.assign(session, case.id, "per")  # no change, no event
+    service.assign(session, case.id, " lise ")
+    with pytest.raises(UsageError, match="assignee"):
+        service.assign(session, case.id, "  ")
+    assert service.deliver_events(session, hooked) == 5
+    events = [b["event"] for b in receiver.bodies]
+    assert events == ["case.opened"] * 3 + ["case.assigned"] * 2
+    assert "assignee lise" in receiver.bodies[-1]["text"]
+    assert [i.kind for i in service.timeline(session, case.id)] == [
+        "opened",
+        "assigned",
+        "assigned",
+    ]

@@ -137,3 +137,62 @@ def later_answers(session: Session, customer_id: str, after: datetime) -> list[R
 def orders_after(session: Session, customer_id: str, after: datetime) -> int:
     query = select(func.count()).where(Order.customer_id == customer_id, Order.ordered_at > after)
     return int(session.scalar(query) or 0)
+
+
+def _filtered(
+    statuses: Sequence[str] | None,
+    assignees: Sequence[str] | None,
+    unassigned: bool,
+    due_before: datetime | None,
+    reason: str | None,
+) -> Select[Case]:
+    query = select(Case)
+    if statuses:
+        query = query.where(Case.status.in_(statuses))
+    if unassigned:
+        query = query.where(or_(Case.assignee.is_(None), Case.assignee == ""))
+    elif assignees is not None:
+        query = query.where(Case.assignee.in_(assignees))
+    if due_before is not None:
+        query = query.where(Case.status == "new", Case.due_at < due_before)
+    if reason == "complaint":
+        query = query.where(Case.kind == "complaint")
+    elif reason:
+        query = query.where(Case.kind == "detractor", Case.metric == reason)
+    return query
+
+
+def filtered_cases(
+    session: Session, limit: int | None = None, **where: Any
+) -> tuple[list[Case], int]:
+    """The cases matching ``where`` (see :func:`_filtered`), earliest due first, and their
+    number without the limit."""
+    query = _filtered(**where)
+    total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+    rows = session.scalars(query.order_by(Case.due_at, Case.id).limit(limit))
+    return list(rows), total
+
+
+def status_counts(session: Session, now: datetime) -> dict[str, int]:
+    """Cases per status, and how many new cases are past their due time."""
+    found = {
+        status: int(count)
+        for status, count in session.execute(
+            select(Case.status, func.count()).group_by(Case.status)
+        )
+    }
+    late = session.scalar(
+        select(func.count()).where(Case.status == "new", Case.due_at < now).select_from(Case)
+    )
+    return {**found, "overdue": int(late or 0)}
+
+
+def events(session: Session, case_id: int) -> list[CaseEvent]:
+    query = (
+        select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.at, CaseEvent.id)
+    )
+    return list(session.scalars(query))
+
+
+def response(session: Session, response_id: str) -> Response | None:
+    return session.get(Response, response_id)

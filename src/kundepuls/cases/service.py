@@ -149,8 +149,15 @@ def list_cases(
 
 
 def assign(session: Session, case_id: int, assignee: str) -> Case:
+    """Give a case to ``assignee``; a change of hands is an ``assigned`` event."""
     case = get_case(session, case_id)
-    case.assignee = assignee
+    assignee = assignee.strip()
+    if not assignee:
+        raise UsageError("assignee: give the person the case goes to")
+    if case.assignee != assignee:
+        case.assignee = assignee
+        session.flush()
+        _event(session, case, "assigned")
     session.flush()
     return case
 
@@ -335,3 +342,118 @@ def loop_rates(session: Session, start: date, end: date, tz: ZoneInfo) -> dict[s
         "followup_rate": followup_rate(session, *window),
         "recovery_rate": recovery_rate(session, *window),
     }
+
+
+# The inbox: its filters, its counts, and one case with its answer and timeline.
+
+STATUS_GROUPS: dict[str, tuple[str, ...] | None] = {
+    "open": ("new",),
+    "contacted": ("contacted",),
+    "closed": CLOSED,
+    "all": None,
+}
+ASSIGNEES = ("anyone", "mine", "unassigned")
+REASONS = ("nps", "csat", "complaint")
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """What the inbox shows: a status group, whose cases, only overdue ones, one reason.
+
+    ``status`` is a key of :data:`STATUS_GROUPS` ("open" is new, not yet contacted),
+    ``assignee`` one of :data:`ASSIGNEES`, ``reason`` one of :data:`REASONS` or "".
+    """
+
+    status: str = "open"
+    assignee: str = "anyone"
+    overdue: bool = False
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        checks = (
+            ("status", self.status, tuple(STATUS_GROUPS)),
+            ("assignee", self.assignee, ASSIGNEES),
+            ("reason", self.reason, ("", *REASONS)),
+        )
+        for name, value, allowed in checks:
+            if value not in allowed:
+                raise UsageError(f"{name}: {value!r} is not one of {', '.join(allowed)}")
+
+
+def find_cases(
+    session: Session,
+    where: CaseFilter,
+    me: str | None = None,
+    now: datetime | None = None,
+    limit: int | None = None,
+) -> tuple[list[Case], int]:
+    """The cases of the inbox filter, earliest due first, and how many match in all.
+
+    ``me`` is the assignee name of "mine" (the signed-in user's email on the pages).
+    Overdue means as in :func:`overdue_cases`: new, and its due time has passed.
+    """
+    if where.assignee == "mine" and not me:
+        raise UsageError("assignee: 'mine' needs to know who you are")
+    return repository.filtered_cases(
+        session,
+        limit,
+        statuses=STATUS_GROUPS[where.status],
+        assignees=[me] if where.assignee == "mine" and me else None,
+        unassigned=where.assignee == "unassigned",
+        due_before=(now or datetime.now(UTC)) if where.overdue else None,
+        reason=where.reason or None,
+    )
+
+
+def status_counts(session: Session, now: datetime | None = None) -> dict[str, int]:
+    """How many cases are open (new), contacted, closed, overdue, and all together."""
+    found = repository.status_counts(session, now or datetime.now(UTC))
+    counts = {
+        "open": found.get("new", 0),
+        "contacted": found.get("contacted", 0),
+        "closed": sum(found.get(s, 0) for s in CLOSED),
+    }
+    return {**counts, "all": sum(counts.values()), "overdue": found["overdue"]}
+
+
+def is_overdue(case: Case, now: datetime | None = None) -> bool:
+    """New and past its due time (contact stops the SLA clock)."""
+    return case.status == "new" and case.due_at < (now or datetime.now(UTC))
+
+
+def answer(session: Session, case: Case) -> Response | None:
+    """The survey answer that opened the case (None for a complaint or a deleted answer)."""
+    return repository.response(session, case.response_id) if case.response_id else None
+
+
+def masked_comment(case: Case, response: Response | None = None) -> str | None:
+    """The comment behind a case, masked: from the answer where it still exists, else the
+    masked copy kept in the case's context."""
+    name = case.context.get("customer_name")
+    if response is not None and response.comment:
+        return _masked(response.comment, name)
+    kept = case.context.get("comment")
+    return _masked(kept, name) if kept else None
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """One line of a case's history: an event (``opened``, ``assigned`` …) or a note."""
+
+    at: datetime
+    kind: str
+    text: str | None = None
+    author: str | None = None
+
+
+def timeline(session: Session, case_id: int) -> list[TimelineItem]:
+    """The case's events and notes, oldest first (the close carries the outcome)."""
+    case = get_case(session, case_id)
+    items = [
+        TimelineItem(e.at, e.event, case.outcome if e.event in CLOSED else None)
+        for e in repository.events(session, case_id)
+    ]
+    items += [
+        TimelineItem(n.at, "note", n.text, n.author) for n in repository.notes(session, case_id)
+    ]
+    return sorted(items, key=lambda item: item.at)

@@ -78,6 +78,12 @@ def demo(
         typer.echo("Analysing the comments (language, sentiment, themes)…")
         typer.echo(f"{analyze_new_comments(url)} comments analysed.")
 
+        from kundepuls.cases.demo import open_demo_cases
+
+        # Nor does it open follow-up cases: open them for the recent unhappy answers.
+        typer.echo("Opening follow-up cases for the recent detractors and complaints…")
+        typer.echo(f"{open_demo_cases(url, day, settings.tz, login[0])} cases opened.")
+
         from kundepuls.app import create_app
 
         app = create_app(settings.model_copy(update={"database_url": url}))
