@@ -53,7 +53,7 @@ def test_open_actions_create_one_and_see_its_effect_chart(demo_store: Demo, tmp_
         expect(page.get_by_role("status")).to_contain_text("Tiltaket er lagret.")
         expect(page.get_by_role("heading", name="Chat på kveldstid")).to_be_visible()
         expect(page.locator("#effect-chart .main-svg").first).to_be_visible()
-        expect(page.locator("#periods-table")).to_contain_text(f"region={planted.falling_region}")
+        expect(page.locator("#periods-table")).to_contain_text(f"Region: {planted.falling_region}")
         _shot(page, "actions-new-detail")
 
         page.get_by_role("link", name="Alle tiltak").click()

@@ -128,7 +128,7 @@ def test_list_and_detail_show_measure_effects_numbers(
     body = text_of(detail.text)
     assert "Virket" in body
     assert f"endret seg med {f'{did.effect:+.1f}'.replace('-', '−').replace('.', ',')}" in body
-    assert "mer enn i weekend=false" in body
+    assert "mer enn for «Helg: nei»" in body
     assert "Ring [e-post], [telefon]" in body  # free text is masked
     assert "kari@butikk.no" not in detail.text
     assert "Metoden: vi sammenligner" in body

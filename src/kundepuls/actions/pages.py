@@ -44,6 +44,7 @@ from kundepuls.deps import Permission, SessionDep, SettingsDep, ViewerUser, requ
 from kundepuls.insights.pages import chart_data
 from kundepuls.kit.errors import KundepulsError, UsageError
 from kundepuls.kit.i18n import language_or_default
+from kundepuls.kpis.present import segment_words
 from kundepuls.kpis.service import registry
 from kundepuls.text.masking import mask
 from kundepuls.web.export import check_format, table_response
@@ -120,7 +121,8 @@ def actions_page(
         return _export_list(rows, labels, export, lang)
     return render(request, "actions/list.html", user, TEXTS, active="actions", rows=rows,
                   kpi_labels=labels, can_write=user.can(WRITE), digits=DIGITS,
-                  can_export=user.can(Permission.EXPORT), done=done)  # fmt: skip
+                  can_export=user.can(Permission.EXPORT), done=done,
+                  words=lambda segment: segment_words(segment, lang))  # fmt: skip
 
 
 def _export_list(rows: list[Row], labels: dict[str, str], export: str, lang: str) -> Response:
@@ -291,7 +293,7 @@ def action_page(
     today = _today(settings)
     effect, error = _measure(session, settings, action, today)
     labels = kpi_labels(session, settings, lang)
-    groups = group_labels(action, effect, tx)
+    groups = group_labels(action, effect, tx, lang)
     if export:
         return _export_detail(request, action, effect, groups, export, tx, lang)
     unit = repository.UNIT_KPIS.get(action.kpi)

@@ -10,6 +10,7 @@ from typing import Any
 
 from kundepuls.actions.models import Action
 from kundepuls.actions.schemas import EffectOut, EstimateOut
+from kundepuls.kpis.present import segment_words
 
 METHODS = ("difference_in_differences", "interrupted_time_series", "before_after")
 DIGITS = {"csat_mean": 2, "ces": 2}  # means on a 1–5 or 1–7 scale; the others one decimal
@@ -50,11 +51,13 @@ def headline(effect: EffectOut | None) -> EstimateOut | None:
     return estimate
 
 
-def group_labels(action: Action, effect: EffectOut | None, tx: dict[str, str]) -> dict[str, str]:
+def group_labels(
+    action: Action, effect: EffectOut | None, tx: dict[str, str], lang: str
+) -> dict[str, str]:
     compare = effect.compare if effect else action.compare
     return {
-        "treated": action.segment or tx["everyone"],
-        "compare": compare or tx["the_rest"],
+        "treated": segment_words(action.segment, lang) or tx["everyone"],
+        "compare": segment_words(compare, lang) or tx["the_rest"],
         "all": tx["everyone"] if not action.segment else tx["the_rest"],
     }
 

@@ -55,11 +55,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "description": "Beskrivelse",
         "findings": "Koblet til funn",
         "headline": "Effekten",
-        "headline_did": "{kpi} i {segment} endret seg med {effect} mer enn i {compare} "
+        "headline_did": "{kpi} for «{segment}» endret seg med {effect} mer enn for «{compare}» "
         "(95 % KI {low} til {high}).",
         "headline_single": "{kpi}{where} endret seg med {effect} etter start "
         "(95 % KI {low} til {high}).",
-        "where": " i {segment}",
+        "where": " for «{segment}»",
         "lower_better": "Lavere er bedre for dette nøkkeltallet.",
         "higher_better": "Høyere er bedre for dette nøkkeltallet.",
         "more_needed": "Omtrent {n} {unit} til trengs for å kunne se en endring på {expected}.",
@@ -186,11 +186,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "description": "Description",
         "findings": "Linked to findings",
         "headline": "The effect",
-        "headline_did": "{kpi} in {segment} changed by {effect} more than in {compare} "
+        "headline_did": "{kpi} for “{segment}” changed by {effect} more than for “{compare}” "
         "(95 % CI {low} to {high}).",
         "headline_single": "{kpi}{where} changed by {effect} after the start "
         "(95 % CI {low} to {high}).",
-        "where": " in {segment}",
+        "where": " for “{segment}”",
         "lower_better": "Lower is better for this KPI.",
         "higher_better": "Higher is better for this KPI.",
         "more_needed": "About {n} more {unit} are needed to detect a change of {expected}.",

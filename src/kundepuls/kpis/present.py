@@ -18,6 +18,7 @@ from kundepuls.kit.i18n import Formats
 from kundepuls.kpis import catalog as cat
 from kundepuls.kpis.dimensions import WEEKDAYS
 from kundepuls.kpis.explore import records
+from kundepuls.kpis.texts import DIMENSIONS, TEXTS
 from kundepuls.text.browse import theme_label
 
 MIN_SIGNIFICANT = 0.05
@@ -227,3 +228,24 @@ def export_frame(
             out[column] = pd.to_numeric(out[column], errors="coerce").astype("float64")
     out = out.replace({np.nan: None})
     return out, labels
+
+
+def segment_words(segment: str | None, lang: str) -> str:
+    """``region=Vestfold;weekend=true`` as a reader says it: "Region Vestfold · Helg: ja".
+
+    >>> segment_words("weekend=true", "nb"), segment_words("region=Vestfold", "en")
+    ('Helg: ja', 'Region: Vestfold')
+    """
+    if not segment:
+        return ""
+    tx, names = TEXTS[lang], DIMENSIONS[lang]
+    parts = []
+    for item in segment.split(";"):
+        name, _, value = item.partition("=")
+        name, value = name.strip(), value.strip()
+        if name == "weekend" and value.lower() in ("true", "false"):
+            value = tx["yes"] if value.lower() == "true" else tx["no"]
+        elif name == "theme":
+            value = theme_label(value, lang)
+        parts.append(f"{names.get(name, name)}: {value}")
+    return " · ".join(parts)
