@@ -35,7 +35,8 @@ def build_store(url: str, *, predictions: bool = True) -> Store:
         session.flush()
         buyer = session.scalar(select(Order.customer_id).order_by(Order.amount.desc()).limit(1))
         customer = session.get(Customer, buyer)
-        assert customer is not None and customer.name
+        assert customer is not None
+        assert customer.name
         first = customer.name.split()[0]
         session.add(
             Response(

@@ -132,7 +132,10 @@ def overview(session: Session, filters: Filters) -> Overview:
         for item in lists.at_risk(session, loaded=loaded):
             if item["customer_id"] in by_id:
                 p = by_id[item["customer_id"]]
-                leaving.append(row(p, list_reasons(item["reasons"]) + churn_reasons(p)))
+                why = list_reasons(item["reasons"]) + churn_reasons(p)
+                if not why and p.churn_risk is not None:
+                    why = [Reason("churn_risk", (p.churn_risk,))]
+                leaving.append(row(p, why))
         leaving.sort(key=_urgency)
         ambassadors = [
             row(by_id[a["customer_id"]])
@@ -224,6 +227,10 @@ _DETRACTOR = re.compile(r"^detractor answer \(NPS (\d+)\) on (\d{4}-\d{2}-\d{2})
 _CHURN_RISK = re.compile(r"^churn risk [0-9.]+$")
 # Features stored on a log scale, shown on their own scale.
 _LOG_FEATURES = {"log_spend", "log_first_response_hours"}
+# A reason must raise the log-odds of churning by at least this much (odds × 1.22) to be
+# shown: the model's smallest pushes come from correlated purchase features and read as
+# noise ("13 orders raises the risk").
+MIN_LOG_ODDS = 0.2
 
 
 def churn_reasons(p: Any) -> list[Reason]:
@@ -235,6 +242,8 @@ def churn_reasons(p: Any) -> list[Reason]:
             found.append(Reason("text", (text,)))
             continue
         key, value = match.group(1), float(match.group(2))
+        if float(match.group(3)) < MIN_LOG_ODDS:
+            continue
         if key in _LOG_FEATURES:
             value = math.expm1(value)
         if key in ("no_nps", "no_csat") and value < 0.5:

@@ -56,7 +56,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "card_at_risk": "Verdifulle i faresonen",
         "card_ambassadors": "Ambassadører",
         "kr": "kr",
-        "uncertainty": "Om usikkerheten: spådommene bygger på kjøpsmønsteret så langt og blir "
+        "uncertainty_title": "Om usikkerheten",
+        "uncertainty": "Spådommene bygger på kjøpsmønsteret så langt og blir "
         "sikrere jo flere bestillinger en kunde har. For kunder med én bestilling er de et "
         "grovt anslag.",
         "auc": "Frafallsmodellen skilte riktig mellom en som sluttet og en som ble, i {pct} av "
@@ -73,7 +74,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "col_mean_value": "Forventet verdi 12 mnd. (snitt)",
         "col_mean_spend": "Kjøpt for så langt (snitt)",
         "segments_help": "Hva segmentene betyr",
-        "seg_help_champions": "Handlet nylig, ofte og for mye.",
+        "seg_help_champions": "Handlet nylig, ofte og mye.",
         "seg_help_loyal": "Handler jevnlig, men ikke helt nylig.",
         "seg_help_potential_loyalists": "Nylige kunder som har handlet mer enn én gang.",
         "seg_help_new": "Har handlet nylig, bare én gang.",
@@ -131,6 +132,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "siste {days} dagene",
         "why_alive_low": "bare {a} % sjanse for at kunden fortsatt er kunde",
         "why_detractor": "ga NPS {v} den {day}",
+        "why_churn_risk": "frafallsrisiko {a} %, uten ett enkelt forhold som skiller seg ut",
         "back": "← Alle kunder",
         "customer_title": "Kunde {id}",
         "not_found": "Fant ikke kunden",
@@ -148,7 +150,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "why_risk": "Hva som trekker frafallsrisikoen opp",
         "why_risk_none": "Ingenting trekker risikoen mer opp enn for en vanlig kunde.",
         "why_risk_help": "Ifølge frafallsmodellen: forhold som gjør denne kunden mer utsatt "
-        "enn en gjennomsnittlig kunde.",
+        "enn en gjennomsnittlig kunde. Små utslag er utelatt.",
         "on_leaving": "På listen «I ferd med å falle fra»",
         "on_ambassadors": "På listen over ambassadører",
         "history": "Historikk",
@@ -233,7 +235,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "card_at_risk": "Valuable customers at risk",
         "card_ambassadors": "Ambassadors",
         "kr": "kr",
-        "uncertainty": "About the uncertainty: the predictions rest on each customer's buying "
+        "uncertainty_title": "About the uncertainty",
+        "uncertainty": "The predictions rest on each customer's buying "
         "so far and get surer the more orders a customer has. For one-time buyers they are a "
         "rough guess.",
         "auc": "The churn model told a leaver from a stayer correctly in {pct} of 100 pairs over "
@@ -309,6 +312,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "the last {days} days",
         "why_alive_low": "only a {a} % chance of still being a customer",
         "why_detractor": "answered NPS {v} on {day}",
+        "why_churn_risk": "churn risk {a} %, with no single cause standing out",
         "back": "← All customers",
         "customer_title": "Customer {id}",
         "not_found": "Customer not found",
@@ -326,7 +330,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "why_risk": "What raises the churn risk",
         "why_risk_none": "Nothing raises the risk more than for a typical customer.",
         "why_risk_help": "According to the churn model: what makes this customer more likely to "
-        "leave than an average customer.",
+        "leave than an average customer. Small pushes are left out.",
         "on_leaving": "On the list “About to leave”",
         "on_ambassadors": "On the list of ambassadors",
         "history": "History",

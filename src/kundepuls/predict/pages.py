@@ -52,7 +52,7 @@ def reason_text(reason: Reason, tx: dict[str, str], fmt: Formats) -> str:
     if reason.key == "alive_fell":
         return tx[key].format(a=fmt.number(100 * values[0]), b=fmt.number(100 * values[1]),
                               days=LOOKBACK_DAYS)  # fmt: skip
-    if reason.key == "alive_low":
+    if reason.key in ("alive_low", "churn_risk"):
         return tx[key].format(a=fmt.number(100 * values[0]))
     if reason.key == "detractor":
         return tx[key].format(v=values[0], day=fmt.day(values[1]))
@@ -157,16 +157,17 @@ def _percent(value: float | None) -> float | None:
 
 
 @router.get("/customers", response_class=HTMLResponse)
-def customers_page(
-    request: Request, user: ViewerUser, session: SessionDep, settings: SettingsDep
-) -> Response:
+def customers_page(request: Request, user: ViewerUser, session: SessionDep) -> Response:
     """Summary, RFM segments and the customer lists, filtered by the URL (and downloads)."""
     lang = language_or_default(user.language)
     tx = page_texts(lang, TEXTS)
     export = check_format(request.query_params.get("format"))
     if export and not user.can(Permission.EXPORT):
         raise Forbidden(f"your role may not do this ({Permission.EXPORT.value})")
-    common = {"can_write": user.can(WRITE), "done": request.query_params.get("done")}
+    common: dict[str, Any] = {
+        "can_write": user.can(WRITE),
+        "done": request.query_params.get("done"),
+    }
     if not customers.has_predictions(session):
         if export:
             raise UsageError("no predictions yet: nothing to download")
