@@ -171,16 +171,23 @@ def test_the_page_shows_the_services_numbers(client: httpx.Client, store: Store)
     assert f"på {NB.number(fit_n)} kunder med minst én bestilling" in text_of(page)
     assert "chart-data" in page
     assert "/vendor/plotly.min.js" in page
-    # The first list is cut to the default size, highest value first, as the service ranks.
-    assert _list_ids(page, "valuable") == [r.customer_id for r in data.lists["valuable"][:25]]
     # A viewer sees no change form, and may not compute (even with a valid CSRF token).
     assert 'action="/customers/refresh"' not in page
     refused = client.post("/customers/refresh", data={"csrf_token": csrf_of(page)})
     assert refused.status_code == 403
+    # Named customers are personal data: analysts and up, as in the predictions API.
+    assert 'id="list-valuable"' not in page
+    assert "vises bare for analytikere og oppover" in text_of(page)
+    assert client.get(f"/customers/{store.customer_id}").status_code == 403
+    assert client.get("/customers?table=valuable&format=csv").status_code == 403
+    sign_in_as(client, store.url, "analyst")
+    page = client.get("/customers").text
+    # The first list is cut to the default size, highest value first, as the service ranks.
+    assert _list_ids(page, "valuable") == [r.customer_id for r in data.lists["valuable"][:25]]
 
 
 def test_the_leaving_list_says_why_in_plain_words(client: httpx.Client, store: Store) -> None:
-    sign_in_as(client, store.url, "viewer", language="en")
+    sign_in_as(client, store.url, "analyst", language="en")
     page = client.get("/customers?tab=leaving").text
     data = _overview(store)
     leaving = data.lists["leaving"]
@@ -206,7 +213,7 @@ def test_the_leaving_list_says_why_in_plain_words(client: httpx.Client, store: S
 
 
 def test_filters_live_in_the_url(client: httpx.Client, store: Store) -> None:
-    sign_in_as(client, store.url, "viewer")
+    sign_in_as(client, store.url, "analyst")
     data = _overview(store)
     top = data.lists["valuable"][0]
     region, rfm = top.region, top.rfm_segment
@@ -248,6 +255,7 @@ def test_bad_parameters_get_a_message_naming_the_field(
 def test_lists_download_as_csv_and_excel(client: httpx.Client, store: Store) -> None:
     sign_in_as(client, store.url, "viewer")
     assert client.get("/customers?table=leaving&format=csv").status_code == 403
+    assert client.get("/customers?table=segments&format=csv").status_code == 403
     sign_in_as(client, store.url, "analyst")
     data = _overview(store)
     for table in ("valuable", "leaving", "ambassadors"):
@@ -278,7 +286,7 @@ def test_lists_download_as_csv_and_excel(client: httpx.Client, store: Store) -> 
 
 
 def test_a_customer_page_with_masked_comments(client: httpx.Client, store: Store) -> None:
-    sign_in_as(client, store.url, "viewer")
+    sign_in_as(client, store.url, "analyst")
     answer = client.get(f"/customers/{store.customer_id}")
     assert answer.status_code == 200
     page = answer.text
@@ -309,7 +317,7 @@ def test_a_customer_page_with_masked_comments(client: httpx.Client, store: Store
 
 
 def test_an_unknown_customer_gets_a_clear_404(client: httpx.Client, store: Store) -> None:
-    sign_in_as(client, store.url, "viewer")
+    sign_in_as(client, store.url, "analyst")
     answer = client.get("/customers/finnes-ikke%3Cb%3E")
     assert answer.status_code == 404
     text = text_of(answer.text)
@@ -389,3 +397,15 @@ def test_texts_exist_in_both_languages() -> None:
 
     for feature in PURCHASE + EXPERIENCE:
         assert f"why_{feature}" in TEXTS["nb"], feature
+
+
+def test_computing_on_a_store_without_orders_says_so(database_url: str) -> None:
+    with served(database_url, secret_key="test-secret") as client:
+        sign_in_as(client, database_url, "owner")
+        page = client.get("/customers").text
+        assert "Databasen har ingen bestillinger ennå" in text_of(page)
+        answer = client.post("/customers/refresh", data={"csrf_token": csrf(page)})
+        assert answer.status_code == 303
+        text = text_of(client.get(answer.headers["location"]).text)
+        assert "Ingen spådommer kunne beregnes med dataene som finnes nå." in text
+        assert "Ingen spådommer ennå" in text

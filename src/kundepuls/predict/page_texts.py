@@ -15,6 +15,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "refresh": "Beregn spådommene nå",
         "refresh_hint": "Tar noen sekunder. Spådommene oppdateres også automatisk hver natt.",
         "refreshed": "Spådommene er beregnet på nytt.",
+        "refresh_failed": "Ingen spådommer kunne beregnes med dataene som finnes nå.",
+        "people_note": "Listene viser navngitte kunder (personopplysninger) og vises bare for "
+        "analytikere og oppover. Mest verdifulle: {valuable}; i ferd med å falle fra: "
+        "{leaving}; ambassadører: {ambassadors}.",
         "empty_title": "Ingen spådommer ennå",
         "empty_lead": "Kundeverdi, frafallsrisiko og RFM-segmenter beregnes fra bestillingene i "
         "databasen. Det er ikke gjort ennå.",
@@ -194,6 +198,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "refresh": "Compute the predictions now",
         "refresh_hint": "Takes a few seconds. Predictions are also refreshed every night.",
         "refreshed": "The predictions have been computed again.",
+        "refresh_failed": "No predictions could be computed from the data there is now.",
+        "people_note": "The lists show named customers (personal data) and are shown to "
+        "analysts and up only. Most valuable: {valuable}; about to leave: {leaving}; "
+        "ambassadors: {ambassadors}.",
         "empty_title": "No predictions yet",
         "empty_lead": "Customer value, churn risk and RFM segments are computed from the orders "
         "in the store. That has not been done yet.",

@@ -36,6 +36,10 @@ router = APIRouter(include_in_schema=False)
 
 WRITE = Permission.MANAGE_SETTINGS
 Writer = Annotated[Principal, Depends(require(WRITE))]
+# Named customers with their predictions are personal data: as in the predictions API, they
+# are shown to analysts and up; viewers see the summary and the segments.
+PEOPLE = Permission.READ_API
+PeopleReader = Annotated[Principal, Depends(require(PEOPLE))]
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 500
 FILTERS = ("rfm", "region", "segment", "limit")
@@ -162,8 +166,10 @@ def customers_page(request: Request, user: ViewerUser, session: SessionDep) -> R
     lang = language_or_default(user.language)
     tx = page_texts(lang, TEXTS)
     export = check_format(request.query_params.get("format"))
-    if export and not user.can(Permission.EXPORT):
-        raise Forbidden(f"your role may not do this ({Permission.EXPORT.value})")
+    table = request.query_params.get("table") or "segments"
+    for needed in (Permission.EXPORT, PEOPLE if table != "segments" else None):
+        if export and needed and not user.can(needed):
+            raise Forbidden(f"your role may not do this ({needed.value})")
     common: dict[str, Any] = {
         "can_write": user.can(WRITE),
         "done": request.query_params.get("done"),
@@ -177,7 +183,6 @@ def customers_page(request: Request, user: ViewerUser, session: SessionDep) -> R
     filters, errors = _filters(session, params, tx)
     data = customers.overview(session, filters)
     if export:
-        table = request.query_params.get("table") or "segments"
         if table not in TABLES:
             raise UsageError(f"table {table!r}: use {', '.join(TABLES)}")
         return _download(data, table, export, lang, formats_for(request, user))
@@ -194,6 +199,7 @@ def customers_page(request: Request, user: ViewerUser, session: SessionDep) -> R
         "auc": _auc(data),
         "chart": chart_data(_chart(data, lang, tx)),
         "can_export": user.can(Permission.EXPORT),
+        "can_see_people": user.can(PEOPLE),
         "max_limit": MAX_LIMIT,
         "needs": {"customers": MIN_CUSTOMERS, "repeat": MIN_REPEAT_BUYERS,
                   "days": 2 * CHURN_DAYS, "n": churn_service.MIN_PER_CLASS},
@@ -218,7 +224,7 @@ def refresh(
 
 @router.get("/customers/{customer_id}", response_class=HTMLResponse)
 def customer_page(
-    request: Request, customer_id: str, user: ViewerUser, session: SessionDep
+    request: Request, customer_id: str, user: PeopleReader, session: SessionDep
 ) -> HTMLResponse:
     """One customer: predictions with reasons, RFM, and their orders, answers and cases."""
     lang = language_or_default(user.language)
