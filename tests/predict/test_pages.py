@@ -311,6 +311,8 @@ def test_a_customer_page_with_masked_comments(client: httpx.Client, store: Store
         assert f"{NB.number(100 * p.prob_alive)} %" in text
         assert label(p.rfm_segment, "nb") in text
         assert f"Bestillinger ({NB.number(detail.counts['orders'])})" in text
+    listed = [r for r in _overview(store).lists["valuable"] if r.customer_id == store.customer_id]
+    assert listed[0].orders == detail.counts["orders"]  # the list counts orders as this page
     engine.dispose()
     assert "Historikk" in text
     assert "Svar på undersøkelser" in text

@@ -114,12 +114,13 @@ def overview(session: Session, filters: Filters) -> Overview:
     stored = [p for p in every if p.customer_id in people]
     chosen = [p for p in stored if not filters.rfm or p.rfm_segment == filters.rfm]
     clv_fit = repository.latest_fit(session, "clv")
+    orders = repository.order_counts(session)
 
     def row(p: CustomerPrediction, reasons: list[Reason] | None = None) -> Row:
         name, region, segment = people[p.customer_id]
         answer = nps.get(p.customer_id)
         return Row(
-            p.customer_id, name, region, segment, p.rfm_segment, int(p.frequency) + 1,
+            p.customer_id, name, region, segment, p.rfm_segment, orders.get(p.customer_id, 0),
             p.total_spend, p.clv, p.prob_alive, p.churn_risk,
             answer[0] if answer else None, reasons or [],
         )  # fmt: skip
