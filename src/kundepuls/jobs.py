@@ -42,7 +42,6 @@ def schedule(lease_seconds: float = 120) -> dict[str, tuple[Callable[[], object]
     from kundepuls.surveys import tasks as survey_tasks
     from kundepuls.text import tasks as text_tasks
 
-    NIGHTLY = {"minute": "30", "hour": "3"}
     return {
         "surveys.scan_triggers": (survey_tasks.scan_triggers, {"minute": "*"}),
         "surveys.send_outbox": (partial(survey_tasks.send_outbox, lease_seconds), {"minute": "*"}),
@@ -55,7 +54,10 @@ def schedule(lease_seconds: float = 120) -> dict[str, tuple[Callable[[], object]
         # Hourly; the job itself sends each week once, from Monday 07:00 local time.
         "reports.send_weekly_summaries": (report_tasks.send_weekly_summaries, {"minute": "5"}),
         # Nightly (03:30 UTC), after the day's imports; /customers can also run it on demand.
-        "predict.refresh_predictions": (predict_tasks.refresh_predictions, NIGHTLY),
+        "predict.refresh_predictions": (
+            predict_tasks.refresh_predictions,
+            {"minute": "30", "hour": "3"},
+        ),
     }
 
 

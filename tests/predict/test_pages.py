@@ -19,6 +19,7 @@ from kundepuls.accounts.models import AuditEntry
 from kundepuls.app import create_app
 from kundepuls.config import Settings
 from kundepuls.db import make_engine, migrate, session_scope
+from kundepuls.facts.models import Customer
 from kundepuls.jobs import schedule
 from kundepuls.kit.i18n import Formats
 from kundepuls.predict import customers, tasks
@@ -411,3 +412,22 @@ def test_computing_on_a_store_without_orders_says_so(database_url: str) -> None:
         text = text_of(client.get(answer.headers["location"]).text)
         assert "Ingen spådommer kunne beregnes med dataene som finnes nå." in text
         assert "Ingen spådommer ennå" in text
+
+
+def test_a_customer_without_orders_has_a_page_without_predictions(
+    client: httpx.Client, store: Store
+) -> None:
+    engine = make_engine(store.url)
+    with engine.connect() as conn:
+        buyers = sa.select(CustomerPrediction.customer_id)
+        quiet = conn.scalar(
+            sa.select(Customer.customer_id).where(Customer.customer_id.not_in(buyers)).limit(1)
+        )
+    engine.dispose()
+    assert quiet
+    sign_in_as(client, store.url, "analyst", language="en")
+    answer = client.get(f"/customers/{quiet}")
+    assert answer.status_code == 200
+    text = text_of(answer.text)
+    assert "No predictions for this customer" in text
+    assert "Orders (0)" in text
