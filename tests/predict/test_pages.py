@@ -431,3 +431,15 @@ def test_a_customer_without_orders_has_a_page_without_predictions(
     text = text_of(answer.text)
     assert "No predictions for this customer" in text
     assert "Orders (0)" in text
+
+
+def test_a_customer_id_with_a_slash_and_spaces_has_its_page(database_url: str) -> None:
+    engine = make_engine(database_url)
+    with session_scope(engine) as session:
+        session.add(Customer(customer_id="NO/2026 7", name="Åse Ødegård", attributes={}))
+    engine.dispose()
+    with served(database_url, secret_key="test-secret") as client:
+        sign_in_as(client, database_url, "analyst")
+        answer = client.get("/customers/NO%2F2026%207")
+        assert answer.status_code == 200
+        assert "Åse Ødegård" in text_of(answer.text)

@@ -222,7 +222,7 @@ def refresh(
     return RedirectResponse("/customers?done=refreshed", 303)
 
 
-@router.get("/customers/{customer_id}", response_class=HTMLResponse)
+@router.get("/customers/{customer_id:path}", response_class=HTMLResponse)
 def customer_page(
     request: Request, customer_id: str, user: PeopleReader, session: SessionDep
 ) -> HTMLResponse:
