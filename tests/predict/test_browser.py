@@ -1,5 +1,6 @@
 """The customers pages in a real browser: Debian's chromium against ``kundepuls serve`` on a
-small demo store. Screenshots go to ``test-artifacts/screenshots/``."""
+small demo store without predictions, computed from the page. Screenshots go to
+``test-artifacts/screenshots/``."""
 
 from pathlib import Path
 
@@ -26,7 +27,7 @@ def test_customers_customer_and_a_download_in_a_real_browser(tmp_path: Path) -> 
 
     url = f"sqlite:///{tmp_path / 'kundepuls.db'}"
     migrate(url)
-    store = build_store(url)
+    store = build_store(url, predictions=False)
     engine = make_engine(url)
     with session_scope(engine) as session:
         service.create_user(session, OWNER, "owner", PASSWORD, display_name="Eva Hansen")
@@ -39,6 +40,10 @@ def test_customers_customer_and_a_download_in_a_real_browser(tmp_path: Path) -> 
         page.goto(f"{base}/comments")
         page.get_by_role("link", name="Kunder", exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Kunder")
+        expect(page.get_by_role("heading", name="Ingen spådommer ennå")).to_be_visible()
+        _shot(page, "customers-empty")
+        page.get_by_role("button", name="Beregn spådommene nå").click()
+        expect(page.get_by_role("status")).to_contain_text("Spådommene er beregnet på nytt.")
         expect(page.get_by_role("heading", name="RFM-segmenter")).to_be_visible()
         expect(page.locator("#segments-chart .main-svg").first).to_be_visible()
         expect(page.locator("#summary .card")).to_have_count(6)

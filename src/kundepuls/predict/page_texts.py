@@ -22,9 +22,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "empty_title": "Ingen spådommer ennå",
         "empty_lead": "Kundeverdi, frafallsrisiko og RFM-segmenter beregnes fra bestillingene i "
         "databasen. Det er ikke gjort ennå.",
-        "empty_how": "Slik får du dem: importer bestillinger (under Data), og vent på den "
-        "nattlige jobben, kjør «kundepuls predict clv» og «kundepuls predict churn» på "
-        "kommandolinjen, eller la en administrator trykke på knappen under.",
+        "empty_how": "Slik får du dem: når bestillingene er importert (under Data), beregner den "
+        "nattlige jobben dem. Du kan også kjøre «kundepuls predict clv» og «kundepuls predict "
+        "churn» på kommandolinjen, eller beregne dem nå med knappen under (administratorer).",
         "empty_no_orders": "Databasen har ingen bestillinger ennå: importer bestillinger først.",
         "empty_viewer": "Be en administrator beregne spådommene.",
         "filters": "Filtre",
@@ -205,9 +205,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "empty_title": "No predictions yet",
         "empty_lead": "Customer value, churn risk and RFM segments are computed from the orders "
         "in the store. That has not been done yet.",
-        "empty_how": "To get them: import orders (under Data), then wait for the nightly job, "
-        "run “kundepuls predict clv” and “kundepuls predict churn” on the command line, or let "
-        "an administrator press the button below.",
+        "empty_how": "To get them: once the orders are imported (under Data), the nightly job "
+        "computes them. You can also run “kundepuls predict clv” and “kundepuls predict churn” "
+        "on the command line, or compute them now with the button below (administrators).",
         "empty_no_orders": "The store has no orders yet: import orders first.",
         "empty_viewer": "Ask an administrator to compute the predictions.",
         "filters": "Filters",
