@@ -3,9 +3,11 @@
 (``/customers/{customer_id}``).
 
 Filters live in the URL, so a filtered view can be bookmarked. Every table downloads as CSV
-or Excel (``?table=…&format=csv|xlsx``) for those with the export permission. Computing the
-predictions now needs the permission that changes settings (:data:`WRITE`); it runs in the
-request: a few seconds on a shop of some thousand customers.
+or Excel (``?table=…&format=csv|xlsx``) for those with the export permission. Viewers see
+the summary and the segments; named customers (the lists, one customer) need :data:`PEOPLE`,
+as in the predictions API. Computing the predictions now needs the permission that changes
+settings (:data:`WRITE`); it runs in the request: a few seconds on a shop of some thousand
+customers (the demo's 5,000 customers, 4,000 with orders: about 4 s).
 """
 
 from typing import Annotated, Any
