@@ -30,6 +30,7 @@ from kundepuls.kit.errors import KundepulsError
 from kundepuls.kpis.endpoints import router as kpis_router
 from kundepuls.kpis.pages import router as kpis_pages_router
 from kundepuls.predict.endpoints import router as predict_router
+from kundepuls.predict.pages import router as predict_pages
 from kundepuls.quality.endpoints import router as quality_router
 from kundepuls.reports.endpoints import router as reports_router
 from kundepuls.surveys.admin import router as surveys_admin_router
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(dashboard_router)
     app.include_router(actions_pages)
     app.include_router(live_router)
+    app.include_router(predict_pages)
 
     @app.get("/health", tags=["system"])
     def health() -> dict[str, str]:

@@ -37,6 +37,7 @@ def schedule(lease_seconds: float = 120) -> dict[str, tuple[Callable[[], object]
     # Imported here so that the command line starts without the statistics stack.
     from kundepuls.alerts import tasks as alert_tasks
     from kundepuls.cases import tasks as case_tasks
+    from kundepuls.predict import tasks as predict_tasks
     from kundepuls.reports import tasks as report_tasks
     from kundepuls.surveys import tasks as survey_tasks
     from kundepuls.text import tasks as text_tasks
@@ -52,6 +53,11 @@ def schedule(lease_seconds: float = 120) -> dict[str, tuple[Callable[[], object]
         "alerts.deliver_alerts": (alert_tasks.deliver_alerts, {"minute": "*"}),
         # Hourly; the job itself sends each week once, from Monday 07:00 local time.
         "reports.send_weekly_summaries": (report_tasks.send_weekly_summaries, {"minute": "5"}),
+        # Nightly (03:30 UTC), after the day's imports; /customers can also run it on demand.
+        "predict.refresh_predictions": (
+            predict_tasks.refresh_predictions,
+            {"minute": "30", "hour": "3"},
+        ),
     }
 
 

@@ -77,6 +77,11 @@ def demo(
         # its comments get their language, sentiment and themes before the pages open.
         typer.echo("Analysing the comments (language, sentiment, themes)…")
         typer.echo(f"{analyze_new_comments(url)} comments analysed.")
+        from kundepuls.predict.tasks import refresh_predictions
+
+        # Likewise the nightly predictions job: /customers has its lists from the start.
+        typer.echo("Predicting customer value and churn risk…")
+        typer.echo(f"Predictions: {refresh_predictions(url)}.")
 
         from kundepuls.cases.demo import open_demo_cases
 

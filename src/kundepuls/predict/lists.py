@@ -3,6 +3,7 @@
 "High value" is the customer's predicted CLV at or above a quantile of all stored CLVs.
 """
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -10,7 +11,16 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from kundepuls.predict import repository
+from kundepuls.predict.models import CustomerPrediction
 from kundepuls.predict.service import prediction_dict, require_clv
+
+# The stored predictions and each customer's latest NPS answer, loaded once when a caller
+# (the customers page) needs both lists and more.
+Loaded = tuple[Sequence[CustomerPrediction], dict[str, tuple[int, datetime]]]
+
+
+def load(session: Session) -> Loaded:
+    return repository.predictions(session), repository.latest_nps_by_customer(session)
 
 
 def _value_cut(values: list[float], quantile: float) -> float:
@@ -18,13 +28,17 @@ def _value_cut(values: list[float], quantile: float) -> float:
 
 
 def ambassadors(
-    session: Session, *, min_value_quantile: float = 0.5, limit: int | None = None
+    session: Session,
+    *,
+    min_value_quantile: float = 0.5,
+    limit: int | None = None,
+    loaded: "Loaded | None" = None,
 ) -> list[dict[str, Any]]:
     """Promoters (last NPS 9–10) with CLV in the top share and no open complaint."""
     require_clv(session)
-    stored = [p for p in repository.predictions(session) if p.clv is not None]
+    every, nps = loaded or load(session)
+    stored = [p for p in every if p.clv is not None]
     cut = _value_cut([float(p.clv or 0) for p in stored], min_value_quantile)
-    nps = repository.latest_nps_by_customer(session)
     blocked = repository.customers_with_open_complaints(session)
     rows = []
     for p in stored:
@@ -43,6 +57,7 @@ def at_risk(
     alive_drop: float = 0.2,
     detractor_days: int = 90,
     limit: int | None = None,
+    loaded: "Loaded | None" = None,
 ) -> list[dict[str, Any]]:
     """Valuable customers whose P(alive) is low or falling, or who recently answered 0–6.
 
@@ -53,10 +68,10 @@ def at_risk(
     fit = require_clv(session)
     # By default the list is as of the CLV fit, so that it agrees with the stored P(alive).
     now = now or fit.fitted_at
-    stored = [p for p in repository.predictions(session) if p.clv is not None]
+    every, nps = loaded or load(session)
+    stored = [p for p in every if p.clv is not None]
     clv_cut = _value_cut([float(p.clv or 0) for p in stored], min_value_quantile)
     spend_cut = _value_cut([p.total_spend for p in stored], min_value_quantile)
-    nps = repository.latest_nps_by_customer(session)
     recent = now - timedelta(days=detractor_days)
     rows = []
     for p in stored:

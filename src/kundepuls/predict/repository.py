@@ -179,3 +179,90 @@ def customers_with_open_complaints(session: Session) -> set[str]:
         Complaint.customer_id.is_not(None), Complaint.status.in_(OPEN_COMPLAINT)
     )
     return {cid for cid in session.scalars(statement).all() if cid}
+
+
+# The customers page: filters, the customers behind them, and one customer's history.
+
+
+def customer_choices(session: Session) -> dict[str, list[str]]:
+    """The regions and customer segments that occur in the store (for the page's filters)."""
+    found: dict[str, list[str]] = {}
+    for name, column in (("region", Customer.region), ("segment", Customer.segment)):
+        statement = select(column).where(column.is_not(None)).distinct().order_by(column)
+        found[name] = [str(v) for v in session.scalars(statement).all() if v]
+    return found
+
+
+def customers_where(
+    session: Session, *, region: str | None = None, segment: str | None = None
+) -> dict[str, tuple[str | None, str | None, str | None]]:
+    """customer_id → (name, region, segment) of the customers matching the filters."""
+    statement = select(Customer.customer_id, Customer.name, Customer.region, Customer.segment)
+    if region:
+        statement = statement.where(Customer.region == region)
+    if segment:
+        statement = statement.where(Customer.segment == segment)
+    return {str(c): (n, r, s) for c, n, r, s in session.execute(statement).all()}
+
+
+def customer_orders(session: Session, customer_id: str, limit: int) -> Sequence[Order]:
+    """One customer's newest orders."""
+    statement = (
+        select(Order)
+        .where(Order.customer_id == customer_id)
+        .order_by(Order.ordered_at.desc(), Order.order_id)
+        .limit(limit)
+    )
+    return session.scalars(statement).all()
+
+
+def customer_responses(session: Session, customer_id: str, limit: int) -> Sequence[Response]:
+    """One customer's newest survey answers."""
+    statement = (
+        select(Response)
+        .where(Response.customer_id == customer_id)
+        .order_by(Response.submitted_at.desc(), Response.response_id)
+        .limit(limit)
+    )
+    return session.scalars(statement).all()
+
+
+def customer_tickets(session: Session, customer_id: str, limit: int) -> Sequence[Ticket]:
+    """One customer's newest support tickets."""
+    statement = (
+        select(Ticket)
+        .where(Ticket.customer_id == customer_id)
+        .order_by(Ticket.created_at.desc(), Ticket.ticket_id)
+        .limit(limit)
+    )
+    return session.scalars(statement).all()
+
+
+def customer_complaints(session: Session, customer_id: str, limit: int) -> Sequence[Complaint]:
+    """One customer's newest complaints."""
+    statement = (
+        select(Complaint)
+        .where(Complaint.customer_id == customer_id)
+        .order_by(Complaint.created_at.desc(), Complaint.complaint_id)
+        .limit(limit)
+    )
+    return session.scalars(statement).all()
+
+
+def customer_counts(session: Session, customer_id: str) -> dict[str, int]:
+    """How many answers, tickets and complaints one customer has in all."""
+    counts = {}
+    for name, model in (("responses", Response), ("tickets", Ticket), ("complaints", Complaint)):
+        statement = select(func.count()).where(model.customer_id == customer_id)
+        counts[name] = int(session.scalar(statement) or 0)
+    return counts
+
+
+def order_count(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(Order)) or 0)
+
+
+def order_counts(session: Session) -> dict[str, int]:
+    """Orders per customer (refunds included, as the customer page counts them)."""
+    statement = select(Order.customer_id, func.count()).group_by(Order.customer_id)
+    return {str(c): int(n) for c, n in session.execute(statement).all()}
