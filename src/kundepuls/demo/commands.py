@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from kundepuls.demo.service import DemoBuild
 
 from kundepuls.demo.planted import DEFAULT_CUSTOMERS, DEFAULT_SEED
@@ -71,28 +73,30 @@ def demo(
     if serve:
         import uvicorn
 
-        from kundepuls.text.tasks import analyze_new_comments
-
-        # The demo serves without the job worker, which would analyse new comments; so
-        # its comments get their language, sentiment and themes before the pages open.
-        typer.echo("Analysing the comments (language, sentiment, themes)…")
-        typer.echo(f"{analyze_new_comments(url)} comments analysed.")
-        from kundepuls.predict.tasks import refresh_predictions
-
-        # Likewise the nightly predictions job: /customers has its lists from the start.
-        typer.echo("Predicting customer value and churn risk…")
-        typer.echo(f"Predictions: {refresh_predictions(url)}.")
-
-        from kundepuls.cases.demo import open_demo_cases
-
-        # Nor does it open follow-up cases: open them for the recent unhappy answers.
-        typer.echo("Opening follow-up cases for the recent detractors and complaints…")
-        typer.echo(f"{open_demo_cases(url, day, settings.tz, login[0])} cases opened.")
+        _do_the_workers_jobs(url, day, settings.tz, login[0])
 
         from kundepuls.app import create_app
 
         app = create_app(settings.model_copy(update={"database_url": url}))
         uvicorn.run(app, host=host, port=port)
+
+
+def _do_the_workers_jobs(url: str, day: date, tz: "ZoneInfo", owner: str) -> None:
+    """What the job worker would have done by now; the demo serves without it.
+
+    Comments get their language, sentiment and themes; customers their predicted value,
+    churn risk and segment; recent unhappy answers and complaints their follow-up cases.
+    """
+    from kundepuls.cases.demo import open_demo_cases
+    from kundepuls.predict.tasks import refresh_predictions
+    from kundepuls.text.tasks import analyze_new_comments
+
+    typer.echo("Analysing the comments (language, sentiment, themes)…")
+    typer.echo(f"{analyze_new_comments(url)} comments analysed.")
+    typer.echo("Predicting customer value and churn risk…")
+    typer.echo(f"Predictions: {refresh_predictions(url)}.")
+    typer.echo("Opening follow-up cases for the recent detractors and complaints…")
+    typer.echo(f"{open_demo_cases(url, day, tz, owner)} cases opened.")
 
 
 def _build(
