@@ -174,6 +174,8 @@ def norec() -> None:
     print(f"  {'kundepuls ' + model.meta['version'] + ' (shipped artefact)':48} {f1:.3f}")
     print(f"  {'TF-IDF word+char LR baseline (this run)':48} {index_f1(test_y, base):.3f}")
     print(f"  dev macro-F1 of the shipped model (stored): {model.meta['dev_macro_f1']:.3f}")
+    artefact = ROOT / "src" / "kundepuls" / "text" / "data" / "norec_model.npz"
+    print(f"  artefact {artefact.stat().st_size / 1e6:.1f} MB; sentences per CPU second below")
     print(
         f"speed, batch: kundepuls {ours_speed:,.0f}/s, baseline {base_speed:,.0f}/s,"
         f" ratio {ours_speed / base_speed:.2f}"

