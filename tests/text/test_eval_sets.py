@@ -25,3 +25,22 @@ def test_the_fresh_heldout_set_is_balanced_and_uses_the_taxonomy() -> None:
     assert len({r["text"] for r in rows}) == len(rows)
     old = {r["text"] for r in read_eval(DATA / "comments_eval.jsonl")}
     assert not old & {r["text"] for r in rows}  # no comment of the older set again
+
+
+def test_the_third_heldout_set_is_balanced_by_language_and_uses_the_taxonomy() -> None:
+    rows = read_eval(DATA / "comments_eval_heldout3.jsonl")
+    taxonomy = set(yaml.safe_load(THEMES.read_text("utf-8"))["themes"])
+    assert len(rows) >= 360
+    assert {r["split"] for r in rows} == {"heldout3"}
+    languages = Counter(r["language"] for r in rows)
+    assert set(languages) == {"nb", "nn", "en"}
+    assert min(languages.values()) >= 120
+    for language in languages:
+        labels = {r["sentiment"] for r in rows if r["language"] == language}
+        assert labels == {"negative", "neutral", "positive"}, language
+    assert {t for r in rows for t in r["themes"]} <= taxonomy
+    assert len({r["id"] for r in rows}) == len(rows)
+    assert len({r["text"] for r in rows}) == len(rows)
+    for older in ("comments_eval.jsonl", "comments_eval_heldout2.jsonl"):
+        old = {r["text"] for r in read_eval(DATA / older)}
+        assert not old & {r["text"] for r in rows}, older  # no comment of an older set again
