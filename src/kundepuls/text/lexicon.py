@@ -10,6 +10,7 @@ Gilbert, ICWSM 2014, eq. in section 3.3), and the score a label by two threshold
 """
 
 import math
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -27,6 +28,14 @@ ALPHA = 6.0
 POSITIVE_THRESHOLD = 0.2
 NEGATIVE_THRESHOLD = -0.2
 MAX_PHRASE = 6
+_LIG = re.compile(r"lig(e|t|ere|st|ste|este)?$")
+_LEG = {"": "leg", "e": "lege", "t": "legt", "ere": "legare", "st": "legast", "ste": "legaste"}
+_LEG["este"] = "legaste"
+_SPECIAL = re.compile("[æøå]")
+_PLAIN = (
+    str.maketrans({"æ": "ae", "ø": "o", "å": "a"}),
+    str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"}),
+)
 
 
 @dataclass(slots=True)
@@ -39,6 +48,8 @@ class Clause:
     raw: float = 0.0
     weight: float = 1.0
     hits: int = 0
+    positive: float = 0.0  # the positive part of ``raw``, discounted in irrealis clauses
+    irrealis: bool = False  # a wish or condition ("would be great", "hadde vore fint om")
 
 
 @dataclass(slots=True)
@@ -142,6 +153,7 @@ class Lexicon:
         self.negators = frozenset(modifiers["negators"])
         self.scope = int(modifiers["negation_scope"])
         self.negation_factor = float(modifiers["negation_factor"])
+        self.litotes_factor = float(modifiers["litotes_factor"])
         self.multipliers: dict[str, float] = {
             **{k: float(v) for k, v in modifiers["dampeners"].items()},
             **{k: float(v) for k, v in modifiers["intensifiers"].items()},
@@ -159,6 +171,19 @@ class Lexicon:
         self.concessive_weight = float(modifiers["concessive_weight"])
         self.exclamation_step = float(modifiers["exclamation_step"])
         self.exclamation_max = int(modifiers["exclamation_max"])
+        self.expected = frozenset(modifiers["expected"])
+        self.expected_weight = float(modifiers["expected_weight"])
+        self.expected_after = int(modifiers["expected_after"])
+        self.durations = frozenset(modifiers["duration_verbs"])
+        self.units = frozenset(modifiers["duration_units"])
+        self.quick = frozenset(modifiers["duration_quick"])
+        self.duration_weight = float(modifiers["duration_weight"])
+        self.duration_reach = int(modifiers["duration_reach"])
+        self.irrealis: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in modifiers["irrealis"]:
+            parts = tuple(phrase.split())
+            self.irrealis.setdefault(parts[0], []).append(parts)
+        self.irrealis_factor = float(modifiers["irrealis_factor"])
 
     def word_weight(self, token: str, table: _Table) -> float | None:
         """The weight of one token, trying compound prefixes such as "kjempe-"."""
@@ -210,10 +235,20 @@ class Lexicon:
         negation = 0  # words left in the scope of the last negator
         multiplier, reach = 1.0, 0  # pending intensifier and the words it still reaches
         weight_after = 1.0
+        # An expected event that did not happen ("svarte aldri", "ingen svar", "never
+        # arrived") weighs ``expected_weight`` unless the negator turns out to flip a
+        # sentiment word ("fikk ingen problemer"); it is settled at ``pending_until``.
+        pending, pending_until, used_negator = 0.0, 0, -1
         i, n = 0, len(tokens)
         while i < n:
             token = tokens[i]
+            if pending and i >= pending_until:
+                self._add(clauses[-1], pending)
+                pending = 0.0
             if is_break(token) or token in self.contrast:
+                if pending:
+                    self._add(clauses[-1], pending)
+                    pending = 0.0
                 self._split(clauses, i, token, weight_after)
                 if token in self.contrast:
                     weight_after = self.after
@@ -224,7 +259,16 @@ class Lexicon:
             if token in self.concessive and any(
                 tuple(tokens[i : i + len(c)]) == c for c in self.concessive[token]
             ):
+                # What follows "selv om", "even though" weighs less than what came before.
+                if current.hits:
+                    current.end = i
+                    current = Clause(i, i, current.segment, weight=current.weight)
+                    clauses.append(current)
                 current.weight *= self.concessive_weight
+            if token in self.irrealis and any(
+                tuple(tokens[i : i + len(c)]) == c for c in self.irrealis[token]
+            ):
+                current.irrealis = True
             phrase = self._phrase(tokens, i, table)
             length, value = phrase if phrase is not None else (1, 0.0)
             if phrase is None and token in self.multipliers:
@@ -234,20 +278,66 @@ class Lexicon:
                 continue
             if phrase is None and self._is_negator(token):
                 negation = self.scope + 1
+                if i != used_negator:
+                    pending = 0.0  # a new negator: an earlier pending event stands alone
             elif phrase is None:
                 value = self.word_weight(token, table) or 0.0
+                if not value and token in self.expected and not pending:
+                    pending, pending_until, used_negator = self._expected(tokens, i, negation)
+                elif not value and token in self.durations:
+                    value = self._duration(tokens, i)
+            if phrase is not None and not value:
+                current.hits += 1  # a lukewarm verdict the lexicon knows ("greitt nok", "not sure")
+                negation = pending_until = 0
+                pending = 0.0
             if value:
                 value *= multiplier if reach > 0 else 1.0
                 if negation > 0:
-                    value *= self.negation_factor
-                current.raw += value
-                current.hits += 1
+                    # Litotes is weaker than praise: "ikke dårlig" is less than "bra".
+                    value *= self.negation_factor if value > 0 else self.litotes_factor
+                if negation > 0 or (phrase is not None and self._is_negator(token)):
+                    pending = 0.0  # the negator was about this word, not about an event
+                self._add(current, value)
                 multiplier, reach = 1.0, 0
             negation = max(negation - length, 0)
             reach = max(reach - length, 0)
             i += length
+        if pending:
+            self._add(clauses[-1], pending)
         clauses[-1].end = n
+        for clause in clauses:
+            if clause.irrealis:
+                clause.raw -= clause.positive * (1 - self.irrealis_factor)
+                clause.positive *= self.irrealis_factor
         return [c for c in clauses if c.end > c.start]
+
+    @staticmethod
+    def _add(clause: Clause, value: float) -> None:
+        clause.raw += value
+        clause.hits += 1
+        if value > 0:
+            clause.positive += value
+
+    def _expected(self, tokens: list[str], i: int, negation: int) -> tuple[float, int, int]:
+        """A pending weight for the expected event at ``i`` if a negator is about it."""
+        if negation > 0:
+            return self.expected_weight, i + negation, -1
+        for j in range(i + 1, min(i + 1 + self.expected_after, len(tokens))):
+            if self._is_negator(tokens[j]):
+                return self.expected_weight, j + self.scope + 1, j
+            if is_break(tokens[j]):
+                break
+        return 0.0, 0, -1
+
+    def _duration(self, tokens: list[str], i: int) -> float:
+        """The weight of a long wait: "tok tre uker", "ventet i over en time", "took ages"."""
+        for j in range(i + 1, min(i + 1 + self.duration_reach, len(tokens))):
+            token = tokens[j]
+            if is_break(token) or token in self.quick:
+                return 0.0
+            if token in self.units:
+                return self.duration_weight
+        return 0.0
 
     def _split(self, clauses: list[Clause], i: int, token: str, weight_after: float) -> None:
         """End the current clause at token ``i`` and open the next one."""
@@ -265,12 +355,59 @@ class Lexicon:
         )
 
 
+def _nynorsk(entries: dict[str, float], words: dict[str, str]) -> dict[str, float]:
+    """Nynorsk forms of Bokmål entries: "-lig" becomes "-leg", phrase words are translated.
+
+    Examples
+    --------
+    >>> _nynorsk({"hyggelig": 2.0, "fikk ikke svar": -2.0}, {"fikk": "fekk", "ikke": "ikkje"})
+    {'hyggeleg': 2.0, 'fekk ikkje svar': -2.0}
+    """
+    out: dict[str, float] = {}
+    for term, weight in entries.items():
+        parts = [
+            words.get(part, _LIG.sub(lambda m: _LEG[m.group(1) or ""], part))
+            for part in term.split(" ")
+        ]
+        form = " ".join(parts)
+        if form != term:
+            out.setdefault(form, weight)
+    return out
+
+
+def _without_special_letters(entries: dict[str, float]) -> dict[str, float]:
+    """Entries also as typed without æ, ø and å ("fornoyd", "darlig", "fornoeyd", "daarlig")."""
+    out: dict[str, float] = {}
+    for term, weight in entries.items():
+        if not _SPECIAL.search(term):
+            continue
+        for mapping in _PLAIN:
+            out.setdefault(term.translate(mapping), weight)
+    out.update(entries)
+    return out
+
+
+def _generated(modifiers: dict[str, Any]) -> dict[str, float]:
+    """Phrases built from word classes: "tre ganger", "for korte", "too small"."""
+    out: dict[str, float] = {}
+    for rule in modifiers["generated"]:
+        for first in rule["first"]:
+            for second in rule["second"]:
+                out[f"{first} {second}"] = float(rule["weight"])
+    return out
+
+
 @cache
 def default_lexicon() -> Lexicon:
     """The lexicon shipped with kundepuls (``kundepuls/text/data``), loaded once."""
-    nb = _inflect(_read_tsv("lexicon_nb.tsv"), NORWEGIAN_SUFFIXES)
-    nn = _inflect(_read_tsv("lexicon_nn.tsv"), NORWEGIAN_SUFFIXES)
-    en = _inflect(_read_tsv("lexicon_en.tsv"), ENGLISH_SUFFIXES)
+    text = resources.files("kundepuls.text").joinpath("data", "modifiers.yaml").read_text("utf-8")
+    modifiers = yaml.safe_load(text)
+    generated = _generated(modifiers)
+    nb_read = {**generated, **_read_tsv("lexicon_nb.tsv")}
+    nn_read = {**_nynorsk(nb_read, modifiers["nynorsk"]), **_read_tsv("lexicon_nn.tsv")}
+    nb = _without_special_letters(_inflect(nb_read, NORWEGIAN_SUFFIXES))
+    nn = _without_special_letters(_inflect(nn_read, NORWEGIAN_SUFFIXES))
+    en = _inflect({**generated, **_read_tsv("lexicon_en.tsv")}, ENGLISH_SUFFIXES)
     emoji = _read_tsv("lexicon_emoji.tsv")
     norwegian = {**nb, **nn, **emoji}
     tables = {
@@ -279,5 +416,4 @@ def default_lexicon() -> Lexicon:
         "nn": _table(norwegian),
         "en": _table({**en, **emoji}),
     }
-    text = resources.files("kundepuls.text").joinpath("data", "modifiers.yaml").read_text("utf-8")
-    return Lexicon(tables, yaml.safe_load(text))
+    return Lexicon(tables, modifiers)

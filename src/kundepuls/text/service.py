@@ -18,10 +18,13 @@ from kundepuls.text.themes import ThemeMention, default_taxonomy
 # Control characters (NUL cannot be stored in PostgreSQL) and lone surrogates (not UTF-8).
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 MAX_CHARS = 20_000  # analysed prefix of a very long comment; the masked text is kept whole
-LEXICON_VERSION = "lexicon-1"
+LEXICON_VERSION = "lexicon-2"
 # The NoReC model decides only Norwegian comments in which the lexicon finds nothing, and only
-# when it is confident; reviews are not CX comments, so the lexicon leads where it speaks.
+# when it is confident and the comment has a few words to go on; reviews are not CX
+# comments, so the lexicon leads where it speaks (a lukewarm "veit ikkje" is the lexicon's
+# too), and a terse two-word comment is left neutral rather than guessed.
 NOREC_CONFIDENCE = 0.5
+NOREC_MIN_WORDS = 4
 
 
 @dataclass
@@ -75,7 +78,8 @@ def analyze(
     language = detect_language(head, known_language)
     reading = default_lexicon().analyze(head, language if language != "other" else None)
     score, version = reading.score, LEXICON_VERSION
-    if reading.hits == 0 and language in ("nb", "nn"):
+    words = sum(token[:1].isalpha() for token in reading.tokens)
+    if reading.hits == 0 and language in ("nb", "nn") and words >= NOREC_MIN_WORDS:
         score, version = _norec_score(head, score, version)
     if model is not None and model.fitted:
         score, version = model.blend_score(head, score), f"{version}+installation"
