@@ -1,0 +1,115 @@
+"""The lexicon's rules of session 3: events that did not happen, long waits, wishes, litotes,
+Nynorsk and æøå-less forms, lukewarm verdicts, concessive clauses and the NoReC fallback."""
+
+import pytest
+
+from kundepuls.text.lexicon import _nynorsk, _without_special_letters, default_lexicon
+from kundepuls.text.service import analyze
+
+
+def label(text: str, language: str | None = None) -> str:
+    return default_lexicon().analyze(text, language).label
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kundeservice svarte aldri på e-posten",  # negator after the verb
+        "Ingen ringte meg tilbake",  # negator before the verb
+        "Eg fekk inga stadfesting",
+        "Bestillinga kom ikkje",
+        "The refund never arrived",
+        "Nobody answered the phone",
+    ],
+)
+def test_an_expected_event_that_did_not_happen_is_a_complaint(text: str) -> None:
+    assert label(text) == "negative"
+
+
+def test_the_negator_belongs_to_a_sentiment_word_when_there_is_one() -> None:
+    # "ingen" flips "problemer" here; the unanswered-event rule must not cancel the praise.
+    assert label("Fikk ingen problemer med bestillingen") == "positive"
+    assert label("Pakken kom i går") == "neutral"  # an event that happened is a fact
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Det tok tre uker før jeg fikk pengene", "negative"),
+        ("Eg venta i over ein time", "negative"),
+        ("The refund took two weeks", "negative"),
+        ("Det tok bare to dager", "neutral"),  # a quick word before the unit
+        ("The salesperson took her time with us", "positive"),  # an idiom wins
+    ],
+)
+def test_long_waits(text: str, expected: str) -> None:
+    assert label(text) == expected
+
+
+def test_repetition_and_excess_are_generated_phrases() -> None:
+    assert label("Betalingen feilet tre ganger") == "negative"
+    assert label("Opningstidene er for korte") == "negative"
+    assert label("The portions were too small") == "negative"
+
+
+def test_a_wish_is_not_praise() -> None:
+    assert label("Opening on Sundays would be great") == "neutral"
+    assert label("Hadde vore fint om de hadde ope lenger") == "neutral"
+    assert label("Great opening hours") == "positive"
+    # A negative word in a wish stays: "savner" is a complaint about what is missing.
+    assert label("Savner et bedre utvalg") == "negative"
+
+
+def test_litotes_is_mild_and_neither_nor_cancels_or_negates() -> None:
+    lex = default_lexicon()
+    assert 0 < lex.analyze("ikke dårlig").score < lex.analyze("bra").score
+    assert label("Produktet er verken bra eller dårlig") == "neutral"
+    assert label("Leveringen var verken rask eller presis") == "negative"
+    assert label("Ikke særlig hjelpsom") == "negative"  # "særlig" is inside the negation
+
+
+def test_concessive_clause_weighs_less_only_after_the_marker() -> None:
+    assert label("Staff were helpful even though the store was packed") == "positive"
+    assert label("Waited over an hour even though I had an appointment") == "negative"
+
+
+@pytest.mark.parametrize(
+    "text", ["Helt grei opplevelse", "Heilt ok", "Produktet er som beskrevet", "It's fine"]
+)
+def test_lukewarm_verdicts_are_neutral(text: str) -> None:
+    assert label(text) == "neutral"
+
+
+def test_nynorsk_forms_are_made_from_bokmal() -> None:
+    made = _nynorsk(
+        {"hyggelig": 2.0, "billigere": 1.0, "fikk ikke svar": -2.0},
+        {"fikk": "fekk", "ikke": "ikkje"},
+    )
+    assert made == {"hyggeleg": 2.0, "billegare": 1.0, "fekk ikkje svar": -2.0}
+    assert label("Dama i kassa var utruleg hyggeleg", "nn") == "positive"
+    assert label("Eg fekk ikkje svar", "nn") == "negative"
+
+
+def test_letters_without_ae_o_a() -> None:
+    made = _without_special_letters({"fornøyd": 2.0, "bra": 2.0})
+    assert made == {"fornoyd": 2.0, "fornoeyd": 2.0, "fornøyd": 2.0, "bra": 2.0}
+    assert label("veldig fornoyd") == "positive"
+    assert label("daarlig service") == "negative"
+
+
+def test_a_word_of_another_language_does_not_leak_into_english() -> None:
+    # "sure" is Norwegian for sour/grumpy (plural); in English it is no verdict.
+    assert label("I'm not sure yet, it only arrived yesterday", "en") == "neutral"
+
+
+def test_norec_is_not_asked_about_a_terse_comment() -> None:
+    # Two words the lexicon does not know: neutral, not the review model's guess.
+    result = analyze("veit ikkje", known_language="nn")
+    assert result.sentiment == "neutral"
+    assert "norec" not in result.model_version
+
+
+def test_the_contrast_example_of_the_issue_still_holds() -> None:
+    result = analyze("Leveringen var ikke rask, men kundeservice var kjempehyggelig")
+    themes = {m.theme: m.sentiment for m in result.themes}
+    assert themes == {"delivery": "negative", "customer_service": "positive"}
