@@ -113,3 +113,15 @@ def test_the_contrast_example_of_the_issue_still_holds() -> None:
     result = analyze("Leveringen var ikke rask, men kundeservice var kjempehyggelig")
     themes = {m.theme: m.sentiment for m in result.themes}
     assert themes == {"delivery": "negative", "customer_service": "positive"}
+
+
+def test_a_plain_fact_stays_neutral() -> None:
+    # No sentiment cue at all: the review model may speak only when nearly certain.
+    for text in ("Eg kjøpte ein genser til sonen min.", "Bestilte på mandag, hentet på torsdag."):
+        assert analyze(text).sentiment == "neutral"
+
+
+def test_like_is_a_verb_of_liking_only_in_english() -> None:
+    assert label("The item looked like the picture", "en") == "neutral"
+    assert label("Pakken kom like sent som vanlig", "nb") == "negative"
+    assert label("I like the new app", "en") == "positive"

@@ -19,11 +19,13 @@ from kundepuls.text.themes import ThemeMention, default_taxonomy
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 MAX_CHARS = 20_000  # analysed prefix of a very long comment; the masked text is kept whole
 LEXICON_VERSION = "lexicon-2"
-# The NoReC model decides only Norwegian comments in which the lexicon finds nothing, and only
-# when it is confident and the comment has a few words to go on; reviews are not CX
-# comments, so the lexicon leads where it speaks (a lukewarm "veit ikkje" is the lexicon's
-# too), and a terse two-word comment is left neutral rather than guessed.
-NOREC_CONFIDENCE = 0.5
+# The NoReC model decides only Norwegian comments in which the lexicon finds nothing (not even
+# a lukewarm "veit ikkje"), that have a few words to go on, and only when it puts nearly all
+# its probability on one pole: |P(positive) − P(negative)| ≥ NOREC_CONFIDENCE. It learnt from
+# reviews, where half the sentences are polar; a CX comment without any sentiment cue is
+# nearly always a plain fact ("Eg handla litt mat i dag"), so the bar to call it polar is
+# high (at 0.5 it was wrong on every such development comment it decided).
+NOREC_CONFIDENCE = 0.8
 NOREC_MIN_WORDS = 4
 
 
