@@ -125,3 +125,19 @@ def test_like_is_a_verb_of_liking_only_in_english() -> None:
     assert label("The item looked like the picture", "en") == "neutral"
     assert label("Pakken kom like sent som vanlig", "nb") == "negative"
     assert label("I like the new app", "en") == "positive"
+
+
+def test_a_negator_flips_one_word_and_after_a_verb_the_verb() -> None:
+    # "ikke" after the verb (Norwegian word order) negates the verb, not the next word.
+    assert label("De løste ikke problemet mitt", "nb") == "negative"
+    assert label("Dei løyste ikkje problemet mitt", "nn") == "negative"
+    assert label("They didn't solve my problem", "en") == "negative"
+    assert label("Liker ikke den nye appen", "nb") == "negative"
+    # "uten" is a preposition: it looks forward only ("kansellert uten" stays a complaint).
+    assert label("Ordren ble kansellert uten forvarsel", "nb") == "negative"
+
+
+def test_what_looks_cheap_is_not_a_good_price() -> None:
+    assert label("Billig og bra", "nb") == "positive"
+    assert label("Jakka så billig ut i virkeligheten", "nb") == "negative"
+    assert label("Supert, enda en forsinkelse. Takk for ingenting.", "nb") == "negative"

@@ -2,11 +2,25 @@
 
 A comment is split into clauses (at punctuation, commas and contrast words). Each sentiment
 word or phrase adds its weight to its clause, multiplied by the intensifiers or dampeners in
-front of it and flipped by a negator up to ``negation_scope`` words before it. After a
-contrast word ("men", "but") the earlier clauses weigh ``contrast_before`` and the later ones
-``contrast_after``; exclamation marks strengthen the whole. The weighted sum ``raw`` becomes a
-score in [−1, 1] as ``raw / sqrt(raw² + alpha)`` (the normalisation of VADER: Hutto and
-Gilbert, ICWSM 2014, eq. in section 3.3), and the score a label by two thresholds.
+front of it and flipped by a negator up to ``negation_scope`` words before it (one word
+only, except "verken … eller"; a negated negative word, litotes, counts less). Right after a
+sentiment verb a negator flips the verb (Norwegian word order: "løste ikke problemet").
+After a contrast word ("men", "but") the earlier clauses weigh ``contrast_before`` and the
+later ones ``contrast_after``; after a concessive ("selv om", "even though") the rest of the
+clause weighs less; exclamation marks strengthen the whole.
+
+Customers often complain by telling what happened, without a sentiment word, so two rules
+read events: an expected event that did not happen ("svarte aldri", "ingen svar", "never
+arrived") and a long wait ("tok tre veker", "venta i over ein time", "took ages"). In a wish
+or a condition ("would be great", "hadde vore fint om") positive words are not praise. A
+phrase of weight 0 is a lukewarm verdict the lexicon knows ("veit ikkje", "not sure").
+
+Nynorsk forms are made from the Bokmål entries ("-lig" → "-leg", "ikke" → "ikkje" in
+phrases), and every Norwegian entry is also known as typed without æ, ø and å.
+
+The weighted sum ``raw`` becomes a score in [−1, 1] as ``raw / sqrt(raw² + alpha)`` (the
+normalisation of VADER: Hutto and Gilbert, ICWSM 2014, eq. in section 3.3), and the score a
+label by two thresholds.
 """
 
 import math
@@ -154,6 +168,8 @@ class Lexicon:
         self.scope = int(modifiers["negation_scope"])
         self.negation_factor = float(modifiers["negation_factor"])
         self.litotes_factor = float(modifiers["litotes_factor"])
+        self.two_sided = frozenset(modifiers["two_sided"])
+        self.post_verbal = frozenset(modifiers["post_verbal"])
         self.multipliers: dict[str, float] = {
             **{k: float(v) for k, v in modifiers["dampeners"].items()},
             **{k: float(v) for k, v in modifiers["intensifiers"].items()},
@@ -239,6 +255,9 @@ class Lexicon:
         # arrived") weighs ``expected_weight`` unless the negator turns out to flip a
         # sentiment word ("fikk ingen problemer"); it is settled at ``pending_until``.
         pending, pending_until, used_negator = 0.0, 0, -1
+        two_sided = False
+        last: tuple[int, Clause | None] = (-2, None)  # the last word scored, not negated
+        last_value = 0.0
         i, n = 0, len(tokens)
         while i < n:
             token = tokens[i]
@@ -278,6 +297,14 @@ class Lexicon:
                 continue
             if phrase is None and self._is_negator(token):
                 negation = self.scope + 1
+                two_sided = token in self.two_sided
+                if last == (i - 1, current) and token in self.post_verbal:
+                    # After the verb it negates (V2: "løste ikke problemet", "liker ikkje"),
+                    # a negator flips that verb and not the next word.
+                    factor = self.negation_factor if last_value > 0 else self.litotes_factor
+                    current.raw += last_value * (factor - 1)
+                    current.positive += max(last_value * factor, 0.0) - max(last_value, 0.0)
+                    negation = 0
                 if i != used_negator:
                     pending = 0.0  # a new negator: an earlier pending event stands alone
             elif phrase is None:
@@ -298,7 +325,13 @@ class Lexicon:
                 if negation > 0 or (phrase is not None and self._is_negator(token)):
                     pending = 0.0  # the negator was about this word, not about an event
                 self._add(current, value)
+                if negation <= 0:
+                    last, last_value = (i + length - 1, current), value
                 multiplier, reach = 1.0, 0
+                if negation > 0 and not two_sided:
+                    # A negator flips one word: "løste ikke problemet" is not praise of a
+                    # problem; "verken … eller" reaches both words.
+                    negation = 1
             negation = max(negation - length, 0)
             reach = max(reach - length, 0)
             i += length
