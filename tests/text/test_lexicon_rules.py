@@ -141,3 +141,9 @@ def test_what_looks_cheap_is_not_a_good_price() -> None:
     assert label("Billig og bra", "nb") == "positive"
     assert label("Jakka så billig ut i virkeligheten", "nb") == "negative"
     assert label("Supert, enda en forsinkelse. Takk for ingenting.", "nb") == "negative"
+
+
+def test_just_after_a_comma_is_a_contrast() -> None:
+    assert label("The staff weren't unfriendly, just a bit slow", "en") == "negative"
+    assert label("Personalet var ikkje uhøflege, berre trege", "nn") == "negative"
+    assert label("Just perfect", "en") == "positive"  # elsewhere "just" is no contrast

@@ -170,6 +170,7 @@ class Lexicon:
         self.litotes_factor = float(modifiers["litotes_factor"])
         self.two_sided = frozenset(modifiers["two_sided"])
         self.post_verbal = frozenset(modifiers["post_verbal"])
+        self.soft_contrast = frozenset(modifiers["soft_contrast"])
         self.multipliers: dict[str, float] = {
             **{k: float(v) for k, v in modifiers["dampeners"].items()},
             **{k: float(v) for k, v in modifiers["intensifiers"].items()},
@@ -264,12 +265,16 @@ class Lexicon:
             if pending and i >= pending_until:
                 self._add(clauses[-1], pending)
                 pending = 0.0
-            if is_break(token) or token in self.contrast:
+            contrast = token in self.contrast or (
+                # "ikkje uhøflege, berre trege", "not unfriendly, just slow"
+                token in self.soft_contrast and i > 0 and tokens[i - 1] == ","
+            )
+            if is_break(token) or contrast:
                 if pending:
                     self._add(clauses[-1], pending)
                     pending = 0.0
-                self._split(clauses, i, token, weight_after)
-                if token in self.contrast:
+                self._split(clauses, i, token, weight_after, contrast)
+                if contrast:
                     weight_after = self.after
                 negation, multiplier, reach = 0, 1.0, 0
                 i += 1
@@ -372,11 +377,13 @@ class Lexicon:
                 return self.duration_weight
         return 0.0
 
-    def _split(self, clauses: list[Clause], i: int, token: str, weight_after: float) -> None:
+    def _split(
+        self, clauses: list[Clause], i: int, token: str, weight_after: float, contrast: bool
+    ) -> None:
         """End the current clause at token ``i`` and open the next one."""
         current = clauses[-1]
         hard = token not in {","}  # a comma ends a clause, not a stretch
-        if token in self.contrast:
+        if contrast:
             current.end = i
             for clause in clauses:
                 clause.weight *= self.before
