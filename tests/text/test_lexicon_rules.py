@@ -147,3 +147,21 @@ def test_just_after_a_comma_is_a_contrast() -> None:
     assert label("The staff weren't unfriendly, just a bit slow", "en") == "negative"
     assert label("Personalet var ikkje uhøflege, berre trege", "nn") == "negative"
     assert label("Just perfect", "en") == "positive"  # elsewhere "just" is no contrast
+
+
+def test_no_is_a_negator_in_english_only() -> None:
+    assert label("Exchanged it without a receipt, no problem at all. Thanks!", "en") == ("positive")
+    assert label("It was alright, no better or worse than other shops", "en") == "neutral"
+    # In Nynorsk "no" is "now": "Eg har no fått svar" reports an answer, not a missing one.
+    assert label("Eg har no fått svar", "nn") != "negative"
+
+
+def test_a_shrug_makes_the_comment_lukewarm() -> None:
+    assert label("Betjeninga var grei. Ikkje så mykje meir å seie.", "nn") == "neutral"
+    assert label("The service was okay. Not much more to say.", "en") == "neutral"
+    assert label("Betjeninga var grei", "nn") == "positive"
+
+
+def test_not_yet_tried_is_no_complaint() -> None:
+    assert label("Har ikkje fått testa han skikkeleg enno", "nn") == "neutral"
+    assert label("Har ikke fått svar", "nb") == "negative"

@@ -64,6 +64,7 @@ class Clause:
     hits: int = 0
     positive: float = 0.0  # the positive part of ``raw``, discounted in irrealis clauses
     irrealis: bool = False  # a wish or condition ("would be great", "hadde vore fint om")
+    lukewarm: bool = False  # "ikkje så mykje meir å seie", "nothing special": a shrug
 
 
 @dataclass(slots=True)
@@ -91,6 +92,8 @@ class _Table:
     phrases: dict[str, list[tuple[tuple[str, ...], float]]]
     # Weights of compounds already looked up ("kjempefornøyd"), so each is split only once.
     compounds: dict[str, float | None] = field(default_factory=dict)
+    # Negators of this language only ("no" is a negator in English, "now" in Nynorsk).
+    negators: frozenset[str] = frozenset()
 
 
 def squash(raw: float, alpha: float = ALPHA) -> float:
@@ -138,7 +141,7 @@ def _inflect(entries: dict[str, float], suffixes: tuple[str, ...]) -> dict[str, 
     return out
 
 
-def _table(entries: dict[str, float]) -> _Table:
+def _table(entries: dict[str, float], negators: frozenset[str] = frozenset()) -> _Table:
     words: dict[str, float] = {}
     phrases: dict[str, list[tuple[tuple[str, ...], float]]] = {}
     for term, weight in entries.items():
@@ -149,7 +152,7 @@ def _table(entries: dict[str, float]) -> _Table:
             phrases.setdefault(parts[0], []).append((parts[:MAX_PHRASE], weight))
     for options in phrases.values():
         options.sort(key=lambda item: -len(item[0]))
-    return _Table(words, phrases)
+    return _Table(words, phrases, negators=negators)
 
 
 class Lexicon:
@@ -171,6 +174,9 @@ class Lexicon:
         self.two_sided = frozenset(modifiers["two_sided"])
         self.post_verbal = frozenset(modifiers["post_verbal"])
         self.soft_contrast = frozenset(modifiers["soft_contrast"])
+        self.disjunction = frozenset(modifiers["disjunction"])
+        self.lukewarm = frozenset(tuple(tokenize(p)) for p in modifiers["lukewarm"])
+        self.lukewarm_factor = float(modifiers["lukewarm_factor"])
         self.multipliers: dict[str, float] = {
             **{k: float(v) for k, v in modifiers["dampeners"].items()},
             **{k: float(v) for k, v in modifiers["intensifiers"].items()},
@@ -232,8 +238,8 @@ class Lexicon:
                 return len(parts), weight
         return None
 
-    def _is_negator(self, token: str) -> bool:
-        return token in self.negators or token.endswith("n't")
+    def _is_negator(self, token: str, table: _Table) -> bool:
+        return token in self.negators or token.endswith("n't") or token in table.negators
 
     def analyze(self, text: str, language: str | None = None) -> LexiconResult:
         """Score ``text``; ``language`` ("nb", "nn", "en") picks the word list, else all."""
@@ -241,6 +247,8 @@ class Lexicon:
         table = self.tables.get(language or "all", self.tables["all"])
         clauses = self._score_tokens(tokens, table)
         raw = sum(c.raw * c.weight for c in clauses)
+        if any(c.lukewarm for c in clauses):
+            raw *= self.lukewarm_factor
         bangs = min(text.count("!"), self.exclamation_max)
         raw *= 1 + self.exclamation_step * bangs
         score = squash(raw)
@@ -300,7 +308,7 @@ class Lexicon:
                 reach = 3
                 i += 1
                 continue
-            if phrase is None and self._is_negator(token):
+            if phrase is None and self._is_negator(token, table):
                 negation = self.scope + 1
                 two_sided = token in self.two_sided
                 if last == (i - 1, current) and token in self.post_verbal:
@@ -315,10 +323,14 @@ class Lexicon:
             elif phrase is None:
                 value = self.word_weight(token, table) or 0.0
                 if not value and token in self.expected and not pending:
-                    pending, pending_until, used_negator = self._expected(tokens, i, negation)
+                    pending, pending_until, used_negator = self._expected(
+                        tokens, i, negation, table
+                    )
                 elif not value and token in self.durations:
                     value = self._duration(tokens, i)
             if phrase is not None and not value:
+                if tuple(tokens[i : i + length]) in self.lukewarm:
+                    current.lukewarm = True
                 current.hits += 1  # a lukewarm verdict the lexicon knows ("greitt nok", "not sure")
                 negation = pending_until = 0
                 pending = 0.0
@@ -327,7 +339,7 @@ class Lexicon:
                 if negation > 0:
                     # Litotes is weaker than praise: "ikke dårlig" is less than "bra".
                     value *= self.negation_factor if value > 0 else self.litotes_factor
-                if negation > 0 or (phrase is not None and self._is_negator(token)):
+                if negation > 0 or (phrase is not None and self._is_negator(token, table)):
                     pending = 0.0  # the negator was about this word, not about an event
                 self._add(current, value)
                 if negation <= 0:
@@ -335,8 +347,10 @@ class Lexicon:
                 multiplier, reach = 1.0, 0
                 if negation > 0 and not two_sided:
                     # A negator flips one word: "løste ikke problemet" is not praise of a
-                    # problem; "verken … eller" reaches both words.
-                    negation = 1
+                    # problem; "verken … eller" reaches both words, and so does a negator
+                    # before "or" ("no better or worse", "ikke bedre eller verre").
+                    after = tokens[i + length] if i + length < n else ""
+                    negation = 3 if after in self.disjunction else 1
             negation = max(negation - length, 0)
             reach = max(reach - length, 0)
             i += length
@@ -356,12 +370,14 @@ class Lexicon:
         if value > 0:
             clause.positive += value
 
-    def _expected(self, tokens: list[str], i: int, negation: int) -> tuple[float, int, int]:
+    def _expected(
+        self, tokens: list[str], i: int, negation: int, table: _Table
+    ) -> tuple[float, int, int]:
         """A pending weight for the expected event at ``i`` if a negator is about it."""
         if negation > 0:
             return self.expected_weight, i + negation, -1
         for j in range(i + 1, min(i + 1 + self.expected_after, len(tokens))):
-            if self._is_negator(tokens[j]):
+            if self._is_negator(tokens[j], table):
                 return self.expected_weight, j + self.scope + 1, j
             if is_break(tokens[j]):
                 break
@@ -454,6 +470,6 @@ def default_lexicon() -> Lexicon:
         "all": _table({**nb, **nn, **en, **emoji}),
         "nb": _table({**nn, **nb, **emoji}),
         "nn": _table(norwegian),
-        "en": _table({**en, **emoji}),
+        "en": _table({**en, **emoji}, frozenset(modifiers["negators_en"])),
     }
     return Lexicon(tables, modifiers)
