@@ -165,3 +165,16 @@ def test_a_shrug_makes_the_comment_lukewarm() -> None:
 def test_not_yet_tried_is_no_complaint() -> None:
     assert label("Har ikkje fått testa han skikkeleg enno", "nn") == "neutral"
     assert label("Har ikke fått svar", "nb") == "negative"
+
+
+def test_after_a_contrast_a_bare_negator_is_a_letdown() -> None:
+    assert label("Det står at varen er på lager, men den er aldri det.", "nb") == "negative"
+    assert label("It says the item is in stock, but it never is.", "en") == "negative"
+    # Before any contrast a negator about nothing is no verdict.
+    assert label("Eg har ikkje handla her før", "nn") == "neutral"
+
+
+def test_still_without_a_service_is_a_complaint() -> None:
+    assert label("Sitter fortsatt uten internett", "nb") == "negative"
+    assert label("Forsikringa ville ikkje dekkje skaden", "nn") == "negative"
+    assert label("Regningen var mye høyere enn lovet", "nb") == "negative"

@@ -175,6 +175,7 @@ class Lexicon:
         self.post_verbal = frozenset(modifiers["post_verbal"])
         self.soft_contrast = frozenset(modifiers["soft_contrast"])
         self.disjunction = frozenset(modifiers["disjunction"])
+        self.bare_negation_weight = float(modifiers["bare_negation_weight"])
         self.lukewarm = frozenset(tuple(tokenize(p)) for p in modifiers["lukewarm"])
         self.lukewarm_factor = float(modifiers["lukewarm_factor"])
         self.multipliers: dict[str, float] = {
@@ -265,6 +266,7 @@ class Lexicon:
         # sentiment word ("fikk ingen problemer"); it is settled at ``pending_until``.
         pending, pending_until, used_negator = 0.0, 0, -1
         two_sided = False
+        bare = False  # a negator after a contrast that found nothing to negate yet
         last: tuple[int, Clause | None] = (-2, None)  # the last word scored, not negated
         last_value = 0.0
         i, n = 0, len(tokens)
@@ -281,6 +283,9 @@ class Lexicon:
                 if pending:
                     self._add(clauses[-1], pending)
                     pending = 0.0
+                if bare:
+                    self._add(clauses[-1], self.bare_negation_weight)
+                    bare = False
                 self._split(clauses, i, token, weight_after, contrast)
                 if contrast:
                     weight_after = self.after
@@ -310,6 +315,9 @@ class Lexicon:
                 continue
             if phrase is None and self._is_negator(token, table):
                 negation = self.scope + 1
+                # "…, men ho låg ikkje i postkassa": after a contrast, a negator about no
+                # sentiment word still says that something was not as it should be.
+                bare = bare or weight_after == self.after
                 two_sided = token in self.two_sided
                 if last == (i - 1, current) and token in self.post_verbal:
                     # After the verb it negates (V2: "løste ikke problemet", "liker ikkje"),
@@ -326,6 +334,7 @@ class Lexicon:
                     pending, pending_until, used_negator = self._expected(
                         tokens, i, negation, table
                     )
+                    bare = bare and not pending
                 elif not value and token in self.durations:
                     value = self._duration(tokens, i)
             if phrase is not None and not value:
@@ -334,6 +343,7 @@ class Lexicon:
                 current.hits += 1  # a lukewarm verdict the lexicon knows ("greitt nok", "not sure")
                 negation = pending_until = 0
                 pending = 0.0
+                bare = False
             if value:
                 value *= multiplier if reach > 0 else 1.0
                 if negation > 0:
@@ -341,6 +351,7 @@ class Lexicon:
                     value *= self.negation_factor if value > 0 else self.litotes_factor
                 if negation > 0 or (phrase is not None and self._is_negator(token, table)):
                     pending = 0.0  # the negator was about this word, not about an event
+                    bare = False
                 self._add(current, value)
                 if negation <= 0:
                     last, last_value = (i + length - 1, current), value
@@ -354,8 +365,8 @@ class Lexicon:
             negation = max(negation - length, 0)
             reach = max(reach - length, 0)
             i += length
-        if pending:
-            self._add(clauses[-1], pending)
+        if pending or bare:
+            self._add(clauses[-1], pending or self.bare_negation_weight)
         clauses[-1].end = n
         for clause in clauses:
             if clause.irrealis:
