@@ -178,3 +178,14 @@ def test_still_without_a_service_is_a_complaint() -> None:
     assert label("Sitter fortsatt uten internett", "nb") == "negative"
     assert label("Forsikringa ville ikkje dekkje skaden", "nn") == "negative"
     assert label("Regningen var mye høyere enn lovet", "nb") == "negative"
+
+
+def test_articles_do_not_use_up_the_scope_of_a_negator() -> None:
+    assert label("Aldri hatt et eneste problem med denne butikken", "nb") == "positive"
+    assert label("Never had a single problem with this shop", "en") == "positive"
+
+
+def test_as_expected_makes_a_wait_lukewarm() -> None:
+    assert label("Det tok to dager før pakken kom, som forventet.", "nb") == "neutral"
+    assert label("It took two days for the parcel to arrive", "en") == "negative"
+    assert label("I didn't have to wait at all", "en") == "positive"

@@ -175,6 +175,7 @@ class Lexicon:
         self.post_verbal = frozenset(modifiers["post_verbal"])
         self.soft_contrast = frozenset(modifiers["soft_contrast"])
         self.disjunction = frozenset(modifiers["disjunction"])
+        self.transparent = frozenset(modifiers["transparent"])
         self.bare_negation_weight = float(modifiers["bare_negation_weight"])
         self.lukewarm = frozenset(tuple(tokenize(p)) for p in modifiers["lukewarm"])
         self.lukewarm_factor = float(modifiers["lukewarm_factor"])
@@ -362,7 +363,9 @@ class Lexicon:
                     # before "or" ("no better or worse", "ikke bedre eller verre").
                     after = tokens[i + length] if i + length < n else ""
                     negation = 3 if after in self.disjunction else 1
-            negation = max(negation - length, 0)
+            # "aldri hatt eit einaste problem": articles are no distance for a negator.
+            transparent = not (value or phrase) and token in self.transparent
+            negation = max(negation - (0 if transparent else length), 0)
             reach = max(reach - length, 0)
             i += length
         if pending or bare:
