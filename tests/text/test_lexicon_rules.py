@@ -189,3 +189,19 @@ def test_as_expected_makes_a_wait_lukewarm() -> None:
     assert label("Det tok to dager før pakken kom, som forventet.", "nb") == "neutral"
     assert label("It took two days for the parcel to arrive", "en") == "negative"
     assert label("I didn't have to wait at all", "en") == "positive"
+
+
+def test_never_such_good_service_is_praise() -> None:
+    assert label("Har aldri opplevd så god service i en matbutikk", "nb") == "positive"
+    assert label("Never experienced such good service", "en") == "positive"
+    assert label("Not so good this time", "en") == "negative"  # "not so" still negates
+    assert label("Aldri så dårlig service", "nb") == "negative"
+
+
+def test_things_that_stopped_working_and_broken_promises() -> None:
+    assert label("Kaffimaskina slutta å verke etter to månader", "nn") == "negative"
+    assert label("Bought a coffee machine that stopped working after two months", "en") == (
+        "negative"
+    )
+    assert label("De lovet å ringe meg", "nb") == "negative"
+    assert label("Dei ringde tilbake som lova", "nn") == "positive"

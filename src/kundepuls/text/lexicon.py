@@ -176,6 +176,8 @@ class Lexicon:
         self.soft_contrast = frozenset(modifiers["soft_contrast"])
         self.disjunction = frozenset(modifiers["disjunction"])
         self.transparent = frozenset(modifiers["transparent"])
+        self.exclamatory = frozenset(modifiers["exclamatory"]["negators"])
+        self.exclamatory_markers = frozenset(modifiers["exclamatory"]["markers"])
         self.bare_negation_weight = float(modifiers["bare_negation_weight"])
         self.lukewarm = frozenset(tuple(tokenize(p)) for p in modifiers["lukewarm"])
         self.lukewarm_factor = float(modifiers["lukewarm_factor"])
@@ -266,7 +268,7 @@ class Lexicon:
         # arrived") weighs ``expected_weight`` unless the negator turns out to flip a
         # sentiment word ("fikk ingen problemer"); it is settled at ``pending_until``.
         pending, pending_until, used_negator = 0.0, 0, -1
-        two_sided = False
+        two_sided = exclamatory = False
         bare = False  # a negator after a contrast that found nothing to negate yet
         last: tuple[int, Clause | None] = (-2, None)  # the last word scored, not negated
         last_value = 0.0
@@ -310,6 +312,9 @@ class Lexicon:
             phrase = self._phrase(tokens, i, table)
             length, value = phrase if phrase is not None else (1, 0.0)
             if phrase is None and token in self.multipliers:
+                if exclamatory and negation > 0 and token in self.exclamatory_markers:
+                    # "aldri opplevd så god service", "never had such good help": praise.
+                    negation = 0
                 multiplier *= self.multipliers[token]
                 reach = 3
                 i += 1
@@ -320,6 +325,7 @@ class Lexicon:
                 # sentiment word still says that something was not as it should be.
                 bare = bare or weight_after == self.after
                 two_sided = token in self.two_sided
+                exclamatory = token in self.exclamatory
                 if last == (i - 1, current) and token in self.post_verbal:
                     # After the verb it negates (V2: "løste ikke problemet", "liker ikkje"),
                     # a negator flips that verb and not the next word.
