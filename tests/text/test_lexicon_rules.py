@@ -205,3 +205,10 @@ def test_things_that_stopped_working_and_broken_promises() -> None:
     )
     assert label("De lovet å ringe meg", "nb") == "negative"
     assert label("Dei ringde tilbake som lova", "nn") == "positive"
+
+
+def test_caring_and_discounts_not_applied() -> None:
+    assert label("Betjeninga brydde seg ikkje om oss", "nn") == "negative"
+    assert label("Staff couldnt care less about us", "en") == "negative"
+    assert label("Rabatten ble ikke trukket fra i kassen", "nb") == "negative"
+    assert label("The jacket keeps me warm", "en") == "positive"
