@@ -212,3 +212,27 @@ def test_caring_and_discounts_not_applied() -> None:
     assert label("Staff couldnt care less about us", "en") == "negative"
     assert label("Rabatten ble ikke trukket fra i kassen", "nb") == "negative"
     assert label("The jacket keeps me warm", "en") == "positive"
+
+
+def test_every_modifier_word_is_a_string() -> None:
+    # YAML reads bare null, no, yes, on and off as other things than words.
+    from importlib import resources
+
+    import yaml
+
+    text = resources.files("kundepuls.text").joinpath("data", "modifiers.yaml").read_text()
+    modifiers = yaml.safe_load(text)
+    for name, value in modifiers.items():
+        words = value if isinstance(value, list) else []
+        if isinstance(value, dict):
+            words = list(value) + [w for v in value.values() if isinstance(v, list) for w in v]
+        for word in words:
+            if not isinstance(word, dict):
+                assert isinstance(word, str), (name, word)
+
+
+def test_zero_and_null_negate() -> None:
+    assert label("Null oppfølging", "nb") == "negative"
+    assert label("Zero follow-up", "en") == "negative"
+    assert label("Null problemer", "nb") == "positive"
+    assert label("I have no opinion on this", "en") == "neutral"
