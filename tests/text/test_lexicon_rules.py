@@ -236,3 +236,9 @@ def test_zero_and_null_negate() -> None:
     assert label("Zero follow-up", "en") == "negative"
     assert label("Null problemer", "nb") == "positive"
     assert label("I have no opinion on this", "en") == "neutral"
+
+
+def test_mixed_comments_that_end_in_a_shrug_or_a_wish() -> None:
+    assert label("Begge deler fungerer, men ingenting som skiller seg ut.", "nb") == "neutral"
+    assert label("Fine, but I'd maybe like a bit more choice in larger sizes.", "en") == ("neutral")
+    assert label("The app looks nice, but it never remembers my basket.", "en") == "negative"
