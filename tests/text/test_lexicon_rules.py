@@ -242,3 +242,17 @@ def test_mixed_comments_that_end_in_a_shrug_or_a_wish() -> None:
     assert label("Begge deler fungerer, men ingenting som skiller seg ut.", "nb") == "neutral"
     assert label("Fine, but I'd maybe like a bit more choice in larger sizes.", "en") == ("neutral")
     assert label("The app looks nice, but it never remembers my basket.", "en") == "negative"
+
+
+@pytest.mark.parametrize("name", ["lexicon_nb.tsv", "lexicon_nn.tsv", "lexicon_en.tsv"])
+def test_every_term_is_listed_once(name: str) -> None:
+    # A second line for a term silently overrides the first; keep one weight per term.
+    from importlib import resources
+
+    text = resources.files("kundepuls.text").joinpath("data", name).read_text("utf-8")
+    terms = [
+        line.rpartition("\t")[0]
+        for line in text.splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert len(terms) == len(set(terms)), sorted({t for t in terms if terms.count(t) > 1})
