@@ -256,3 +256,10 @@ def test_every_term_is_listed_once(name: str) -> None:
         if line.strip() and not line.startswith("#")
     ]
     assert len(terms) == len(set(terms)), sorted({t for t in terms if terms.count(t) > 1})
+
+
+def test_going_beyond_and_hanging_up() -> None:
+    assert label("Hun i kundeservice gikk langt utover det man kan forvente", "nb") == ("positive")
+    assert label("They hung up on me while I was talking", "en") == "negative"
+    assert label("No comments beyond what I've already answered", "en") == "neutral"
+    assert label("Haven't had a chance to test it properly yet", "en") == "neutral"
