@@ -33,6 +33,7 @@ from kundepuls.text.service import analyze  # noqa: E402
 EVAL = ROOT / "tests" / "data" / "comments_eval.jsonl"
 EVAL2 = ROOT / "tests" / "data" / "comments_eval_heldout2.jsonl"
 EVAL3 = ROOT / "tests" / "data" / "comments_eval_heldout3.jsonl"
+PROBES = ROOT / "tests" / "data" / "comments_sentiment_probes.jsonl"
 NORBENCH = [
     ("NorBERT3-large", 0.784),
     ("NB-BERT-large", 0.775),
@@ -87,6 +88,18 @@ def comments() -> None:
         " comments_eval_heldout2.jsonl; the lexicon was tuned on all of them, in-sample)",
         development,
     )
+    probes = read_eval(PROBES)
+    print(
+        f"== DEVELOPMENT probes ({len(probes)} comments, sentiment only: written in rounds"
+        " during the lexicon work, each scored once before the fixes it prompted)"
+    )
+    print("lang     n  sent.acc  macro-F1")
+    for language in ("nb", "nn", "en"):
+        group = [r for r in probes if r["language"] == language]
+        gold = [r["sentiment"] for r in group]
+        pred = [analyze(r["text"], known_language=language).sentiment for r in group]
+        hits = sum(g == p for g, p in zip(gold, pred, strict=True))
+        print(f"{language:4} {len(group):5}  {hits / len(group):8.3f}  {macro_f1(gold, pred):8.3f}")
     if EVAL3.exists():
         held = read_eval(EVAL3)
         table(
