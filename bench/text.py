@@ -1,11 +1,13 @@
 """Comment analytics, measured: sentiment, themes, language and speed; NoReC next to NorBench.
 
 Run ``python bench/text.py``. The hand-labelled comments in ``tests/data/comments_eval.jsonl``
-are scored on their ``heldout`` split (``dev`` is the split the lexicon was tuned on) and
-on ``heldout2`` in ``comments_eval_heldout2.jsonl``, a fresh set written after the lexicon
-work and never tuned on (``heldout`` was seen by a bench run before later lexicon edits). NoReC
-test macro-F1 needs NoReC_sentence: set KUNDEPULS_NOREC_DIR or keep it in
-``shared/data/norec_sentence`` above the checkout; without it that part is skipped.
+(splits ``dev`` and ``heldout``) and ``tests/data/comments_eval_heldout2.jsonl`` are now
+DEVELOPMENT data: the lexicon was tuned on all of them, so their scores are in-sample and
+optimistic. The held-out set is ``tests/data/comments_eval_heldout3.jsonl``, written apart
+from the lexicon work; when that file exists it is scored as the held-out set (never tune on
+it), otherwise the bench says it is missing. NoReC test macro-F1 needs NoReC_sentence: set
+KUNDEPULS_NOREC_DIR or keep it in ``shared/data/norec_sentence`` above the checkout; without
+it that part is skipped.
 """
 
 import os
@@ -30,6 +32,8 @@ from kundepuls.text.service import analyze  # noqa: E402
 
 EVAL = ROOT / "tests" / "data" / "comments_eval.jsonl"
 EVAL2 = ROOT / "tests" / "data" / "comments_eval_heldout2.jsonl"
+EVAL3 = ROOT / "tests" / "data" / "comments_eval_heldout3.jsonl"
+PROBES = ROOT / "tests" / "data" / "comments_sentiment_probes.jsonl"
 NORBENCH = [
     ("NorBERT3-large", 0.784),
     ("NB-BERT-large", 0.775),
@@ -55,29 +59,57 @@ def rate(function: object, items: list[str], repeat: int = 1) -> float:
     return repeat * len(items) / (time.process_time() - start)
 
 
-def comments() -> None:
-    for split, path, note in (
-        ("heldout", EVAL, "written with the lexicon; lexicon work followed a bench run on it"),
-        ("heldout2", EVAL2, "written after that work, before any output on it; never tuned on"),
-    ):
-        rows = read_eval(path, split)
-        print(f"== Hand-labelled comments, {split} split ({len(rows)}; {note})")
-        print("lang     n  sent.acc  macro-F1  theme P   theme R   theme F1  lang.acc  comments/s")
-        for language in ("nb", "nn", "en"):
-            group = [r for r in rows if r["language"] == language]
-            s = score(group, analyze)
-            speed = rate(analyze, [r["text"] for r in group], repeat=3)
-            print(
-                f"{language:4} {s.n:5}  {s.accuracy:8.3f}  {s.macro_f1:8.3f}"
-                f"  {s.theme_precision:8.3f}  {s.theme_recall:8.3f}  {s.theme_f1:8.3f}"
-                f"  {s.language_accuracy:8.3f}  {speed:10.0f}"
-            )
-        s = score(rows, analyze)
+def table(title: str, rows: list[dict[str, object]], speed: bool = True) -> None:
+    """Per language: sentiment accuracy and macro-F1, theme P/R/F1, language accuracy, speed."""
+    print(title)
+    print("lang     n  sent.acc  macro-F1  theme P   theme R   theme F1  lang.acc  comments/s")
+    for language in ("nb", "nn", "en"):
+        group = [r for r in rows if r["language"] == language]
+        if not group:
+            continue
+        s = score(group, analyze)
+        rate_ = rate(analyze, [str(r["text"]) for r in group], repeat=3) if speed else 0.0
         print(
-            f"all  {s.n:5}  {s.accuracy:8.3f}  {s.macro_f1:8.3f}  {s.theme_precision:8.3f}"
-            f"  {s.theme_recall:8.3f}  {s.theme_f1:8.3f}  {s.language_accuracy:8.3f}"
+            f"{language:4} {s.n:5}  {s.accuracy:8.3f}  {s.macro_f1:8.3f}"
+            f"  {s.theme_precision:8.3f}  {s.theme_recall:8.3f}  {s.theme_f1:8.3f}"
+            f"  {s.language_accuracy:8.3f}  {rate_:10.0f}"
         )
-    texts = [r["text"] for r in read_eval(EVAL)]
+    s = score(rows, analyze)
+    print(
+        f"all  {s.n:5}  {s.accuracy:8.3f}  {s.macro_f1:8.3f}  {s.theme_precision:8.3f}"
+        f"  {s.theme_recall:8.3f}  {s.theme_f1:8.3f}  {s.language_accuracy:8.3f}"
+    )
+
+
+def comments() -> None:
+    development = read_eval(EVAL) + read_eval(EVAL2)
+    table(
+        f"== DEVELOPMENT data ({len(development)} comments: comments_eval.jsonl dev + heldout,"
+        " comments_eval_heldout2.jsonl; the lexicon was tuned on all of them, in-sample)",
+        development,
+    )
+    probes = read_eval(PROBES)
+    print(
+        f"== DEVELOPMENT probes ({len(probes)} comments, sentiment only: written in rounds"
+        " during the lexicon work, each scored once before the fixes it prompted)"
+    )
+    print("lang     n  sent.acc  macro-F1")
+    for language in ("nb", "nn", "en"):
+        group = [r for r in probes if r["language"] == language]
+        gold = [r["sentiment"] for r in group]
+        pred = [analyze(r["text"], known_language=language).sentiment for r in group]
+        hits = sum(g == p for g, p in zip(gold, pred, strict=True))
+        print(f"{language:4} {len(group):5}  {hits / len(group):8.3f}  {macro_f1(gold, pred):8.3f}")
+    if EVAL3.exists():
+        held = read_eval(EVAL3)
+        table(
+            f"== HELD-OUT set comments_eval_heldout3.jsonl ({len(held)} comments;"
+            " written apart from the lexicon work, never tuned on)",
+            held,
+        )
+    else:
+        print("== Held-out set comments_eval_heldout3.jsonl not found: no held-out score")
+    texts = [r["text"] for r in development]
     lexicon = default_lexicon()
     lex_speed = rate(lexicon.analyze, texts, repeat=10)
     full_speed = rate(analyze, texts, repeat=3)
@@ -95,7 +127,10 @@ def installation() -> None:
     blended = [analyze(t, model=model).sentiment for t in texts]
     own = list(model.pipeline_.predict(texts))
     acc = lambda pred: np.mean([g == p for g, p in zip(gold, pred, strict=True)])  # noqa: E731
-    print(f"== Learning from scored comments (trained on dev {len(dev)}, scored on heldout)")
+    print(
+        f"== Learning from scored comments (trained on dev {len(dev)}, scored on heldout;"
+        " both are development data of the lexicon)"
+    )
     print(
         f"model alone {acc(own):.3f}, lexicon {acc(lex):.3f}, blend {acc(blended):.3f} accuracy;"
         f" blend macro-F1 {macro_f1(gold, blended):.3f}"

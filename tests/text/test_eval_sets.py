@@ -44,3 +44,16 @@ def test_the_third_heldout_set_is_balanced_by_language_and_uses_the_taxonomy() -
     for older in ("comments_eval.jsonl", "comments_eval_heldout2.jsonl"):
         old = {r["text"] for r in read_eval(DATA / older)}
         assert not old & {r["text"] for r in rows}, older  # no comment of an older set again
+
+
+def test_the_sentiment_probes_are_well_formed_and_new() -> None:
+    rows = read_eval(DATA / "comments_sentiment_probes.jsonl")
+    assert len(rows) >= 600
+    assert {r["split"] for r in rows} == {"probe"}
+    assert Counter(r["language"] for r in rows).keys() == {"nb", "nn", "en"}
+    assert {r["sentiment"] for r in rows} == {"negative", "neutral", "positive"}
+    assert len({r["id"] for r in rows}) == len({r["text"] for r in rows}) == len(rows)
+    older = read_eval(DATA / "comments_eval.jsonl") + read_eval(
+        DATA / "comments_eval_heldout2.jsonl"
+    )
+    assert not {r["text"] for r in older} & {r["text"] for r in rows}

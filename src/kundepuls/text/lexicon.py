@@ -2,14 +2,29 @@
 
 A comment is split into clauses (at punctuation, commas and contrast words). Each sentiment
 word or phrase adds its weight to its clause, multiplied by the intensifiers or dampeners in
-front of it and flipped by a negator up to ``negation_scope`` words before it. After a
-contrast word ("men", "but") the earlier clauses weigh ``contrast_before`` and the later ones
-``contrast_after``; exclamation marks strengthen the whole. The weighted sum ``raw`` becomes a
-score in [−1, 1] as ``raw / sqrt(raw² + alpha)`` (the normalisation of VADER: Hutto and
-Gilbert, ICWSM 2014, eq. in section 3.3), and the score a label by two thresholds.
+front of it and flipped by a negator up to ``negation_scope`` words before it (one word
+only, except "verken … eller"; a negated negative word, litotes, counts less). Right after a
+sentiment verb a negator flips the verb (Norwegian word order: "løste ikke problemet").
+After a contrast word ("men", "but") the earlier clauses weigh ``contrast_before`` and the
+later ones ``contrast_after``; after a concessive ("selv om", "even though") the rest of the
+clause weighs less; exclamation marks strengthen the whole.
+
+Customers often complain by telling what happened, without a sentiment word, so two rules
+read events: an expected event that did not happen ("svarte aldri", "ingen svar", "never
+arrived") and a long wait ("tok tre veker", "venta i over ein time", "took ages"). In a wish
+or a condition ("would be great", "hadde vore fint om") positive words are not praise. A
+phrase of weight 0 is a lukewarm verdict the lexicon knows ("veit ikkje", "not sure").
+
+Nynorsk forms are made from the Bokmål entries ("-lig" → "-leg", "ikke" → "ikkje" in
+phrases), and every Norwegian entry is also known as typed without æ, ø and å.
+
+The weighted sum ``raw`` becomes a score in [−1, 1] as ``raw / sqrt(raw² + alpha)`` (the
+normalisation of VADER: Hutto and Gilbert, ICWSM 2014, eq. in section 3.3), and the score a
+label by two thresholds.
 """
 
 import math
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -27,6 +42,14 @@ ALPHA = 6.0
 POSITIVE_THRESHOLD = 0.2
 NEGATIVE_THRESHOLD = -0.2
 MAX_PHRASE = 6
+_LIG = re.compile(r"lig(e|t|ere|st|ste|este)?$")
+_LEG = {"": "leg", "e": "lege", "t": "legt", "ere": "legare", "st": "legast", "ste": "legaste"}
+_LEG["este"] = "legaste"
+_SPECIAL = re.compile("[æøå]")
+_PLAIN = (
+    str.maketrans({"æ": "ae", "ø": "o", "å": "a"}),
+    str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"}),
+)
 
 
 @dataclass(slots=True)
@@ -39,6 +62,9 @@ class Clause:
     raw: float = 0.0
     weight: float = 1.0
     hits: int = 0
+    positive: float = 0.0  # the positive part of ``raw``, discounted in irrealis clauses
+    irrealis: bool = False  # a wish or condition ("would be great", "hadde vore fint om")
+    lukewarm: bool = False  # "ikkje så mykje meir å seie", "nothing special": a shrug
 
 
 @dataclass(slots=True)
@@ -66,6 +92,8 @@ class _Table:
     phrases: dict[str, list[tuple[tuple[str, ...], float]]]
     # Weights of compounds already looked up ("kjempefornøyd"), so each is split only once.
     compounds: dict[str, float | None] = field(default_factory=dict)
+    # Negators of this language only ("no" is a negator in English, "now" in Nynorsk).
+    negators: frozenset[str] = frozenset()
 
 
 def squash(raw: float, alpha: float = ALPHA) -> float:
@@ -113,7 +141,7 @@ def _inflect(entries: dict[str, float], suffixes: tuple[str, ...]) -> dict[str, 
     return out
 
 
-def _table(entries: dict[str, float]) -> _Table:
+def _table(entries: dict[str, float], negators: frozenset[str] = frozenset()) -> _Table:
     words: dict[str, float] = {}
     phrases: dict[str, list[tuple[tuple[str, ...], float]]] = {}
     for term, weight in entries.items():
@@ -124,7 +152,7 @@ def _table(entries: dict[str, float]) -> _Table:
             phrases.setdefault(parts[0], []).append((parts[:MAX_PHRASE], weight))
     for options in phrases.values():
         options.sort(key=lambda item: -len(item[0]))
-    return _Table(words, phrases)
+    return _Table(words, phrases, negators=negators)
 
 
 class Lexicon:
@@ -142,6 +170,17 @@ class Lexicon:
         self.negators = frozenset(modifiers["negators"])
         self.scope = int(modifiers["negation_scope"])
         self.negation_factor = float(modifiers["negation_factor"])
+        self.litotes_factor = float(modifiers["litotes_factor"])
+        self.two_sided = frozenset(modifiers["two_sided"])
+        self.post_verbal = frozenset(modifiers["post_verbal"])
+        self.soft_contrast = frozenset(modifiers["soft_contrast"])
+        self.disjunction = frozenset(modifiers["disjunction"])
+        self.transparent = frozenset(modifiers["transparent"])
+        self.exclamatory = frozenset(modifiers["exclamatory"]["negators"])
+        self.exclamatory_markers = frozenset(modifiers["exclamatory"]["markers"])
+        self.bare_negation_weight = float(modifiers["bare_negation_weight"])
+        self.lukewarm = frozenset(tuple(tokenize(p)) for p in modifiers["lukewarm"])
+        self.lukewarm_factor = float(modifiers["lukewarm_factor"])
         self.multipliers: dict[str, float] = {
             **{k: float(v) for k, v in modifiers["dampeners"].items()},
             **{k: float(v) for k, v in modifiers["intensifiers"].items()},
@@ -159,6 +198,19 @@ class Lexicon:
         self.concessive_weight = float(modifiers["concessive_weight"])
         self.exclamation_step = float(modifiers["exclamation_step"])
         self.exclamation_max = int(modifiers["exclamation_max"])
+        self.expected = frozenset(modifiers["expected"])
+        self.expected_weight = float(modifiers["expected_weight"])
+        self.expected_after = int(modifiers["expected_after"])
+        self.durations = frozenset(modifiers["duration_verbs"])
+        self.units = frozenset(modifiers["duration_units"])
+        self.quick = frozenset(modifiers["duration_quick"])
+        self.duration_weight = float(modifiers["duration_weight"])
+        self.duration_reach = int(modifiers["duration_reach"])
+        self.irrealis: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in modifiers["irrealis"]:
+            parts = tuple(phrase.split())
+            self.irrealis.setdefault(parts[0], []).append(parts)
+        self.irrealis_factor = float(modifiers["irrealis_factor"])
 
     def word_weight(self, token: str, table: _Table) -> float | None:
         """The weight of one token, trying compound prefixes such as "kjempe-"."""
@@ -190,8 +242,8 @@ class Lexicon:
                 return len(parts), weight
         return None
 
-    def _is_negator(self, token: str) -> bool:
-        return token in self.negators or token.endswith("n't")
+    def _is_negator(self, token: str, table: _Table) -> bool:
+        return token in self.negators or token.endswith("n't") or token in table.negators
 
     def analyze(self, text: str, language: str | None = None) -> LexiconResult:
         """Score ``text``; ``language`` ("nb", "nn", "en") picks the word list, else all."""
@@ -199,6 +251,8 @@ class Lexicon:
         table = self.tables.get(language or "all", self.tables["all"])
         clauses = self._score_tokens(tokens, table)
         raw = sum(c.raw * c.weight for c in clauses)
+        if any(c.lukewarm for c in clauses):
+            raw *= self.lukewarm_factor
         bangs = min(text.count("!"), self.exclamation_max)
         raw *= 1 + self.exclamation_step * bangs
         score = squash(raw)
@@ -210,12 +264,33 @@ class Lexicon:
         negation = 0  # words left in the scope of the last negator
         multiplier, reach = 1.0, 0  # pending intensifier and the words it still reaches
         weight_after = 1.0
+        # An expected event that did not happen ("svarte aldri", "ingen svar", "never
+        # arrived") weighs ``expected_weight`` unless the negator turns out to flip a
+        # sentiment word ("fikk ingen problemer"); it is settled at ``pending_until``.
+        pending, pending_until, used_negator = 0.0, 0, -1
+        two_sided = exclamatory = False
+        bare = False  # a negator after a contrast that found nothing to negate yet
+        last: tuple[int, Clause | None] = (-2, None)  # the last word scored, not negated
+        last_value = 0.0
         i, n = 0, len(tokens)
         while i < n:
             token = tokens[i]
-            if is_break(token) or token in self.contrast:
-                self._split(clauses, i, token, weight_after)
-                if token in self.contrast:
+            if pending and i >= pending_until:
+                self._add(clauses[-1], pending)
+                pending = 0.0
+            contrast = token in self.contrast or (
+                # "ikkje uhøflege, berre trege", "not unfriendly, just slow"
+                token in self.soft_contrast and i > 0 and tokens[i - 1] == ","
+            )
+            if is_break(token) or contrast:
+                if pending:
+                    self._add(clauses[-1], pending)
+                    pending = 0.0
+                if bare:
+                    self._add(clauses[-1], self.bare_negation_weight)
+                    bare = False
+                self._split(clauses, i, token, weight_after, contrast)
+                if contrast:
                     weight_after = self.after
                 negation, multiplier, reach = 0, 1.0, 0
                 i += 1
@@ -224,36 +299,127 @@ class Lexicon:
             if token in self.concessive and any(
                 tuple(tokens[i : i + len(c)]) == c for c in self.concessive[token]
             ):
+                # What follows "selv om", "even though" weighs less than what came before.
+                if current.hits:
+                    current.end = i
+                    current = Clause(i, i, current.segment, weight=current.weight)
+                    clauses.append(current)
                 current.weight *= self.concessive_weight
+            if token in self.irrealis and any(
+                tuple(tokens[i : i + len(c)]) == c for c in self.irrealis[token]
+            ):
+                current.irrealis = True
             phrase = self._phrase(tokens, i, table)
             length, value = phrase if phrase is not None else (1, 0.0)
             if phrase is None and token in self.multipliers:
+                if exclamatory and negation > 0 and token in self.exclamatory_markers:
+                    # "aldri opplevd så god service", "never had such good help": praise.
+                    negation = 0
                 multiplier *= self.multipliers[token]
                 reach = 3
                 i += 1
                 continue
-            if phrase is None and self._is_negator(token):
+            if phrase is None and self._is_negator(token, table):
                 negation = self.scope + 1
+                # "…, men ho låg ikkje i postkassa": after a contrast, a negator about no
+                # sentiment word still says that something was not as it should be.
+                bare = bare or weight_after == self.after
+                two_sided = token in self.two_sided
+                exclamatory = token in self.exclamatory
+                if last == (i - 1, current) and token in self.post_verbal:
+                    # After the verb it negates (V2: "løste ikke problemet", "liker ikkje"),
+                    # a negator flips that verb and not the next word.
+                    factor = self.negation_factor if last_value > 0 else self.litotes_factor
+                    current.raw += last_value * (factor - 1)
+                    current.positive += max(last_value * factor, 0.0) - max(last_value, 0.0)
+                    negation = 0
+                if i != used_negator:
+                    pending = 0.0  # a new negator: an earlier pending event stands alone
             elif phrase is None:
                 value = self.word_weight(token, table) or 0.0
+                if not value and token in self.expected and not pending:
+                    pending, pending_until, used_negator = self._expected(
+                        tokens, i, negation, table
+                    )
+                    bare = bare and not pending
+                elif not value and token in self.durations:
+                    value = self._duration(tokens, i)
+            if phrase is not None and not value:
+                if tuple(tokens[i : i + length]) in self.lukewarm:
+                    current.lukewarm = True
+                current.hits += 1  # a lukewarm verdict the lexicon knows ("greitt nok", "not sure")
+                negation = pending_until = 0
+                pending = 0.0
+                bare = False
             if value:
                 value *= multiplier if reach > 0 else 1.0
                 if negation > 0:
-                    value *= self.negation_factor
-                current.raw += value
-                current.hits += 1
+                    # Litotes is weaker than praise: "ikke dårlig" is less than "bra".
+                    value *= self.negation_factor if value > 0 else self.litotes_factor
+                if negation > 0 or (phrase is not None and self._is_negator(token, table)):
+                    pending = 0.0  # the negator was about this word, not about an event
+                    bare = False
+                self._add(current, value)
+                if negation <= 0:
+                    last, last_value = (i + length - 1, current), value
                 multiplier, reach = 1.0, 0
-            negation = max(negation - length, 0)
+                if negation > 0 and not two_sided:
+                    # A negator flips one word: "løste ikke problemet" is not praise of a
+                    # problem; "verken … eller" reaches both words, and so does a negator
+                    # before "or" ("no better or worse", "ikke bedre eller verre").
+                    after = tokens[i + length] if i + length < n else ""
+                    negation = 3 if after in self.disjunction else 1
+            # "aldri hatt eit einaste problem": articles are no distance for a negator.
+            transparent = not (value or phrase) and token in self.transparent
+            negation = max(negation - (0 if transparent else length), 0)
             reach = max(reach - length, 0)
             i += length
+        if pending or bare:
+            self._add(clauses[-1], pending or self.bare_negation_weight)
         clauses[-1].end = n
+        for clause in clauses:
+            if clause.irrealis:
+                clause.raw -= clause.positive * (1 - self.irrealis_factor)
+                clause.positive *= self.irrealis_factor
         return [c for c in clauses if c.end > c.start]
 
-    def _split(self, clauses: list[Clause], i: int, token: str, weight_after: float) -> None:
+    @staticmethod
+    def _add(clause: Clause, value: float) -> None:
+        clause.raw += value
+        clause.hits += 1
+        if value > 0:
+            clause.positive += value
+
+    def _expected(
+        self, tokens: list[str], i: int, negation: int, table: _Table
+    ) -> tuple[float, int, int]:
+        """A pending weight for the expected event at ``i`` if a negator is about it."""
+        if negation > 0:
+            return self.expected_weight, i + negation, -1
+        for j in range(i + 1, min(i + 1 + self.expected_after, len(tokens))):
+            if self._is_negator(tokens[j], table):
+                return self.expected_weight, j + self.scope + 1, j
+            if is_break(tokens[j]):
+                break
+        return 0.0, 0, -1
+
+    def _duration(self, tokens: list[str], i: int) -> float:
+        """The weight of a long wait: "tok tre uker", "ventet i over en time", "took ages"."""
+        for j in range(i + 1, min(i + 1 + self.duration_reach, len(tokens))):
+            token = tokens[j]
+            if is_break(token) or token in self.quick:
+                return 0.0
+            if token in self.units:
+                return self.duration_weight
+        return 0.0
+
+    def _split(
+        self, clauses: list[Clause], i: int, token: str, weight_after: float, contrast: bool
+    ) -> None:
         """End the current clause at token ``i`` and open the next one."""
         current = clauses[-1]
         hard = token not in {","}  # a comma ends a clause, not a stretch
-        if token in self.contrast:
+        if contrast:
             current.end = i
             for clause in clauses:
                 clause.weight *= self.before
@@ -265,19 +431,65 @@ class Lexicon:
         )
 
 
+def _nynorsk(entries: dict[str, float], words: dict[str, str]) -> dict[str, float]:
+    """Nynorsk forms of Bokmål entries: "-lig" becomes "-leg", phrase words are translated.
+
+    Examples
+    --------
+    >>> _nynorsk({"hyggelig": 2.0, "fikk ikke svar": -2.0}, {"fikk": "fekk", "ikke": "ikkje"})
+    {'hyggeleg': 2.0, 'fekk ikkje svar': -2.0}
+    """
+    out: dict[str, float] = {}
+    for term, weight in entries.items():
+        parts = [
+            words.get(part, _LIG.sub(lambda m: _LEG[m.group(1) or ""], part))
+            for part in term.split(" ")
+        ]
+        form = " ".join(parts)
+        if form != term:
+            out.setdefault(form, weight)
+    return out
+
+
+def _without_special_letters(entries: dict[str, float]) -> dict[str, float]:
+    """Entries also as typed without æ, ø and å ("fornoyd", "darlig", "fornoeyd", "daarlig")."""
+    out: dict[str, float] = {}
+    for term, weight in entries.items():
+        if not _SPECIAL.search(term):
+            continue
+        for mapping in _PLAIN:
+            out.setdefault(term.translate(mapping), weight)
+    out.update(entries)
+    return out
+
+
+def _generated(modifiers: dict[str, Any]) -> dict[str, float]:
+    """Phrases built from word classes: "tre ganger", "for korte", "too small"."""
+    out: dict[str, float] = {}
+    for rule in modifiers["generated"]:
+        for first in rule["first"]:
+            for second in rule["second"]:
+                out[f"{first} {second}"] = float(rule["weight"])
+    return out
+
+
 @cache
 def default_lexicon() -> Lexicon:
     """The lexicon shipped with kundepuls (``kundepuls/text/data``), loaded once."""
-    nb = _inflect(_read_tsv("lexicon_nb.tsv"), NORWEGIAN_SUFFIXES)
-    nn = _inflect(_read_tsv("lexicon_nn.tsv"), NORWEGIAN_SUFFIXES)
-    en = _inflect(_read_tsv("lexicon_en.tsv"), ENGLISH_SUFFIXES)
+    text = resources.files("kundepuls.text").joinpath("data", "modifiers.yaml").read_text("utf-8")
+    modifiers = yaml.safe_load(text)
+    generated = _generated(modifiers)
+    nb_read = {**generated, **_read_tsv("lexicon_nb.tsv")}
+    nn_read = {**_nynorsk(nb_read, modifiers["nynorsk"]), **_read_tsv("lexicon_nn.tsv")}
+    nb = _without_special_letters(_inflect(nb_read, NORWEGIAN_SUFFIXES))
+    nn = _without_special_letters(_inflect(nn_read, NORWEGIAN_SUFFIXES))
+    en = _inflect({**generated, **_read_tsv("lexicon_en.tsv")}, ENGLISH_SUFFIXES)
     emoji = _read_tsv("lexicon_emoji.tsv")
     norwegian = {**nb, **nn, **emoji}
     tables = {
         "all": _table({**nb, **nn, **en, **emoji}),
         "nb": _table({**nn, **nb, **emoji}),
         "nn": _table(norwegian),
-        "en": _table({**en, **emoji}),
+        "en": _table({**en, **emoji}, frozenset(modifiers["negators_en"])),
     }
-    text = resources.files("kundepuls.text").joinpath("data", "modifiers.yaml").read_text("utf-8")
-    return Lexicon(tables, yaml.safe_load(text))
+    return Lexicon(tables, modifiers)

@@ -18,10 +18,15 @@ from kundepuls.text.themes import ThemeMention, default_taxonomy
 # Control characters (NUL cannot be stored in PostgreSQL) and lone surrogates (not UTF-8).
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 MAX_CHARS = 20_000  # analysed prefix of a very long comment; the masked text is kept whole
-LEXICON_VERSION = "lexicon-1"
-# The NoReC model decides only Norwegian comments in which the lexicon finds nothing, and only
-# when it is confident; reviews are not CX comments, so the lexicon leads where it speaks.
-NOREC_CONFIDENCE = 0.5
+LEXICON_VERSION = "lexicon-2"
+# The NoReC model decides only Norwegian comments in which the lexicon finds nothing (not even
+# a lukewarm "veit ikkje"), that have a few words to go on, and only when it puts nearly all
+# its probability on one pole: |P(positive) − P(negative)| ≥ NOREC_CONFIDENCE. It learnt from
+# reviews, where half the sentences are polar; a CX comment without any sentiment cue is
+# nearly always a plain fact ("Eg handla litt mat i dag"), so the bar to call it polar is
+# high (at 0.5 it was wrong on every such development comment it decided).
+NOREC_CONFIDENCE = 0.8
+NOREC_MIN_WORDS = 4
 
 
 @dataclass
@@ -75,7 +80,8 @@ def analyze(
     language = detect_language(head, known_language)
     reading = default_lexicon().analyze(head, language if language != "other" else None)
     score, version = reading.score, LEXICON_VERSION
-    if reading.hits == 0 and language in ("nb", "nn"):
+    words = sum(token[:1].isalpha() for token in reading.tokens)
+    if reading.hits == 0 and language in ("nb", "nn") and words >= NOREC_MIN_WORDS:
         score, version = _norec_score(head, score, version)
     if model is not None and model.fitted:
         score, version = model.blend_score(head, score), f"{version}+installation"
