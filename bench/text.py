@@ -19,8 +19,6 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -117,26 +115,6 @@ def comments() -> None:
     print(f"full analyze (language, lexicon, themes, masking): {full_speed:,.0f} comments/s")
 
 
-def installation() -> None:
-    dev, held = read_eval(EVAL, "dev"), read_eval(EVAL, "heldout")
-    model = InstallationModel(min_comments=100).fit(
-        [r["text"] for r in dev], [r["sentiment"] for r in dev]
-    )
-    texts, gold = [r["text"] for r in held], [r["sentiment"] for r in held]
-    lex = [analyze(t).sentiment for t in texts]
-    blended = [analyze(t, model=model).sentiment for t in texts]
-    own = list(model.pipeline_.predict(texts))
-    acc = lambda pred: np.mean([g == p for g, p in zip(gold, pred, strict=True)])  # noqa: E731
-    print(
-        f"== Learning from scored comments (trained on dev {len(dev)}, scored on heldout;"
-        " both are development data of the lexicon)"
-    )
-    print(
-        f"model alone {acc(own):.3f}, lexicon {acc(lex):.3f}, blend {acc(blended):.3f} accuracy;"
-        f" blend macro-F1 {macro_f1(gold, blended):.3f}"
-    )
-
-
 def demo() -> None:
     """The training-from-scores path on the demo data set (held-out fifth inside ``fit``)."""
     import pandas as pd
@@ -223,6 +201,5 @@ def norec() -> None:
 
 if __name__ == "__main__":
     comments()
-    installation()
     demo()
     norec()
