@@ -364,3 +364,16 @@ def test_heat_map_cells_link_to_their_rows(client: TestClient, database_url: str
         n = cells[(cells["weekday"] == day) & (cells["hour"] == hour)]["n"].iloc[0]
         rows = client.get(href).text
         assert f'data-total="{n}"' in rows
+
+
+def test_each_built_in_kpi_says_what_it_measures_in_both_languages(
+    client: TestClient, database_url: str
+) -> None:
+    from kundepuls.kpis.catalog import KPIS
+    from kundepuls.kpis.texts import DESCRIPTIONS_NB
+
+    assert set(DESCRIPTIONS_NB) == set(KPIS)
+    sign_in(client, database_url, "viewer")
+    page = html.unescape(client.get("/kpis/nps").text)
+    assert DESCRIPTIONS_NB["nps"] in page
+    assert KPIS["nps"].description not in page

@@ -23,7 +23,7 @@ from kundepuls.kpis import catalog as cat
 from kundepuls.kpis import drill, explore, service
 from kundepuls.kpis import present as pr
 from kundepuls.kpis.backends import backend_for
-from kundepuls.kpis.texts import COLUMNS, DIMENSIONS, TEXTS
+from kundepuls.kpis.texts import COLUMNS, DESCRIPTIONS_NB, DIMENSIONS, TEXTS
 from kundepuls.web.export import check_format, table_response
 from kundepuls.web.pages import formats_for, page_texts, render
 
@@ -132,9 +132,16 @@ def kpi_detail(
         request, "kpis/detail.html", user, TEXTS, active="kpis", kpi=kpi, view=view, by=by,
         options=options, dims=DIMENSIONS[lang], speaker=speaker, errors=errors,
         by_label=" × ".join(DIMENSIONS[lang].get(b, b) for b in by),
-        live_tables=_live_tables(kpi),
+        description=describe(kpi, lang), live_tables=_live_tables(kpi),
         status=422 if errors else 200, **context,
     )  # fmt: skip
+
+
+def describe(kpi: cat.Kpi, lang: str) -> str:
+    """What the KPI measures, in Bokmål where kundepuls has the words (built-in KPIs)."""
+    if lang != "nb" or kpi.custom:
+        return kpi.description
+    return DESCRIPTIONS_NB.get(kpi.key, kpi.description)
 
 
 def _live_tables(kpi: cat.Kpi) -> list[str]:

@@ -411,3 +411,36 @@ DIMENSIONS: dict[str, dict[str, str]] = {
         "theme": "Comment theme",
     },
 }
+
+# What each built-in KPI measures, in Bokmål (the catalogue's own descriptions are English).
+DESCRIPTIONS_NB: dict[str, str] = {
+    "nps": "Andel anbefalere (9–10) minus andel kritikere (0–6) blant svarene med NPS-score, "
+    "fra −100 til 100",
+    "csat": "Andel av CSAT-svarene som er 4 eller 5 (fornøyd eller svært fornøyd)",
+    "csat_mean": "Gjennomsnittlig CSAT-score (1–5)",
+    "ces": "Gjennomsnittlig CES-score: hvor lett det var (1 = svært vanskelig … 7 = svært lett)",
+    "first_response_hours": "Gjennomsnittlig antall timer fra en henvendelse kommer inn til "
+    "kunden får første svar",
+    "first_response_hours_median": "Median antall timer fra en henvendelse kommer inn til "
+    "kunden får første svar",
+    "resolution_hours": "Gjennomsnittlig antall timer fra en henvendelse kommer inn til den er "
+    "løst (løste henvendelser)",
+    "resolution_hours_median": "Median antall timer fra en henvendelse kommer inn til den er "
+    "løst (løste henvendelser)",
+    "fcr": "Andel av de løste henvendelsene som ble løst i første kontakt og ikke gjenåpnet",
+    "purchase_frequency": "Ordrer per kunde som handlet i perioden",
+    "aov": "Gjennomsnittlig beløp per ordre",
+    "repeat_purchase_rate": "Andel av kundene som handlet i perioden, som handlet to ganger "
+    "eller mer",
+    "clv_historical": "Gjennomsnittlig samlet ordrebeløp per kunde fram til periodens slutt "
+    "(kunder med minst én ordre)",
+    "churn_rate": "Andel av kundene som handlet i forrige periode, som ikke handlet i denne",
+    "retention_rate": "Andel av kundene som handlet i forrige periode, som handlet igjen i "
+    "denne (100 − frafallsrate)",
+    "complaint_count": "Antall klager",
+    "complaint_rate": "Klager per 100 ordrer",
+    "complaint_resolution_rate": "Andel av klagene som er løst",
+    "complaint_resolution_hours": "Gjennomsnittlig antall timer fra en klage kommer inn til "
+    "den er løst (løste klager)",
+    "response_rate": "Andel av invitasjonene kundepuls har sendt, som er besvart",
+}
