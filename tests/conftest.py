@@ -8,7 +8,9 @@ KUNDEPULS_REQUIRE_POSTGRES=1 (as in CI), where they fail instead.
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -52,9 +54,14 @@ def _fresh_settings() -> Iterator[None]:
     get_settings.cache_clear()
 
 
-@pytest.fixture
-def postgres_database() -> Iterator[str]:
-    """A new, empty PostgreSQL database with a unique name; dropped afterwards."""
+@contextmanager
+def new_store_url(kind: str, folder: Path) -> Iterator[str]:
+    """The URL of a new, empty store: a SQLite file in ``folder``, or a new PostgreSQL
+    database with a unique name, dropped afterwards (skipped without a server; in CI, where
+    KUNDEPULS_REQUIRE_POSTGRES=1, failed instead)."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'kundepuls.db'}"
+        return
     problem = postgres_problem()
     if problem:
         if REQUIRE_POSTGRES:
@@ -71,6 +78,13 @@ def postgres_database() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def postgres_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database with a unique name; dropped afterwards."""
+    with new_store_url("postgresql", Path()) as url:
+        yield url
 
 
 @pytest.fixture(params=BACKENDS)

@@ -1,19 +1,15 @@
 """A demo store per backend, built once per module: building it is the slow part."""
 
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
 from kundepuls.db import make_engine, migrate, session_scope
 from kundepuls.demo.planted import Planted
 from kundepuls.demo.service import build_demo
-from tests.conftest import BACKENDS, POSTGRES_URL, REQUIRE_POSTGRES, postgres_problem
+from tests.conftest import BACKENDS, new_store_url
 
 TODAY = date(2026, 12, 1)
 CUSTOMERS = 2_000  # small, yet the weekend effect is clear at this size
@@ -25,42 +21,14 @@ class Demo:
     planted: Planted
 
 
-def _postgres_url(name: str) -> str:
-    problem = postgres_problem()
-    if problem:
-        if REQUIRE_POSTGRES:
-            pytest.fail(problem)
-        pytest.skip(problem)
-    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-
-
-def _drop(name: str) -> None:
-    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 @pytest.fixture(scope="module", params=BACKENDS)
 def demo_store(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Demo]:
-    name = f"kp_test_{uuid.uuid4().hex[:12]}"
-    if request.param == "sqlite":
-        url = f"sqlite:///{Path(tmp_path_factory.mktemp('demo')) / 'demo.db'}"
-    else:
-        url = _postgres_url(name)
-    try:
+    with new_store_url(request.param, tmp_path_factory.mktemp("demo")) as url:
         migrate(url)
         engine = make_engine(url)
         with session_scope(engine) as session:
             build = build_demo(session, today=TODAY, customers=CUSTOMERS)
         engine.dispose()
         yield Demo(url, build.planted)
-    finally:
-        if request.param != "sqlite":
-            _drop(name)

@@ -4,16 +4,13 @@ comments, 404, the empty state with "compute now" (CSRF, admins only) and the ni
 
 import io
 import re
-import uuid
 from collections.abc import Iterator
-from typing import Any
 
 import httpx
 import openpyxl
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
 from kundepuls.accounts.models import AuditEntry
 from kundepuls.app import create_app
@@ -28,7 +25,7 @@ from kundepuls.predict.models import CustomerPrediction, PredictionFit
 from kundepuls.predict.page_texts import TEXTS
 from kundepuls.predict.pages import reason_text
 from kundepuls.predict.rfm import SEGMENTS, label
-from tests.conftest import BACKENDS, POSTGRES_URL, REQUIRE_POSTGRES, postgres_problem
+from tests.conftest import BACKENDS, new_store_url
 from tests.pages_support import csrf, csrf_of, norm, sign_in_as, text_of
 from tests.predict.pages_store import EMAIL, PHONE, TZ, Store, build_store
 from tests.support import served, uvicorn_thread
@@ -50,44 +47,14 @@ class _Shown:
 NB = _Shown("nb")
 
 
-def _new_url(kind: str, tmp: Any) -> tuple[str, str | None]:
-    if kind == "sqlite":
-        return f"sqlite:///{tmp / 'kundepuls.db'}", None
-    problem = postgres_problem()
-    if problem:
-        if REQUIRE_POSTGRES:
-            pytest.fail(problem)
-        pytest.skip(problem)
-    name = f"kp_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False), name
-
-
-def _drop(name: str) -> None:
-    from kundepuls.db import dispose_engines
-
-    dispose_engines()
-    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 @pytest.fixture(scope="module", params=BACKENDS)
 def store(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Store]:
     """The small demo with predictions, once per backend (the tests only read it)."""
-    url, name = _new_url(request.param, tmp_path_factory.mktemp("customers"))
-    try:
+    with new_store_url(request.param, tmp_path_factory.mktemp("customers")) as url:
         migrate(url)
         yield build_store(url)
-    finally:
-        if name:
-            _drop(name)
 
 
 @pytest.fixture(scope="module")

@@ -1,13 +1,10 @@
 """A demo store per backend, built once per test module: the report tests only read it."""
 
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
-import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
 from kundepuls.config import Settings
 from kundepuls.db import make_engine, migrate, session_scope
@@ -15,7 +12,7 @@ from kundepuls.demo.service import build_demo
 from kundepuls.kpis import backends
 from kundepuls.kpis import service as kpi_service
 from kundepuls.text.service import analyze_responses
-from tests.conftest import POSTGRES_URL, REQUIRE_POSTGRES, postgres_problem
+from tests.conftest import new_store_url
 
 TODAY = date(2026, 12, 1)
 CUSTOMERS = 2500
@@ -54,27 +51,9 @@ def demo_store(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[DemoStore]:
     """The demo (data up to 2026-11-30) with analysed comments, on SQLite and PostgreSQL."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('reports') / 'kundepuls.db'}"
-        fill(url)
-        yield DemoStore("sqlite", url)
-        backends.forget()
-        return
-    problem = postgres_problem()
-    if problem:
-        if REQUIRE_POSTGRES:
-            pytest.fail(problem)
-        pytest.skip(problem)
-    name = f"kp_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    try:
-        fill(url)
-        yield DemoStore("postgresql", url)
-    finally:
-        backends.forget()
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with new_store_url(request.param, tmp_path_factory.mktemp("reports")) as url:
+        try:
+            fill(url)
+            yield DemoStore(request.param, url)
+        finally:
+            backends.forget()

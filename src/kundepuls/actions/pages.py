@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from kundepuls.accounts import audit
@@ -161,16 +161,22 @@ def _form_page(
                   statuses=ACTION_STATUSES, status=status)  # fmt: skip
 
 
-FormText = Annotated[str, Form()]
+class ActionForm(BaseModel):
+    """The action form's fields as typed; :func:`form_data` checks them."""
+
+    title: str = ""
+    kpi: str = ""
+    segment: str = ""
+    compare: str = ""
+    start_date: str = ""
+    end_date: str = ""
+    status: str = "running"
+    owner: str = ""
+    expected_effect: str = ""
+    description: str = ""
 
 
-def _posted(
-    title: str, kpi: str, segment: str, compare: str, start_date: str, end_date: str,
-    status: str, owner: str, expected_effect: str, description: str,
-) -> dict[str, str]:  # fmt: skip
-    return dict(title=title, kpi=kpi, segment=segment, compare=compare, start_date=start_date,
-                end_date=end_date, status=status, owner=owner, expected_effect=expected_effect,
-                description=description)  # fmt: skip
+Posted = Annotated[ActionForm, Form()]
 
 
 @router.get("/actions/new", response_class=HTMLResponse)
@@ -187,20 +193,10 @@ def create_action(
     user: Writer,
     session: SessionDep,
     settings: SettingsDep,
-    title: FormText = "",
-    kpi: FormText = "",
-    segment: FormText = "",
-    compare: FormText = "",
-    start_date: FormText = "",
-    end_date: FormText = "",
-    status: FormText = "running",
-    owner: FormText = "",
-    expected_effect: FormText = "",
-    description: FormText = "",
+    posted: Posted,
 ) -> Response:
     """Record an action from the form (CSRF-checked), or show it again with its errors."""
-    form = _posted(title, kpi, segment, compare, start_date, end_date, status, owner,
-                   expected_effect, description)  # fmt: skip
+    form = posted.model_dump()
     lang = _lang(user)
     tx = TEXTS[lang]
     data, errors = form_data(form, lang, tx, kpi_labels(session, settings, lang))
@@ -233,21 +229,11 @@ def update_action(
     user: Writer,
     session: SessionDep,
     settings: SettingsDep,
-    title: FormText = "",
-    kpi: FormText = "",
-    segment: FormText = "",
-    compare: FormText = "",
-    start_date: FormText = "",
-    end_date: FormText = "",
-    status: FormText = "running",
-    owner: FormText = "",
-    expected_effect: FormText = "",
-    description: FormText = "",
+    posted: Posted,
 ) -> Response:
     """Change an action from the form (CSRF-checked); nothing changes when a field is wrong."""
     action = service.get_action(session, action_id)
-    form = _posted(title, kpi, segment, compare, start_date, end_date, status, owner,
-                   expected_effect, description)  # fmt: skip
+    form = posted.model_dump()
     lang = _lang(user)
     tx = TEXTS[lang]
     data, errors = form_data(form, lang, tx, kpi_labels(session, settings, lang))
