@@ -163,3 +163,26 @@ def test_nouns_that_only_name_the_place_or_the_item_do_not_add_a_theme(
 
 def test_a_venue_still_names_the_store_when_nothing_else_does() -> None:
     assert "store" in themes("Hyggelig butikk")
+
+
+@pytest.mark.parametrize(
+    ("text", "theme"),
+    [
+        ("Sjaforen kom for sent", "delivery"),
+        ("Apningstidene er for korte", "opening_hours"),
+        ("Aapningstidene er for korte", "opening_hours"),
+        ("Fikk ingen paaminnelse", "communication"),
+    ],
+)
+def test_theme_terms_are_known_without_special_letters(text: str, theme: str) -> None:
+    assert theme in themes(text)
+
+
+def test_short_terms_get_no_plain_spelling() -> None:
+    # "kø" typed as "ko" would be too short to tell from other words.
+    assert "waiting_time" not in themes("Ko ko")
+
+
+def test_nynorsk_venta_as_expected_is_no_wait_beside_another_theme() -> None:
+    assert "waiting_time" not in themes("Prisen var som venta")
+    assert "waiting_time" in themes("Eg venta lenge")  # alone it still names the wait

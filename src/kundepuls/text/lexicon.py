@@ -459,6 +459,20 @@ def _nynorsk(entries: dict[str, float], words: dict[str, str]) -> dict[str, floa
     return out
 
 
+def plain_spellings(term: str) -> list[str]:
+    """``term`` as typed without æ, ø and å, when that still leaves more than three letters.
+
+    Examples
+    --------
+    >>> plain_spellings("åpningstid*"), plain_spellings("kø"), plain_spellings("open")
+    (['apningstid*', 'aapningstid*'], [], [])
+    """
+    if not _SPECIAL.search(term):
+        return []
+    forms = dict.fromkeys(term.translate(mapping) for mapping in _PLAIN)
+    return [f for f in forms if sum(c.isalpha() for c in f) > 3]
+
+
 def _without_special_letters(entries: dict[str, float]) -> dict[str, float]:
     """Entries also as typed without æ, ø and å ("fornoyd", "darlig", "fornoeyd", "daarlig")."""
     out: dict[str, float] = {}
