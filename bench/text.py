@@ -1,11 +1,13 @@
 """Comment analytics, measured: sentiment, themes, language and speed; NoReC next to NorBench.
 
 Run ``python bench/text.py``. The hand-labelled comments in ``tests/data/comments_eval.jsonl``
-(splits ``dev`` and ``heldout``) and ``tests/data/comments_eval_heldout2.jsonl`` are now
-DEVELOPMENT data: the lexicon was tuned on all of them, so their scores are in-sample and
-optimistic. The held-out set is ``tests/data/comments_eval_heldout3.jsonl``, written apart
-from the lexicon work; when that file exists it is scored as the held-out set (never tune on
-it), otherwise the bench says it is missing. NoReC test macro-F1 needs NoReC_sentence: set
+(splits ``dev`` and ``heldout``), ``tests/data/comments_eval_heldout2.jsonl`` and
+``tests/data/comments_eval_heldout3.jsonl`` (scored once as held-out in session 3, then used
+for development) are DEVELOPMENT data: the lexicon and the themes were tuned on all of them,
+so their scores are in-sample and optimistic. The held-out set is
+``tests/data/comments_eval_heldout4.jsonl``, written apart from the lexicon work; when that
+file exists it is scored as the held-out set (never tune on it), otherwise the bench says it
+is missing. NoReC test macro-F1 needs NoReC_sentence: set
 KUNDEPULS_NOREC_DIR or keep it in ``shared/data/norec_sentence`` above the checkout; without
 it that part is skipped.
 """
@@ -31,6 +33,7 @@ from kundepuls.text.service import analyze  # noqa: E402
 EVAL = ROOT / "tests" / "data" / "comments_eval.jsonl"
 EVAL2 = ROOT / "tests" / "data" / "comments_eval_heldout2.jsonl"
 EVAL3 = ROOT / "tests" / "data" / "comments_eval_heldout3.jsonl"
+HELDOUT = ROOT / "tests" / "data" / "comments_eval_heldout4.jsonl"
 PROBES = ROOT / "tests" / "data" / "comments_sentiment_probes.jsonl"
 NORBENCH = [
     ("NorBERT3-large", 0.784),
@@ -86,6 +89,12 @@ def comments() -> None:
         " comments_eval_heldout2.jsonl; the lexicon was tuned on all of them, in-sample)",
         development,
     )
+    third = read_eval(EVAL3)
+    table(
+        f"== DEVELOPMENT data comments_eval_heldout3.jsonl ({len(third)} comments; scored once"
+        " as held-out in session 3, then used for development, in-sample)",
+        third,
+    )
     probes = read_eval(PROBES)
     print(
         f"== DEVELOPMENT probes ({len(probes)} comments, sentiment only: written in rounds"
@@ -98,15 +107,15 @@ def comments() -> None:
         pred = [analyze(r["text"], known_language=language).sentiment for r in group]
         hits = sum(g == p for g, p in zip(gold, pred, strict=True))
         print(f"{language:4} {len(group):5}  {hits / len(group):8.3f}  {macro_f1(gold, pred):8.3f}")
-    if EVAL3.exists():
-        held = read_eval(EVAL3)
+    if HELDOUT.exists():
+        held = read_eval(HELDOUT)
         table(
-            f"== HELD-OUT set comments_eval_heldout3.jsonl ({len(held)} comments;"
+            f"== HELD-OUT set comments_eval_heldout4.jsonl ({len(held)} comments;"
             " written apart from the lexicon work, never tuned on)",
             held,
         )
     else:
-        print("== Held-out set comments_eval_heldout3.jsonl not found: no held-out score")
+        print("== Held-out set comments_eval_heldout4.jsonl not found: no held-out score")
     texts = [r["text"] for r in development]
     lexicon = default_lexicon()
     lex_speed = rate(lexicon.analyze, texts, repeat=10)

@@ -263,3 +263,52 @@ def test_going_beyond_and_hanging_up() -> None:
     assert label("They hung up on me while I was talking", "en") == "negative"
     assert label("No comments beyond what I've already answered", "en") == "neutral"
     assert label("Haven't had a chance to test it properly yet", "en") == "neutral"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Supert, bare to timer i kø 🙄",
+        "Love how the app logs out every day 🙃",
+        "Kjempefin service i dag 🙄",
+    ],
+)
+def test_an_eye_roll_turns_praise_into_blame(text: str) -> None:
+    assert label(text) == "negative"
+
+
+def test_without_an_eye_roll_the_same_praise_stands() -> None:
+    assert label("Kjempefin service i dag") == "positive"
+    assert label("Kjempefin service i dag 🙄") == "negative"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Verken bra eller dårlig.", "Verken bra eller dårleg.", "Neither good nor bad really."],
+)
+def test_neither_good_nor_bad_is_neutral(text: str) -> None:
+    assert label(text) == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Ittj bra nok i det hele tatt", "nn"),  # Trøndersk negator
+        ("Prisen er i drøyeste laget", "nb"),
+        ("Melka luktet rart", "nb"),
+        ("Rekninga var uforståeleg", "nn"),  # Nynorsk form made from the Bokmål entry
+        ("Regninga var uforstaelig", "nb"),  # typed without æøå
+        ("Charging 90 kr for that is daylight robbery", "en"),
+        ("My card was declined twice", "en"),
+    ],
+)
+def test_complaints_in_everyday_words(text: str, language: str) -> None:
+    assert label(text, language) == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("Ingenting å utsette", "nb"), ("Can't fault it.", "en"), ("Genialt system", "nb")],
+)
+def test_praise_in_everyday_words(text: str, language: str) -> None:
+    assert label(text, language) == "positive"

@@ -41,7 +41,7 @@ def test_the_issue_example() -> None:
         ),
         (
             "Dei tilsette var hjelpsame og butikken var rein",
-            {"staff": "positive", "store": "positive", "cleanliness": "positive"},
+            {"staff": "positive", "cleanliness": "positive"},  # the shop is only named
         ),
         (
             "Returen gikk greit, men refusjonen tok altfor lang tid",
@@ -117,3 +117,72 @@ def test_discovery_clusters_unthemed_comments() -> None:
     assert discover([]) == []
     assert discover(["og i det"])[0].size == 1
     assert discover(["og", "i", "det"])[0].top_terms == []
+
+
+@pytest.mark.parametrize(
+    ("text", "theme"),
+    [
+        ("Maten var kald", "product_quality"),  # food counts even beside other themes
+        ("Servitøren var hyggelig, men maten var kald", "product_quality"),
+        ("Dårlig dekning på hytta", "product_quality"),
+        ("The signal drops all the time", "product_quality"),
+        ("Mekanikeren forklarte alt", "staff"),
+        ("The pharmacist was patient", "staff"),
+        ("Kokken kom ut og helste", "staff"),
+        ("Fikk ingen påminnelse før timen", "communication"),
+        ("Eg fekk inga stadfesting", "communication"),
+        ("Never got a confirmation", "communication"),
+        ("Rekninga var for høg", "payment"),
+        ("Selvbetjeningskassen virket ikke", "payment"),
+        ("Vanskelig å parkere", "store"),
+        ("Altfor trangt mellom hyllene", "store"),
+        ("Tomt for brød igjen", "selection"),
+        ("Not a single vegan option", "selection"),
+        ("Prisen har gått opp igjen", "price"),
+        ("Døgnåpent er supert", "opening_hours"),
+    ],
+)
+def test_everyday_concept_words_name_their_theme(text: str, theme: str) -> None:
+    assert theme in themes(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("Billigste kafeen i byen", "store"),  # naming the venue is no comment on the premises
+        ("Byttet en jakke uten problemer", "product_quality"),  # a garment named in a return
+        ("Lang kø i kassa", "payment"),  # the till queue is waiting, not paying
+        ("Dårligste kvaliteten jeg har sett på lenge", "waiting_time"),
+    ],
+)
+def test_nouns_that_only_name_the_place_or_the_item_do_not_add_a_theme(
+    text: str, absent: str
+) -> None:
+    assert absent not in themes(text)
+
+
+def test_a_venue_still_names_the_store_when_nothing_else_does() -> None:
+    assert "store" in themes("Hyggelig butikk")
+
+
+@pytest.mark.parametrize(
+    ("text", "theme"),
+    [
+        ("Sjaforen kom for sent", "delivery"),
+        ("Apningstidene er for korte", "opening_hours"),
+        ("Aapningstidene er for korte", "opening_hours"),
+        ("Fikk ingen paaminnelse", "communication"),
+    ],
+)
+def test_theme_terms_are_known_without_special_letters(text: str, theme: str) -> None:
+    assert theme in themes(text)
+
+
+def test_short_terms_get_no_plain_spelling() -> None:
+    # "kø" typed as "ko" would be too short to tell from other words.
+    assert "waiting_time" not in themes("Ko ko")
+
+
+def test_nynorsk_venta_as_expected_is_no_wait_beside_another_theme() -> None:
+    assert "waiting_time" not in themes("Prisen var som venta")
+    assert "waiting_time" in themes("Eg venta lenge")  # alone it still names the wait

@@ -13,6 +13,7 @@ Customers often complain by telling what happened, without a sentiment word, so 
 read events: an expected event that did not happen ("svarte aldri", "ingen svar", "never
 arrived") and a long wait ("tok tre veker", "venta i over ein time", "took ages"). In a wish
 or a condition ("would be great", "hadde vore fint om") positive words are not praise. A
+eye-roll emoji (🙄, 🙃) makes praise irony: it counts as blame. A
 phrase of weight 0 is a lukewarm verdict the lexicon knows ("veit ikkje", "not sure").
 
 Nynorsk forms are made from the Bokmål entries ("-lig" → "-leg", "ikke" → "ikkje" in
@@ -211,6 +212,7 @@ class Lexicon:
             parts = tuple(phrase.split())
             self.irrealis.setdefault(parts[0], []).append(parts)
         self.irrealis_factor = float(modifiers["irrealis_factor"])
+        self.irony = frozenset(modifiers["irony_markers"])
 
     def word_weight(self, token: str, table: _Table) -> float | None:
         """The weight of one token, trying compound prefixes such as "kjempe-"."""
@@ -250,6 +252,12 @@ class Lexicon:
         tokens = tokenize(text)
         table = self.tables.get(language or "all", self.tables["all"])
         clauses = self._score_tokens(tokens, table)
+        if self.irony and not self.irony.isdisjoint(tokens):
+            # An eye-roll ("Imponerende 🙄", "Love it 🙃") turns the praise around it into
+            # a complaint: the positive words count as negative ones.
+            for clause in clauses:
+                clause.raw -= 2 * clause.positive
+                clause.positive = 0.0
         raw = sum(c.raw * c.weight for c in clauses)
         if any(c.lukewarm for c in clauses):
             raw *= self.lukewarm_factor
@@ -449,6 +457,20 @@ def _nynorsk(entries: dict[str, float], words: dict[str, str]) -> dict[str, floa
         if form != term:
             out.setdefault(form, weight)
     return out
+
+
+def plain_spellings(term: str) -> list[str]:
+    """``term`` as typed without æ, ø and å, when that still leaves more than three letters.
+
+    Examples
+    --------
+    >>> plain_spellings("åpningstid*"), plain_spellings("kø"), plain_spellings("open")
+    (['apningstid*', 'aapningstid*'], [], [])
+    """
+    if not _SPECIAL.search(term):
+        return []
+    forms = dict.fromkeys(term.translate(mapping) for mapping in _PLAIN)
+    return [f for f in forms if sum(c.isalpha() for c in f) > 3]
 
 
 def _without_special_letters(entries: dict[str, float]) -> dict[str, float]:

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from kundepuls.kit.errors import KundepulsError
-from kundepuls.text.lexicon import Label, LexiconResult, squash, to_label
+from kundepuls.text.lexicon import Label, LexiconResult, plain_spellings, squash, to_label
 
 
 @dataclass(frozen=True)
@@ -66,12 +66,15 @@ class Taxonomy:
         # Weak terms ("~varen") count only when nothing else in the comment names a theme.
         self.weak: set[tuple[str, str]] = set()
         for theme in themes:
-            for term in theme.terms:
-                term = term.strip().lower()
-                if term.startswith("~"):
-                    term = term[1:]
-                    self.weak.add((theme.key, term.strip("*")))
-                self._add(term, theme.key)
+            for written in theme.terms:
+                written = written.strip().lower()
+                weak = written.startswith("~")
+                # Every term is also known as typed without æ, ø and å ("apningstider",
+                # "sjaafor*"), unless that leaves a word of three letters or fewer.
+                for term in (written.lstrip("~"), *plain_spellings(written.lstrip("~"))):
+                    if weak:
+                        self.weak.add((theme.key, term.strip("*")))
+                    self._add(term, theme.key)
         self.lengths = sorted({len(p) for p in self.prefix}, reverse=True)
         self.suffix_lengths = sorted({len(s) for s in self.suffix}, reverse=True)
 
