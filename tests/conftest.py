@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from kundepuls.config import get_settings
 from kundepuls.db import dispose_engines, make_engine, migrate, session_factory
+from tests.surveys.factories import SMTPServer
 
 POSTGRES_URL = os.environ.get(
     "KUNDEPULS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -78,6 +79,14 @@ def new_store_url(kind: str, folder: Path) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def smtp() -> Iterator[SMTPServer]:
+    """A real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
+    server = SMTPServer().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -25,13 +25,6 @@ def _no_shared_connections() -> Iterator[None]:
 
 
 @pytest.fixture
-def smtp() -> Iterator[SMTPServer]:
-    server = SMTPServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def receiver() -> Iterator[Receiver]:
     port = free_port()
     got = Receiver(url=f"http://127.0.0.1:{port}/hook", port=port)

@@ -33,13 +33,6 @@ def _no_shared_connections() -> Iterator[None]:
 
 
 @pytest.fixture
-def smtp() -> Iterator[SMTPServer]:
-    server = SMTPServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def people(database_url: str, smtp: SMTPServer, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """Users of every role (one opted in, one out, one inactive); no data yet."""
     monkeypatch.setenv("KUNDEPULS_SMTP_HOST", "127.0.0.1")

@@ -1,18 +1,9 @@
 """Fixtures of the survey tests: a real SMTP server on loopback and settings pointing at it."""
 
-from collections.abc import Iterator
-
 import pytest
 
 from kundepuls.config import Settings, get_settings
 from tests.surveys.factories import SMTPServer
-
-
-@pytest.fixture
-def smtp() -> Iterator[SMTPServer]:
-    server = SMTPServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

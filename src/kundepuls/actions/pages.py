@@ -45,7 +45,7 @@ from kundepuls.insights.pages import chart_data
 from kundepuls.kit.errors import KundepulsError, UsageError
 from kundepuls.kit.i18n import language_or_default
 from kundepuls.kpis.present import segment_words
-from kundepuls.kpis.service import registry
+from kundepuls.kpis.service import labels as every_kpi_label
 from kundepuls.text.masking import mask
 from kundepuls.web.export import check_format, table_response
 from kundepuls.web.pages import page_texts, render
@@ -87,11 +87,8 @@ def _rows(session: Session, settings: Settings) -> list[Row]:
 
 def kpi_labels(session: Session, settings: Settings, lang: str) -> dict[str, str]:
     """The catalogue's labels of the KPIs an action can be measured on."""
-    kpis = registry(session, settings).kpis
-    return {
-        key: (kpis[key].label_nb if lang == "nb" else kpis[key].label_en) if key in kpis else key
-        for key in repository.UNIT_KPIS
-    }
+    names = every_kpi_label(session, settings, lang)
+    return {key: names.get(key, key) for key in repository.UNIT_KPIS}
 
 
 def _lang(user: Principal) -> str:

@@ -20,7 +20,7 @@ class Message:
 
 def label(kpi: cat.Kpi, segment: str, lang: str) -> str:
     """The KPI's name in ``lang``, with its segment when there is one."""
-    name = kpi.label_en if lang == "en" else kpi.label_nb
+    name = kpi.label(lang)
     return f"{name} ({segment.replace(';', ', ')})" if segment else name
 
 

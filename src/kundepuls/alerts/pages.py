@@ -24,6 +24,7 @@ from kundepuls.config import Settings
 from kundepuls.deps import Permission, SessionDep, SettingsDep, ViewerUser, require
 from kundepuls.kit.errors import KundepulsError, NotFoundError
 from kundepuls.kit.i18n import language_or_default, plain_number
+from kundepuls.kpis.service import labels as kpi_labels
 from kundepuls.kpis.service import registry
 from kundepuls.web.pages import render
 
@@ -117,8 +118,7 @@ def _page(
     **context: Any,
 ) -> HTMLResponse:
     lang = language_or_default(user.language)
-    kpis = registry(session, settings).kpis
-    labels = {k: (v.label_nb if lang == "nb" else v.label_en) for k, v in kpis.items()}
+    labels = kpi_labels(session, settings, lang)
     rules, events = _rows(session)
     context.setdefault("form", {"kind": "threshold", "window_days": "7", "lang": lang})
     context.setdefault("errors", {})

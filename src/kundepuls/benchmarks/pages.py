@@ -94,7 +94,7 @@ def _page(
 ) -> HTMLResponse:
     lang = language_or_default(user.language)
     kpis = registry(session, settings).kpis
-    labels = {k: (v.label_nb if lang == "nb" else v.label_en) for k, v in kpis.items()}
+    labels = {k: v.label(lang) for k, v in kpis.items()}
     better = {k: v.higher_is_better for k, v in kpis.items()}
     comparisons = service.compare(session, settings, lang=lang)
     context.setdefault("form", {})

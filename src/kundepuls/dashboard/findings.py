@@ -45,7 +45,7 @@ def top_findings(
     out = []
     for rank, finding in enumerate(found[:limit], start=1):
         kpi = state.registry.kpis[finding.kpi]
-        label = kpi.label_nb if lang == "nb" else kpi.label_en
+        label = kpi.label(lang)
         out.append({"rank": rank, "kind": finding.kind, "kpi": finding.kpi, "dim": finding.dim,
                     "value": finding.value, "size": finding.size, "q_value": finding.q_value,
                     "text": texts.finding_text(finding, label, lang)})  # fmt: skip

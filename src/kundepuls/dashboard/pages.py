@@ -149,7 +149,7 @@ def _settings(
         target = fmt.number(row.target, view.digits(row.kpi)) if row.target is not None else ""
         rows.append({
             "key": key,
-            "label": view.label(row.kpi, lang),
+            "label": row.kpi.label(lang),
             "unit": view.unit(row.kpi, tx),
             "higher_is_better": row.kpi.higher_is_better,
             "shown": bool(form.get(f"show_{key}")) if form is not None else row.shown,

@@ -35,10 +35,6 @@ def unit(kpi: cat.Kpi, tx: dict[str, str]) -> str:
     }.get(kpi.unit, "")
 
 
-def label(kpi: cat.Kpi, lang: str) -> str:
-    return kpi.label_nb if lang == "nb" else kpi.label_en
-
-
 def _ok(value: float | None) -> bool:
     return value is not None and math.isfinite(value)
 
@@ -73,13 +69,13 @@ def _spark(tile: Tile, period: Period, fmt: Formats, tx: dict[str, str], lang: s
     grain = tx["spark_week"] if period.grain == "week" else tx["spark_month"]
     if values:
         text = tx["spark_summary"].format(
-            label=label(kpi, lang),
+            label=kpi.label(lang),
             grain=grain,
             first=fmt.number(values[0], digits(kpi)),
             last=fmt.number(values[-1], digits(kpi)),
         )
     else:
-        text = tx["spark_empty"].format(label=label(kpi, lang), grain=grain)
+        text = tx["spark_empty"].format(label=kpi.label(lang), grain=grain)
     return {"shape": shape, "text": text, "width": sparkline.WIDTH, "height": sparkline.HEIGHT}
 
 
@@ -100,7 +96,7 @@ def tile(tile: Tile, period: Period, fmt: Formats, tx: dict[str, str], lang: str
             "diff": _raw(change.diff) if change else "",
             "p": _raw(change.p_value) if change else "",
         },
-        "label": label(kpi, lang),
+        "label": kpi.label(lang),
         "href": f"/kpis/{kpi.key}?{period.query_string()}",
         "value": fmt.number(numbers.value, d) if has_value else "–",
         "value_raw": numbers.value if has_value else None,

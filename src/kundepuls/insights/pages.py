@@ -17,7 +17,6 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
-from sqlalchemy.orm import Session
 
 from kundepuls.config import Settings
 from kundepuls.deps import SessionDep, SettingsDep, ViewerUser
@@ -26,6 +25,7 @@ from kundepuls.insights.drivers import OUTCOMES
 from kundepuls.insights.page_texts import TEXTS
 from kundepuls.kit.errors import KundepulsError
 from kundepuls.kit.i18n import language_or_default
+from kundepuls.kpis.service import labels as kpi_labels
 from kundepuls.kpis.service import registry
 from kundepuls.web.pages import render
 
@@ -72,11 +72,6 @@ def _day(value: str | None, tx: dict[str, str]) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise BadParameter(tx["bad_date"].format(value=value)) from None
-
-
-def _labels(session: Session, settings: Settings, lang: str) -> dict[str, str]:
-    kpis = registry(session, settings).kpis
-    return {k: (v.label_nb if lang == "nb" else v.label_en) for k, v in kpis.items()}
 
 
 def _kpi(value: str | None, default: str, labels: dict[str, str], tx: dict[str, str]) -> str:
@@ -133,7 +128,7 @@ def findings_page(
     priorities = [r for r in rows if r["kind"] == "priority"]
     return _page(request, user, "findings", "findings", findings=findings,
                  priorities=priorities, since=_blank(since) or "", error=error,
-                 kpi_labels=_labels(session, settings, lang))  # fmt: skip
+                 kpi_labels=kpi_labels(session, settings, lang))  # fmt: skip
 
 
 def _drivers_charts(report: dict[str, Any], tx: dict[str, str]) -> dict[str, Any]:
@@ -181,7 +176,7 @@ def drivers_page(
     return _page(request, user, "drivers", "drivers", report=report, outcome=outcome,
                  outcomes=OUTCOMES, charts=charts, error=error, start_day=span[0],
                  end_day=span[1],
-                 kpi_labels=_labels(session, settings, lang))  # fmt: skip
+                 kpi_labels=kpi_labels(session, settings, lang))  # fmt: skip
 
 
 def _change_params(
@@ -206,7 +201,7 @@ def change_page(
 ) -> HTMLResponse:
     """What drove a KPI's change between two periods: mix and rate per segment."""
     lang = language_or_default(user.language)
-    tx, labels = TEXTS[lang], _labels(session, settings, lang)
+    tx, labels = TEXTS[lang], kpi_labels(session, settings, lang)
     q = request.query_params
     raw = {k: q.get(k) for k in ("from", "to", "vs_from", "vs_to")}
     form = {"kpi": _blank(kpi) or "nps", "by": _blank(by) or "region", **raw}
@@ -267,7 +262,7 @@ def heatmap_page(
 ) -> HTMLResponse:
     """A KPI per weekday × hour; cells with too few observations are grey."""
     lang = language_or_default(user.language)
-    tx, labels = TEXTS[lang], _labels(session, settings, lang)
+    tx, labels = TEXTS[lang], kpi_labels(session, settings, lang)
     q = request.query_params
     form = {"kpi": _blank(kpi) or "first_response_hours", "from": q.get("from"), "to": q.get("to")}
     cells: list[dict[str, Any]] = []

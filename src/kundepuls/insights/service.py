@@ -42,8 +42,7 @@ def _plain(value: Any) -> Any:
 
 
 def _label(session: Session | None, settings: Settings, key: str, lang: str) -> str:
-    kpi = registry(session, settings).get(key)
-    return kpi.label_nb if lang == "nb" else kpi.label_en
+    return registry(session, settings).get(key).label(lang)
 
 
 def insights(

@@ -136,6 +136,10 @@ class Kpi:
     def method(self) -> str:
         return self.stat.method
 
+    def label(self, lang: str) -> str:
+        """The KPI's name in ``lang`` (English for "en", Bokmål otherwise)."""
+        return self.label_en if lang == "en" else self.label_nb
+
 
 def hours(start: str, end: str) -> Expr:
     """Calendar hours from column ``start`` to column ``end``."""

@@ -47,7 +47,7 @@ def _lang(user: Any) -> str:
 def _label(kpi: cat.Kpi | dict[str, Any], lang: str) -> str:
     if isinstance(kpi, dict):
         return str(kpi["label_nb"] if lang == "nb" else kpi["label_en"])
-    return kpi.label_nb if lang == "nb" else kpi.label_en
+    return kpi.label(lang)
 
 
 @router.get("/kpis")

@@ -103,7 +103,7 @@ def trend_chart(frame: pd.DataFrame, speaker: Speaker, grain_label: str) -> dict
         "n": [int(r["n"]) for r in rows],
         "lowSample": [bool(r["low_sample"]) for r in rows],
         "target": rows[0].get("target") if rows else None,
-        "name": speaker.kpi.label_nb if fmt.lang == "nb" else speaker.kpi.label_en,
+        "name": speaker.kpi.label(fmt.lang),
         "unit": speaker.unit,
         "labels": {"interval": speaker.tx["col_interval"], "target": speaker.tx["target"],
                    "n": "n", "period": grain_label},

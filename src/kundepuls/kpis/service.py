@@ -76,6 +76,11 @@ def registry(session: Session | None, settings: Settings) -> Registry:
     return Registry(kpis, list(chosen.values()))
 
 
+def labels(session: Session | None, settings: Settings, lang: str) -> dict[str, str]:
+    """Every KPI's name in ``lang``, by key (built-in and custom)."""
+    return {key: kpi.label(lang) for key, kpi in registry(session, settings).kpis.items()}
+
+
 def make_query(
     by: list[str] | tuple[str, ...] = (),
     grain: str | None = None,
