@@ -42,7 +42,7 @@ def test_below_the_minimum_the_lexicon_is_used_alone() -> None:
     )
     assert not model.fitted
     assert model.report()["fitted"] is False
-    assert model.blend_score("bra", 0.4) == 0.4
+    assert model.blend_reading("bra", 0.4) == ("positive", 0.4)
 
 
 def test_fits_reports_heldout_accuracy_and_blends() -> None:
@@ -73,3 +73,20 @@ def test_trains_from_the_store(session: Session) -> None:
     model = train_installation_model(session, min_comments=100)
     assert model.fitted
     assert model.n_ == len(rows)
+
+
+def test_blended_reading_is_one_label_and_a_polarity() -> None:
+    rows = read_eval(EVAL, "dev")
+    model = InstallationModel(min_comments=200).fit(
+        [r["text"] for r in rows], [r["sentiment"] for r in rows]
+    )
+    assert model.blend in (0.0, 0.25, 0.5, 0.75, 1.0)
+    for text, lexicon_score in [("Elendig levering", -0.8), ("Kjempefornøyd!", 0.9), ("Ok", 0.0)]:
+        label, score = model.blend_reading(text, lexicon_score)
+        assert label in ("negative", "neutral", "positive")
+        assert -1.0 <= score <= 1.0
+    assert (
+        model.blend_reading("Elendig levering", -0.8)[1]
+        < 0
+        < model.blend_reading("Kjempefornøyd!", 0.9)[1]
+    )

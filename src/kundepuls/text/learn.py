@@ -3,24 +3,31 @@
 Every survey comment arrives with a score, which labels it for free: NPS 0–6 negative, 7–8
 neutral, 9–10 positive; else CSAT 1–2 / 3 / 4–5; else CES 1–3 / 4–5 / 6–7. With at least
 ``MIN_COMMENTS`` labelled comments a TF-IDF (word and character n-gram) logistic regression
-is fitted, its accuracy measured on a held-out fifth, and its polarity blended with the
-lexicon's score with a weight chosen on that held-out fifth; below the minimum the lexicon
-alone is used.
+is fitted, its accuracy measured on a held-out fifth, and its probabilities blended with the
+lexicon's reading with a weight chosen on the other four fifths; below the minimum the
+lexicon alone is used.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from sqlalchemy.orm import Session
 
 from kundepuls.text import repository
-from kundepuls.text.lexicon import LABELS, Label, default_lexicon, to_label
+from kundepuls.text.lexicon import (
+    LABELS,
+    NEGATIVE_THRESHOLD,
+    POSITIVE_THRESHOLD,
+    Label,
+    default_lexicon,
+    to_label,
+)
 
 MIN_COMMENTS = 200
 HELDOUT_SHARE = 0.2
-BLEND = 0.5
+FOLDS = 3
 BLEND_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
@@ -45,9 +52,16 @@ def label_from_scores(nps: int | None, csat: int | None, ces: int | None) -> Lab
 class InstallationModel:
     """A sentiment classifier fitted on one installation's scored comments.
 
+    Both signals are read as probabilities of the three labels: the n-gram model's own, and
+    the lexicon's score turned into probabilities by a small logistic regression fitted on the
+    same comments (how this installation's scores go with the lexicon's readings). The blend
+    is ``(1 − blend) · lexicon + blend · model``; its label is the most probable one and its
+    score P(positive) − P(negative).
+
     Attributes ending in ``_`` are set by :meth:`fit`: ``heldout_accuracy_`` (model alone),
-    ``lexicon_accuracy_`` and ``blend_accuracy_`` on the same held-out comments, ``n_``;
-    ``blend`` (the model's weight against the lexicon) is chosen on the held-out comments.
+    ``lexicon_accuracy_`` and ``blend_accuracy_`` on a held-out fifth, ``n_``. ``blend`` is
+    chosen on out-of-fold predictions of the other four fifths, never on the held-out fifth
+    it is reported on.
 
     Examples
     --------
@@ -58,9 +72,10 @@ class InstallationModel:
     """
 
     min_comments: int = MIN_COMMENTS
-    blend: float = BLEND
+    blend: float = 1.0
     seed: int = 7
     pipeline_: Any = field(default=None, repr=False)
+    calibration_: Any = field(default=None, repr=False)
     n_: int = 0
     heldout_accuracy_: float | None = None
     lexicon_accuracy_: float | None = None
@@ -79,59 +94,77 @@ class InstallationModel:
         return make_pipeline(features, classifier)
 
     def fit(self, texts: list[str], labels: Sequence[str]) -> "InstallationModel":
-        """Measure on a held-out share, then refit on everything; no-op below the minimum."""
+        """Measure on a held-out fifth, then refit on everything; no-op below the minimum."""
         self.n_ = len(texts)
         if self.n_ < self.min_comments or len(set(labels)) < 2:
             return self
+        lexicon = default_lexicon()
+        scores = np.array([lexicon.analyze(t).score for t in texts])
+        gold = np.asarray(labels)
         order = np.random.default_rng(self.seed).permutation(self.n_)
         cut = int(self.n_ * (1 - HELDOUT_SHARE))
         train, held = order[:cut], order[cut:]
-        pipeline = self._pipeline().fit([texts[i] for i in train], [labels[i] for i in train])
-        held_texts, gold = [texts[i] for i in held], [labels[i] for i in held]
-        self.pipeline_ = pipeline
-        model_pred = list(pipeline.predict(held_texts))
-        lexicon = default_lexicon()
-        lexicon_scores = [lexicon.analyze(t).score for t in held_texts]
-        polarity = self.polarity(held_texts)
-        # The blend weight is chosen on the held-out fifth: the model gets weight only where
-        # it helps on this installation's own comments (ties keep the lexicon).
-        best = (-1.0, 0.0)
-        for weight in BLEND_WEIGHTS:
-            labels_ = [
-                to_label((1 - weight) * s + weight * p)
-                for s, p in zip(lexicon_scores, polarity, strict=True)
-            ]
-            best = max(best, (_accuracy(gold, labels_), -weight))
-        self.blend = -best[1]
-        self.heldout_accuracy_ = _accuracy(gold, model_pred)
-        self.lexicon_accuracy_ = _accuracy(gold, [to_label(s) for s in lexicon_scores])
-        self.blend_accuracy_ = best[0]
-        self.pipeline_ = self._pipeline().fit(texts, labels)
+        train_texts = [texts[i] for i in train]
+        self._fit_parts(train_texts, gold[train], scores[train])
+        self.blend = self._choose_blend(train_texts, gold[train], scores[train])
+        held_texts = [texts[i] for i in held]
+        model_proba = self.pipeline_.predict_proba(held_texts)
+        lexicon_held = self._lexicon_proba(scores[held])
+        self.heldout_accuracy_ = _accuracy(gold[held], self._labels(lexicon_held, model_proba, 1))
+        self.lexicon_accuracy_ = _accuracy(gold[held], [to_label(s) for s in scores[held]])
+        self.blend_accuracy_ = _accuracy(
+            gold[held], self._labels(lexicon_held, model_proba, self.blend)
+        )
+        self._fit_parts(texts, gold, scores)
         return self
+
+    def _choose_blend(self, texts: list[str], labels: np.ndarray, scores: np.ndarray) -> float:
+        """The weight that labels out-of-fold predictions best (ties go to the lexicon)."""
+        from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+        folds = min(FOLDS, int(np.unique(labels, return_counts=True)[1].min()))
+        if folds < 2:  # a label too rare to cross-validate: trust the model
+            return 1.0
+        out_of_fold = cross_val_predict(
+            self._pipeline(), texts, labels, cv=StratifiedKFold(folds), method="predict_proba"
+        )
+        lexicon = self._lexicon_proba(scores)
+        return max(
+            BLEND_WEIGHTS,
+            key=lambda w: (_accuracy(labels, self._labels(lexicon, out_of_fold, w)), -w),
+        )
+
+    def _fit_parts(self, texts: list[str], labels: np.ndarray, scores: np.ndarray) -> None:
+        from sklearn.linear_model import LogisticRegression
+
+        self.pipeline_ = self._pipeline().fit(texts, labels)
+        self.calibration_ = LogisticRegression(class_weight="balanced").fit(
+            _lexicon_features(scores), labels
+        )
+
+    def _lexicon_proba(self, scores: np.ndarray) -> np.ndarray:
+        """The lexicon's scores as probabilities, in the model's class order."""
+        proba: np.ndarray = self.calibration_.predict_proba(_lexicon_features(scores))
+        columns = list(self.calibration_.classes_)
+        return proba[:, [columns.index(c) for c in self.pipeline_.classes_]]
+
+    def _labels(self, lexicon: np.ndarray, model: np.ndarray, weight: float) -> list[str]:
+        blended = (1 - weight) * lexicon + weight * model
+        return [str(c) for c in self.pipeline_.classes_[blended.argmax(axis=1)]]
 
     @property
     def fitted(self) -> bool:
         return self.pipeline_ is not None
 
-    def polarity(self, texts: list[str]) -> list[float]:
-        """P(positive) − P(negative) per text."""
-        classes = list(self.pipeline_.classes_)
-        probs = self.pipeline_.predict_proba(texts)
-        pos = probs[:, classes.index("positive")] if "positive" in classes else 0.0
-        neg = probs[:, classes.index("negative")] if "negative" in classes else 0.0
-        return [float(v) for v in np.broadcast_to(pos - neg, (len(texts),))]
-
-    def _blend(self, texts: list[str], lexicon_scores: list[float]) -> list[float]:
-        return [
-            (1 - self.blend) * s + self.blend * p
-            for s, p in zip(lexicon_scores, self.polarity(texts), strict=True)
-        ]
-
-    def blend_score(self, text: str, lexicon_score: float) -> float:
-        """The blended score of one comment, or the lexicon's when the model is not fitted."""
+    def blend_reading(self, text: str, lexicon_score: float) -> tuple[Label, float]:
+        """The blended label and score of one comment (the lexicon's when not fitted)."""
         if not self.fitted:
-            return lexicon_score
-        return self._blend([text], [lexicon_score])[0]
+            return to_label(lexicon_score), lexicon_score
+        lexicon = self._lexicon_proba(np.array([lexicon_score]))
+        proba = (1 - self.blend) * lexicon + self.blend * self.pipeline_.predict_proba([text])
+        classes = [str(c) for c in self.pipeline_.classes_]
+        score = sum(p * _POLES.get(c, 0.0) for p, c in zip(proba[0], classes, strict=True))
+        return cast(Label, classes[int(proba[0].argmax())]), float(score)
 
     def report(self) -> dict[str, Any]:
         """What was learned, for the CLI and the logs."""
@@ -146,8 +179,17 @@ class InstallationModel:
         }
 
 
-def _accuracy(gold: Sequence[str], pred: Sequence[str]) -> float:
-    return sum(g == p for g, p in zip(gold, pred, strict=True)) / len(gold) if gold else 0.0
+_POLES = {"positive": 1.0, "negative": -1.0}
+
+
+def _lexicon_features(scores: np.ndarray) -> np.ndarray:
+    """The lexicon's score, and which side of the label thresholds it falls on."""
+    features: np.ndarray = np.c_[scores, scores > POSITIVE_THRESHOLD, scores < NEGATIVE_THRESHOLD]
+    return features
+
+
+def _accuracy(gold: Sequence[str] | np.ndarray, pred: Sequence[str]) -> float:
+    return float(np.mean(np.asarray(gold) == np.asarray(pred))) if len(gold) else 0.0
 
 
 def train_installation_model(

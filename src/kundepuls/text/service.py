@@ -83,10 +83,11 @@ def analyze(
     words = sum(token[:1].isalpha() for token in reading.tokens)
     if reading.hits == 0 and language in ("nb", "nn") and words >= NOREC_MIN_WORDS:
         score, version = _norec_score(head, score, version)
+    label = to_label(score)
     if model is not None and model.fitted:
-        score, version = model.blend_score(head, score), f"{version}+installation"
+        (label, score), version = model.blend_reading(head, score), f"{version}+installation"
     themes = default_taxonomy().mentions(reading)
-    return CommentResult(language, to_label(score), score, themes, masked, version)
+    return CommentResult(language, label, score, themes, masked, version)
 
 
 def _norec_score(text: str, score: float, version: str) -> tuple[float, str]:
