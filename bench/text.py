@@ -1,13 +1,13 @@
 """Comment analytics, measured: sentiment, themes, language and speed; NoReC next to NorBench.
 
 Run ``python bench/text.py``. The hand-labelled comments in ``tests/data/comments_eval.jsonl``
-(splits ``dev`` and ``heldout``), ``tests/data/comments_eval_heldout2.jsonl`` and
-``tests/data/comments_eval_heldout3.jsonl`` (scored once as held-out in session 3, then used
-for development) are DEVELOPMENT data: the lexicon and the themes were tuned on all of them,
-so their scores are in-sample and optimistic. The held-out set is
-``tests/data/comments_eval_heldout4.jsonl``, written apart from the lexicon work; when that
-file exists it is scored as the held-out set (never tune on it), otherwise the bench says it
-is missing. NoReC test macro-F1 needs NoReC_sentence: set
+(splits ``dev`` and ``heldout``), ``tests/data/comments_eval_heldout2.jsonl``,
+``tests/data/comments_eval_heldout3.jsonl`` and ``tests/data/comments_eval_heldout4.jsonl``
+(each scored once as held-out, then used for development) are DEVELOPMENT data: the lexicon
+and the themes were tuned on all of them, so their scores are in-sample and optimistic. The
+held-out set is ``tests/data/comments_eval_heldout5.jsonl``, written apart from the lexicon
+and theme work; when that file exists it is scored as the held-out set (never tune on it),
+otherwise the bench says it is missing. NoReC test macro-F1 needs NoReC_sentence: set
 KUNDEPULS_NOREC_DIR or keep it in ``shared/data/norec_sentence`` above the checkout; without
 it that part is skipped.
 """
@@ -33,7 +33,8 @@ from kundepuls.text.service import analyze  # noqa: E402
 EVAL = ROOT / "tests" / "data" / "comments_eval.jsonl"
 EVAL2 = ROOT / "tests" / "data" / "comments_eval_heldout2.jsonl"
 EVAL3 = ROOT / "tests" / "data" / "comments_eval_heldout3.jsonl"
-HELDOUT = ROOT / "tests" / "data" / "comments_eval_heldout4.jsonl"
+EVAL4 = ROOT / "tests" / "data" / "comments_eval_heldout4.jsonl"
+HELDOUT = ROOT / "tests" / "data" / "comments_eval_heldout5.jsonl"
 PROBES = ROOT / "tests" / "data" / "comments_sentiment_probes.jsonl"
 NORBENCH = [
     ("NorBERT3-large", 0.784),
@@ -89,12 +90,13 @@ def comments() -> None:
         " comments_eval_heldout2.jsonl; the lexicon was tuned on all of them, in-sample)",
         development,
     )
-    third = read_eval(EVAL3)
-    table(
-        f"== DEVELOPMENT data comments_eval_heldout3.jsonl ({len(third)} comments; scored once"
-        " as held-out in session 3, then used for development, in-sample)",
-        third,
-    )
+    for path in (EVAL3, EVAL4):
+        rows = read_eval(path)
+        table(
+            f"== DEVELOPMENT data {path.name} ({len(rows)} comments; scored once as held-out,"
+            " then used for development, in-sample)",
+            rows,
+        )
     probes = read_eval(PROBES)
     print(
         f"== DEVELOPMENT probes ({len(probes)} comments, sentiment only: written in rounds"
@@ -110,12 +112,12 @@ def comments() -> None:
     if HELDOUT.exists():
         held = read_eval(HELDOUT)
         table(
-            f"== HELD-OUT set comments_eval_heldout4.jsonl ({len(held)} comments;"
-            " written apart from the lexicon work, never tuned on)",
+            f"== HELD-OUT set {HELDOUT.name} ({len(held)} comments;"
+            " written apart from the lexicon and theme work, never tuned on)",
             held,
         )
     else:
-        print("== Held-out set comments_eval_heldout4.jsonl not found: no held-out score")
+        print(f"== Held-out set {HELDOUT.name} not found: no held-out score")
     texts = [r["text"] for r in development]
     lexicon = default_lexicon()
     lex_speed = rate(lexicon.analyze, texts, repeat=10)

@@ -1,9 +1,7 @@
 """Scores of the comment analysis against hand-labelled comments (JSON lines).
 
-Each line holds ``text``, ``language``, ``sentiment``, ``themes`` and ``split``. The sets
-``comments_eval.jsonl`` (splits ``dev`` and ``heldout``) and ``comments_eval_heldout2.jsonl``
-are development data now (the lexicon was tuned on all of them); the held-out set is
-``comments_eval_heldout3.jsonl``, scored by ``bench/text.py`` when it exists and never tuned on.
+Each line holds ``text``, ``language``, ``sentiment``, ``themes`` and ``split``. Which sets
+are development data and which one is held out is said in ``bench/text.py``, which scores them.
 """
 
 import json
