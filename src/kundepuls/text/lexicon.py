@@ -66,6 +66,7 @@ class Clause:
     positive: float = 0.0  # the positive part of ``raw``, discounted in irrealis clauses
     irrealis: bool = False  # a wish or condition ("would be great", "hadde vore fint om")
     lukewarm: bool = False  # "ikkje så mykje meir å seie", "nothing special": a shrug
+    balanced: bool = False  # "varierer", "depends", "evens out": good and bad cancel
 
 
 @dataclass(slots=True)
@@ -182,6 +183,8 @@ class Lexicon:
         self.bare_negation_weight = float(modifiers["bare_negation_weight"])
         self.lukewarm = frozenset(tuple(tokenize(p)) for p in modifiers["lukewarm"])
         self.lukewarm_factor = float(modifiers["lukewarm_factor"])
+        self.balanced = frozenset(tuple(tokenize(p)) for p in modifiers["balanced"])
+        self.balanced_factor = float(modifiers["balanced_factor"])
         self.multipliers: dict[str, float] = {
             **{k: float(v) for k, v in modifiers["dampeners"].items()},
             **{k: float(v) for k, v in modifiers["intensifiers"].items()},
@@ -258,8 +261,12 @@ class Lexicon:
             for clause in clauses:
                 clause.raw -= 2 * clause.positive
                 clause.positive = 0.0
+        if self.contrast.isdisjoint(tokens):
+            self._last_sentence_decides(clauses)
         raw = sum(c.raw * c.weight for c in clauses)
-        if any(c.lukewarm for c in clauses):
+        if any(c.balanced for c in clauses):
+            raw *= self.balanced_factor
+        elif any(c.lukewarm for c in clauses):
             raw *= self.lukewarm_factor
         bangs = min(text.count("!"), self.exclamation_max)
         raw *= 1 + self.exclamation_step * bangs
@@ -352,9 +359,12 @@ class Lexicon:
                     bare = bare and not pending
                 elif not value and token in self.durations:
                     value = self._duration(tokens, i)
+            if phrase is None and not value and (token,) in self.balanced:
+                phrase = (1, 0.0)  # "Varierer", "depends": one word is a verdict too
             if phrase is not None and not value:
-                if tuple(tokens[i : i + length]) in self.lukewarm:
-                    current.lukewarm = True
+                span = tokens[i : i + length]
+                current.lukewarm |= self._contains(span, self.lukewarm)
+                current.balanced |= self._contains(span, self.balanced)
                 current.hits += 1  # a lukewarm verdict the lexicon knows ("greitt nok", "not sure")
                 negation = pending_until = 0
                 pending = 0.0
@@ -390,6 +400,28 @@ class Lexicon:
                 clause.raw -= clause.positive * (1 - self.irrealis_factor)
                 clause.positive *= self.irrealis_factor
         return [c for c in clauses if c.end > c.start]
+
+    def _last_sentence_decides(self, clauses: list[Clause]) -> None:
+        """Weigh the last sentence as after a "men" when it turns against the ones before.
+
+        "Great product. Terrible delivery." is a complaint: without a contrast word, the
+        sentence the customer ends on still outweighs an earlier one of the other sign.
+        """
+        last = max((c.segment for c in clauses if c.raw), default=None)
+        if last is None:
+            return
+        before = sum(c.raw for c in clauses if c.segment < last)
+        after = sum(c.raw for c in clauses if c.segment == last)
+        if before * after >= 0:
+            return
+        for clause in clauses:
+            clause.weight *= self.after if clause.segment == last else self.before
+
+    @staticmethod
+    def _contains(span: list[str], phrases: frozenset[tuple[str, ...]]) -> bool:
+        """Whether one of ``phrases`` lies inside ``span`` ("ikkje noko meir å seie")."""
+        n = len(span)
+        return any(tuple(span[a:b]) in phrases for a in range(n) for b in range(a + 1, n + 1))
 
     @staticmethod
     def _add(clause: Clause, value: float) -> None:
