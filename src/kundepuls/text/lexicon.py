@@ -67,6 +67,7 @@ class Clause:
     irrealis: bool = False  # a wish or condition ("would be great", "hadde vore fint om")
     lukewarm: bool = False  # "ikkje så mykje meir å seie", "nothing special": a shrug
     balanced: bool = False  # "varierer", "depends", "evens out": good and bad cancel
+    stock: float = 0.0  # the part of ``positive`` from stock praise ("takk for det", "👏")
 
 
 @dataclass(slots=True)
@@ -216,6 +217,11 @@ class Lexicon:
             self.irrealis.setdefault(parts[0], []).append(parts)
         self.irrealis_factor = float(modifiers["irrealis_factor"])
         self.irony = frozenset(modifiers["irony_markers"])
+        self.stock: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in modifiers["stock_praise"]:
+            parts = tuple(tokenize(phrase)) or (phrase,)
+            self.stock.setdefault(parts[0], []).append(parts)
+        self.stock_blame = float(modifiers["stock_blame"])
 
     def word_weight(self, token: str, table: _Table) -> float | None:
         """The weight of one token, trying compound prefixes such as "kjempe-"."""
@@ -261,6 +267,7 @@ class Lexicon:
             for clause in clauses:
                 clause.raw -= 2 * clause.positive
                 clause.positive = 0.0
+        self._stock_praise_as_blame(clauses)
         if self.contrast.isdisjoint(tokens):
             self._last_sentence_decides(clauses)
         raw = sum(c.raw * c.weight for c in clauses)
@@ -378,6 +385,10 @@ class Lexicon:
                     pending = 0.0  # the negator was about this word, not about an event
                     bare = False
                 self._add(current, value)
+                if value > 0 and token in self.stock and any(
+                    tuple(tokens[i : i + len(p)]) == p for p in self.stock[token]
+                ):
+                    current.stock += value
                 if negation <= 0:
                     last, last_value = (i + length - 1, current), value
                 multiplier, reach = 1.0, 0
@@ -400,6 +411,25 @@ class Lexicon:
                 clause.raw -= clause.positive * (1 - self.irrealis_factor)
                 clause.positive *= self.irrealis_factor
         return [c for c in clauses if c.end > c.start]
+
+    def _stock_praise_as_blame(self, clauses: list[Clause]) -> None:
+        """Read stock praise as sarcasm in a comment that blames and praises nothing else.
+
+        "Two days later the brakes failed. Great job, guys." and "Takk for at de trekte meg
+        300 kr ekstra" are complaints; "Tusen takk for god hjelp" is not: it has praise of
+        its own, as strong as the blame.
+        """
+        stock = sum(c.stock * c.weight for c in clauses)
+        if not stock:
+            return
+        blame = sum(min(c.raw - c.stock, 0.0) * c.weight for c in clauses)
+        other_praise = sum(c.positive * c.weight for c in clauses) - stock
+        if blame > self.stock_blame or other_praise >= -blame:
+            return
+        for clause in clauses:
+            clause.raw -= 2 * clause.stock
+            clause.positive -= clause.stock
+            clause.stock = 0.0
 
     def _last_sentence_decides(self, clauses: list[Clause]) -> None:
         """Weigh the last sentence as after a "men" when it turns against the ones before.
