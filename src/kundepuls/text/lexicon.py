@@ -210,6 +210,7 @@ class Lexicon:
         self.units = frozenset(modifiers["duration_units"])
         self.quick = frozenset(modifiers["duration_quick"])
         self.duration_weight = float(modifiers["duration_weight"])
+        self.calendar = frozenset(modifiers["duration_calendar"])
         self.duration_reach = int(modifiers["duration_reach"])
         self.irrealis: dict[str, list[tuple[str, ...]]] = {}
         for phrase in modifiers["irrealis"]:
@@ -217,6 +218,9 @@ class Lexicon:
             self.irrealis.setdefault(parts[0], []).append(parts)
         self.irrealis_factor = float(modifiers["irrealis_factor"])
         self.irony = frozenset(modifiers["irony_markers"])
+        self.adverb_factor = float(modifiers["adverb_factor"])
+        self.adverb_suffixes = tuple(modifiers["adverb_suffixes"])
+        self.adverb_blame = float(modifiers["adverb_blame"])
         self.stock: dict[str, list[tuple[str, ...]]] = {}
         for phrase in modifiers["stock_praise"]:
             parts = tuple(tokenize(phrase)) or (phrase,)
@@ -376,6 +380,18 @@ class Lexicon:
                 negation = pending_until = 0
                 pending = 0.0
                 bare = False
+            if (
+                value <= self.adverb_blame
+                and last == (i - 1, current)
+                and last_value > 0
+                and negation <= 0
+                and tokens[i - 1].endswith(self.adverb_suffixes)
+            ):
+                # "imponerende dårlig", "amazingly bad": the praise word is an intensifier.
+                self._add(current, -last_value)
+                current.positive -= last_value
+                current.stock = 0.0
+                value *= self.adverb_factor
             if value:
                 value *= multiplier if reach > 0 else 1.0
                 if negation > 0:
@@ -479,8 +495,8 @@ class Lexicon:
             token = tokens[j]
             if is_break(token) or token in self.quick:
                 return 0.0
-            if token in self.units:
-                return self.duration_weight
+            if token in self.units and tokens[j - 1] not in self.calendar:
+                return self.duration_weight  # not "i år", "this week": a date, not a wait
         return 0.0
 
     def _split(
