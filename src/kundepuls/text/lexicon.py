@@ -67,6 +67,7 @@ class Clause:
     irrealis: bool = False  # a wish or condition ("would be great", "hadde vore fint om")
     lukewarm: bool = False  # "ikkje så mykje meir å seie", "nothing special": a shrug
     balanced: bool = False  # "varierer", "depends", "evens out": good and bad cancel
+    counterfactual: bool = False  # "ellers hadde jeg glemt den": nothing happened
     stock: float = 0.0  # the part of ``positive`` from stock praise ("takk for det", "👏")
 
 
@@ -217,6 +218,10 @@ class Lexicon:
             parts = tuple(phrase.split())
             self.irrealis.setdefault(parts[0], []).append(parts)
         self.irrealis_factor = float(modifiers["irrealis_factor"])
+        self.counterfactual: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in modifiers["counterfactual"]:
+            parts = tuple(tokenize(phrase))
+            self.counterfactual.setdefault(parts[0], []).append(parts)
         self.irony = frozenset(modifiers["irony_markers"])
         self.adverb_factor = float(modifiers["adverb_factor"])
         self.adverb_suffixes = tuple(modifiers["adverb_suffixes"])
@@ -335,6 +340,10 @@ class Lexicon:
                 tuple(tokens[i : i + len(c)]) == c for c in self.irrealis[token]
             ):
                 current.irrealis = True
+            if token in self.counterfactual and any(
+                tuple(tokens[i : i + len(c)]) == c for c in self.counterfactual[token]
+            ):
+                current.counterfactual = True
             phrase = self._phrase(tokens, i, table)
             length, value = phrase if phrase is not None else (1, 0.0)
             if phrase is None and token in self.multipliers:
@@ -423,6 +432,8 @@ class Lexicon:
             self._add(clauses[-1], pending or self.bare_negation_weight)
         clauses[-1].end = n
         for clause in clauses:
+            if clause.counterfactual:
+                clause.raw = clause.positive = 0.0
             if clause.irrealis:
                 clause.raw -= clause.positive * (1 - self.irrealis_factor)
                 clause.positive *= self.irrealis_factor
