@@ -410,8 +410,10 @@ class Lexicon:
                     pending = 0.0  # the negator was about this word, not about an event
                     bare = False
                 self._add(current, value)
-                if value > 0 and token in self.stock and any(
-                    tuple(tokens[i : i + len(p)]) == p for p in self.stock[token]
+                if (
+                    value > 0
+                    and token in self.stock
+                    and any(tuple(tokens[i : i + len(p)]) == p for p in self.stock[token])
                 ):
                     current.stock += value
                 if negation <= 0:
