@@ -12,9 +12,15 @@ clause weighs less; exclamation marks strengthen the whole.
 Customers often complain by telling what happened, without a sentiment word, so two rules
 read events: an expected event that did not happen ("svarte aldri", "ingen svar", "never
 arrived") and a long wait ("tok tre veker", "venta i over ein time", "took ages"). In a wish
-or a condition ("would be great", "hadde vore fint om") positive words are not praise. A
-eye-roll emoji (🙄, 🙃) makes praise irony: it counts as blame. A
-phrase of weight 0 is a lukewarm verdict the lexicon knows ("veit ikkje", "not sure").
+or a condition ("would be great", "hadde vore fint om") positive words are not praise. An
+eye-roll emoji (🙄, 🙃) makes praise irony: it counts as blame, and so does stock praise
+("Takk for det.", "Great job, guys.", "Gratulerer 👏") in a comment that blames something and
+praises nothing else. A phrase of weight 0 is a lukewarm verdict the lexicon knows ("veit
+ikkje", "not sure"); a balanced one ("varierer", "depends", "evens out") nearly cancels the
+comment's praise and blame. Without a contrast word, a last sentence that turns against the
+ones before weighs as after "men" ("Great product. Terrible delivery."). A praise adverb
+right before a blame word intensifies it ("imponerende dårlig"), and a counterfactual clause
+("ellers hadde jeg glemt den") counts for nothing.
 
 Nynorsk forms are made from the Bokmål entries ("-lig" → "-leg", "ikke" → "ikkje" in
 phrases), and every Norwegian entry is also known as typed without æ, ø and å.
