@@ -127,3 +127,16 @@ def test_common_complaints_without_sentiment_words(text: str, language: str) -> 
 def test_like_after_a_sense_verb_is_no_praise_but_i_like_is() -> None:
     assert label("It looked like a warehouse", "en") == "neutral"
     assert label("I like the new shop", "en") == "positive"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Kommer garantert tilbake", "nb"),
+        ("We will definitely be back", "en"),
+        ("Kunne ikke vært mer fornøyd med kjøkkenet", "nb"),
+        ("Couldn't be happier with the repair", "en"),
+    ],
+)
+def test_sure_adverbs_inside_phrases_and_could_not_be_better(text: str, language: str) -> None:
+    assert label(text, language) == "positive"

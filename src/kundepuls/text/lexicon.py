@@ -186,6 +186,7 @@ class Lexicon:
         self.soft_contrast = frozenset(modifiers["soft_contrast"])
         self.disjunction = frozenset(modifiers["disjunction"])
         self.transparent = frozenset(modifiers["transparent"])
+        self.fillers = frozenset(modifiers["phrase_fillers"])
         self.exclamatory = frozenset(modifiers["exclamatory"]["negators"])
         self.exclamatory_markers = frozenset(modifiers["exclamatory"]["markers"])
         self.bare_negation_weight = float(modifiers["bare_negation_weight"])
@@ -263,9 +264,19 @@ class Lexicon:
         return weight
 
     def _phrase(self, tokens: list[str], i: int, table: _Table) -> tuple[int, float] | None:
-        for parts, weight in table.phrases.get(tokens[i], ()):
+        options = table.phrases.get(tokens[i], ())
+        for parts, weight in options:
             if tuple(tokens[i : i + len(parts)]) == parts:
                 return len(parts), weight
+        if not options or self.fillers.isdisjoint(tokens[i + 1 : i + MAX_PHRASE]):
+            return None
+        # "kommer garantert tilbake", "will definitely be back": a sure-adverb inside a
+        # phrase does not hide it.
+        kept = [i] + [j for j in range(i + 1, len(tokens)) if tokens[j] not in self.fillers]
+        view = tuple(tokens[j] for j in kept[:MAX_PHRASE])
+        for parts, weight in options:
+            if view[: len(parts)] == parts:
+                return kept[len(parts) - 1] - i + 1, weight
         return None
 
     def _is_negator(self, token: str, table: _Table) -> bool:
