@@ -140,3 +140,28 @@ def test_like_after_a_sense_verb_is_no_praise_but_i_like_is() -> None:
 )
 def test_sure_adverbs_inside_phrases_and_could_not_be_better(text: str, language: str) -> None:
     assert label(text, language) == "positive"
+
+
+def test_a_question_asserts_no_praise() -> None:
+    lex = default_lexicon()
+    assert lex.analyze("Er det mulig å få god service her?", "nb").label != "positive"
+    assert lex.analyze("Det var god service her.", "nb").label == "positive"
+
+
+def test_a_long_wait_counts_after_a_weak_wait_verb_unless_it_is_called_normal() -> None:
+    assert label("The starter was nice, but we waited an hour for the main course.") == ("negative")
+    assert label("Waited about five minutes, which is normal at lunch.", "en") == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Not a single problem since the upgrade", "en", "positive"),
+        ("Ikkje eit einaste avvik på eit år", "nn", "positive"),
+        ("Not a single reply to my emails", "en", "negative"),
+    ],
+)
+def test_not_a_single_problem_is_praise_not_a_single_reply_blame(
+    text: str, language: str, expected: str
+) -> None:
+    assert label(text, language) == expected

@@ -49,6 +49,7 @@ ALPHA = 6.0
 POSITIVE_THRESHOLD = 0.2
 NEGATIVE_THRESHOLD = -0.2
 MAX_PHRASE = 6
+QUESTION_MARKS = frozenset("?")
 _LIG = re.compile(r"lig(e|t|ere|st|ste|este)?$")
 _LEG = {"": "leg", "e": "lege", "t": "legt", "ere": "legare", "st": "legast", "ste": "legaste"}
 _LEG["este"] = "legaste"
@@ -337,6 +338,10 @@ class Lexicon:
                 if bare:
                     self._add(clauses[-1], self.bare_negation_weight)
                     bare = False
+                if token in QUESTION_MARKS:
+                    # A question asserts no praise: "Er det mulig å få god service her?"
+                    for clause in clauses:
+                        clause.irrealis |= clause.segment == clauses[-1].segment
                 self._split(clauses, i, token, weight_after, contrast)
                 if contrast:
                     weight_after = self.after
@@ -394,8 +399,8 @@ class Lexicon:
                         tokens, i, negation, table
                     )
                     bare = bare and not pending
-                elif not value and token in self.durations:
-                    value = self._duration(tokens, i)
+                elif value <= 0 and token in self.durations:
+                    value = min(value, self._duration(tokens, i))  # "waited an hour"
             if phrase is None and not value and (token,) in self.balanced:
                 phrase = (1, 0.0)  # "Varierer", "depends": one word is a verdict too
             if phrase is not None and not value:
