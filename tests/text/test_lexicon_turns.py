@@ -165,3 +165,21 @@ def test_not_a_single_problem_is_praise_not_a_single_reply_blame(
     text: str, language: str, expected: str
 ) -> None:
     assert label(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Noen ganger bra, noen ganger ikke.", "nb"),
+        ("Av og til rask, av og til treg.", "nn"),
+        ("Sometimes great, sometimes awful.", "en"),
+    ],
+)
+def test_alternating_openers_are_a_balanced_verdict(text: str, language: str) -> None:
+    assert label(text, language) == "neutral"
+
+
+def test_it_went_okay_is_no_praise_but_a_refund_is() -> None:
+    assert label("Hentet sykkelen i går, gikk greit.", "nb") == "neutral"
+    assert label("Fekk pengane tilbake same veka.", "nn") == "positive"
+    assert label("Fikk aldri pengene tilbake.", "nb") == "negative"

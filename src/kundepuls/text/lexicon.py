@@ -195,6 +195,10 @@ class Lexicon:
         self.lukewarm_factor = float(modifiers["lukewarm_factor"])
         self.balanced = frozenset(tuple(tokenize(p)) for p in modifiers["balanced"])
         self.balanced_factor = float(modifiers["balanced_factor"])
+        self.alternation: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in modifiers["alternation"]:
+            parts = tuple(tokenize(phrase))
+            self.alternation.setdefault(parts[0], []).append(parts)
         self.multipliers: dict[str, float] = {
             **{k: float(v) for k, v in modifiers["dampeners"].items()},
             **{k: float(v) for k, v in modifiers["intensifiers"].items()},
@@ -298,7 +302,7 @@ class Lexicon:
         if self.contrast.isdisjoint(tokens):
             self._last_sentence_decides(clauses)
         raw = sum(c.raw * c.weight for c in clauses)
-        if any(c.balanced for c in clauses):
+        if any(c.balanced for c in clauses) or self._alternates(tokens):
             raw *= self.balanced_factor
         elif any(c.lukewarm for c in clauses):
             raw *= self.lukewarm_factor
@@ -497,6 +501,14 @@ class Lexicon:
             return
         for clause in clauses:
             clause.weight *= self.after if clause.segment == last else self.before
+
+    def _alternates(self, tokens: list[str]) -> bool:
+        """Whether two alternating openers ("noen ganger …, andre ganger …") occur."""
+        found = 0
+        for i, token in enumerate(tokens):
+            options = self.alternation.get(token, ())
+            found += any(tuple(tokens[i : i + len(p)]) == p for p in options)
+        return found >= 2
 
     @staticmethod
     def _contains(span: list[str], phrases: frozenset[tuple[str, ...]]) -> bool:
