@@ -183,3 +183,13 @@ def test_it_went_okay_is_no_praise_but_a_refund_is() -> None:
     assert label("Hentet sykkelen i går, gikk greit.", "nb") == "neutral"
     assert label("Fekk pengane tilbake same veka.", "nn") == "positive"
     assert label("Fikk aldri pengene tilbake.", "nb") == "negative"
+
+
+def test_a_pejorative_compound_blames_and_an_intensifying_one_still_praises() -> None:
+    assert label("Drittservice fra start til slutt", "nb") == "negative"
+    assert label("Dritbra service", "nb") == "positive"
+
+
+def test_a_phrase_of_another_language_still_counts() -> None:
+    assert label("Servicen var top notch", "nb") == "positive"
+    assert label("Kundeservice dropped the ball totalt", "nb") == "negative"

@@ -206,6 +206,10 @@ class Lexicon:
         self.prefixes = sorted(
             ((p, float(f)) for p, f in modifiers["prefixes"].items()), key=lambda x: -len(x[0])
         )
+        self.pejorative = sorted(
+            ((p, float(w)) for p, w in modifiers["pejorative_prefixes"].items()),
+            key=lambda x: -len(x[0]),
+        )
         self.contrast = frozenset(modifiers["contrast"])
         self.concessive: dict[str, list[tuple[str, ...]]] = {}
         for phrase in modifiers["concessive"]:
@@ -264,12 +268,22 @@ class Lexicon:
                 if rest is not None:
                     weight = rest * factor
                     break
+        if weight is None:
+            weight = self._pejorative(token)
         if len(table.compounds) < 100_000:
             table.compounds[token] = weight
         return weight
 
+    def _pejorative(self, token: str) -> float | None:
+        """The weight of a compound of a pejorative prefix and any rest ("drittservice")."""
+        for prefix, weight in self.pejorative:
+            if token.startswith(prefix) and len(token) - len(prefix) >= 3:
+                return weight
+        return None
+
     def _phrase(self, tokens: list[str], i: int, table: _Table) -> tuple[int, float] | None:
-        options = table.phrases.get(tokens[i], ())
+        # A phrase of another of the languages ("top notch" in Norwegian) still counts.
+        options = table.phrases.get(tokens[i]) or self.tables["all"].phrases.get(tokens[i], [])
         for parts, weight in options:
             if tuple(tokens[i : i + len(parts)]) == parts:
                 return len(parts), weight
@@ -277,7 +291,8 @@ class Lexicon:
             return None
         # "kommer garantert tilbake", "will definitely be back": a sure-adverb inside a
         # phrase does not hide it.
-        kept = [i] + [j for j in range(i + 1, len(tokens)) if tokens[j] not in self.fillers]
+        end = min(len(tokens), i + 2 * MAX_PHRASE)
+        kept = [i] + [j for j in range(i + 1, end) if tokens[j] not in self.fillers]
         view = tuple(tokens[j] for j in kept[:MAX_PHRASE])
         for parts, weight in options:
             if view[: len(parts)] == parts:
