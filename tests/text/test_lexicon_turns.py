@@ -193,3 +193,21 @@ def test_a_pejorative_compound_blames_and_an_intensifying_one_still_praises() ->
 def test_a_phrase_of_another_language_still_counts() -> None:
     assert label("Servicen var top notch", "nb") == "positive"
     assert label("Kundeservice dropped the ball totalt", "nb") == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("9/10, kommer igjen", "positive"),
+        ("2 stjerner", "negative"),
+        ("Gir butikken 3/5", "neutral"),
+        ("Bestilte 12/10, kom 20/10", "neutral"),  # dates, not a rating
+    ],
+)
+def test_a_rating_in_the_comment_counts(text: str, expected: str) -> None:
+    assert label(text) == expected
+
+
+def test_frequent_misspellings_of_strong_words() -> None:
+    assert label("terible experience", "en") == "negative"
+    assert label("awsome staff", "en") == "positive"

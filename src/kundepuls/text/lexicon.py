@@ -54,6 +54,9 @@ _LIG = re.compile(r"lig(e|t|ere|st|ste|este)?$")
 _LEG = {"": "leg", "e": "lege", "t": "legt", "ere": "legare", "st": "legast", "ste": "legaste"}
 _LEG["este"] = "legaste"
 _SPECIAL = re.compile("[æøå]")
+# "4/5", "10/10", "1 stjerne", "5 stars": a rating the customer gives in the comment.
+_FRACTION = re.compile(r"(?<![\d/])(\d{1,2}(?:[.,]5)?)\s*/\s*(5|6|10)(?![\d/])")
+_STARS = re.compile(r"(?<!\d)([0-6])\s*(?:stjerner?|stjerna|stars?)\b", re.IGNORECASE)
 _PLAIN = (
     str.maketrans({"æ": "ae", "ø": "o", "å": "a"}),
     str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"}),
@@ -239,6 +242,9 @@ class Lexicon:
             parts = tuple(tokenize(phrase))
             self.counterfactual.setdefault(parts[0], []).append(parts)
         self.irony = frozenset(modifiers["irony_markers"])
+        self.rating_weight = float(modifiers["rating"]["weight"])
+        self.rating_high = float(modifiers["rating"]["high"])
+        self.rating_low = float(modifiers["rating"]["low"])
         self.adverb_factor = float(modifiers["adverb_factor"])
         self.adverb_suffixes = tuple(modifiers["adverb_suffixes"])
         self.adverb_blame = float(modifiers["adverb_blame"])
@@ -273,6 +279,26 @@ class Lexicon:
         if len(table.compounds) < 100_000:
             table.compounds[token] = weight
         return weight
+
+    def _rating(self, text: str) -> float:
+        """The weight of a rating in the text: a high one praises, a low one blames.
+
+        Examples
+        --------
+        >>> lex = default_lexicon()
+        >>> lex._rating("10/10"), lex._rating("1 stjerne"), lex._rating("3/5"), lex._rating("kl 10")
+        (2.5, -2.5, 0.0, 0.0)
+        """
+        shares = [float(a.replace(",", ".")) / float(b) for a, b in _FRACTION.findall(text)]
+        shares += [float(n) / 5 for n in _STARS.findall(text)]
+        if not shares or any(share > 1 for share in shares):
+            return 0.0
+        share = shares[-1]
+        if share >= self.rating_high:
+            return self.rating_weight
+        if share <= self.rating_low:
+            return -self.rating_weight
+        return 0.0
 
     def _pejorative(self, token: str) -> float | None:
         """The weight of a compound of a pejorative prefix and any rest ("drittservice")."""
@@ -316,7 +342,7 @@ class Lexicon:
         self._stock_praise_as_blame(clauses)
         if self.contrast.isdisjoint(tokens):
             self._last_sentence_decides(clauses)
-        raw = sum(c.raw * c.weight for c in clauses)
+        raw = sum(c.raw * c.weight for c in clauses) + self._rating(text)
         if any(c.balanced for c in clauses) or self._alternates(tokens):
             raw *= self.balanced_factor
         elif any(c.lukewarm for c in clauses):
