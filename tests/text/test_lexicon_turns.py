@@ -211,3 +211,15 @@ def test_a_rating_in_the_comment_counts(text: str, expected: str) -> None:
 def test_frequent_misspellings_of_strong_words() -> None:
     assert label("terible experience", "en") == "negative"
     assert label("awsome staff", "en") == "positive"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Nice staff, good coffee. Not sure I'll be back though.", "en"),
+        ("Hyggelige folk, men vet ikke om jeg kommer tilbake.", "nb"),
+        ("The delay ruined our holiday.", "en"),
+    ],
+)
+def test_doubt_of_a_return_and_a_ruined_occasion_are_complaints(text: str, language: str) -> None:
+    assert label(text, language) == "negative"
