@@ -12,9 +12,15 @@ clause weighs less; exclamation marks strengthen the whole.
 Customers often complain by telling what happened, without a sentiment word, so two rules
 read events: an expected event that did not happen ("svarte aldri", "ingen svar", "never
 arrived") and a long wait ("tok tre veker", "venta i over ein time", "took ages"). In a wish
-or a condition ("would be great", "hadde vore fint om") positive words are not praise. A
-eye-roll emoji (🙄, 🙃) makes praise irony: it counts as blame. A
-phrase of weight 0 is a lukewarm verdict the lexicon knows ("veit ikkje", "not sure").
+or a condition ("would be great", "hadde vore fint om") positive words are not praise. An
+eye-roll emoji (🙄, 🙃) makes praise irony: it counts as blame, and so does stock praise
+("Takk for det.", "Great job, guys.", "Gratulerer 👏") in a comment that blames something and
+praises nothing else. A phrase of weight 0 is a lukewarm verdict the lexicon knows ("veit
+ikkje", "not sure"); a balanced one ("varierer", "depends", "evens out") nearly cancels the
+comment's praise and blame. Without a contrast word, a last sentence that turns against the
+ones before weighs as after "men" ("Great product. Terrible delivery."). A praise adverb
+right before a blame word intensifies it ("imponerende dårlig"), and a counterfactual clause
+("ellers hadde jeg glemt den") counts for nothing.
 
 Nynorsk forms are made from the Bokmål entries ("-lig" → "-leg", "ikke" → "ikkje" in
 phrases), and every Norwegian entry is also known as typed without æ, ø and å.
@@ -43,10 +49,14 @@ ALPHA = 6.0
 POSITIVE_THRESHOLD = 0.2
 NEGATIVE_THRESHOLD = -0.2
 MAX_PHRASE = 6
+QUESTION_MARKS = frozenset("?")
 _LIG = re.compile(r"lig(e|t|ere|st|ste|este)?$")
 _LEG = {"": "leg", "e": "lege", "t": "legt", "ere": "legare", "st": "legast", "ste": "legaste"}
 _LEG["este"] = "legaste"
 _SPECIAL = re.compile("[æøå]")
+# "4/5", "10/10", "1 stjerne", "5 stars": a rating the customer gives in the comment.
+_FRACTION = re.compile(r"(?<![\d/])(\d{1,2}(?:[.,]5)?)\s*/\s*(5|6|10)(?![\d/])")
+_STARS = re.compile(r"(?<!\d)([0-6])\s*(?:stjerner?|stjerna|stars?)\b", re.IGNORECASE)
 _PLAIN = (
     str.maketrans({"æ": "ae", "ø": "o", "å": "a"}),
     str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"}),
@@ -66,6 +76,9 @@ class Clause:
     positive: float = 0.0  # the positive part of ``raw``, discounted in irrealis clauses
     irrealis: bool = False  # a wish or condition ("would be great", "hadde vore fint om")
     lukewarm: bool = False  # "ikkje så mykje meir å seie", "nothing special": a shrug
+    balanced: bool = False  # "varierer", "depends", "evens out": good and bad cancel
+    counterfactual: bool = False  # "ellers hadde jeg glemt den": nothing happened
+    stock: float = 0.0  # the part of ``positive`` from stock praise ("takk for det", "👏")
 
 
 @dataclass(slots=True)
@@ -177,17 +190,28 @@ class Lexicon:
         self.soft_contrast = frozenset(modifiers["soft_contrast"])
         self.disjunction = frozenset(modifiers["disjunction"])
         self.transparent = frozenset(modifiers["transparent"])
+        self.fillers = frozenset(modifiers["phrase_fillers"])
         self.exclamatory = frozenset(modifiers["exclamatory"]["negators"])
         self.exclamatory_markers = frozenset(modifiers["exclamatory"]["markers"])
         self.bare_negation_weight = float(modifiers["bare_negation_weight"])
         self.lukewarm = frozenset(tuple(tokenize(p)) for p in modifiers["lukewarm"])
         self.lukewarm_factor = float(modifiers["lukewarm_factor"])
+        self.balanced = frozenset(tuple(tokenize(p)) for p in modifiers["balanced"])
+        self.balanced_factor = float(modifiers["balanced_factor"])
+        self.alternation: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in modifiers["alternation"]:
+            parts = tuple(tokenize(phrase))
+            self.alternation.setdefault(parts[0], []).append(parts)
         self.multipliers: dict[str, float] = {
             **{k: float(v) for k, v in modifiers["dampeners"].items()},
             **{k: float(v) for k, v in modifiers["intensifiers"].items()},
         }
         self.prefixes = sorted(
             ((p, float(f)) for p, f in modifiers["prefixes"].items()), key=lambda x: -len(x[0])
+        )
+        self.pejorative = sorted(
+            ((p, float(w)) for p, w in modifiers["pejorative_prefixes"].items()),
+            key=lambda x: -len(x[0]),
         )
         self.contrast = frozenset(modifiers["contrast"])
         self.concessive: dict[str, list[tuple[str, ...]]] = {}
@@ -206,13 +230,29 @@ class Lexicon:
         self.units = frozenset(modifiers["duration_units"])
         self.quick = frozenset(modifiers["duration_quick"])
         self.duration_weight = float(modifiers["duration_weight"])
+        self.calendar = frozenset(modifiers["duration_calendar"])
         self.duration_reach = int(modifiers["duration_reach"])
         self.irrealis: dict[str, list[tuple[str, ...]]] = {}
         for phrase in modifiers["irrealis"]:
             parts = tuple(phrase.split())
             self.irrealis.setdefault(parts[0], []).append(parts)
         self.irrealis_factor = float(modifiers["irrealis_factor"])
+        self.counterfactual: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in modifiers["counterfactual"]:
+            parts = tuple(tokenize(phrase))
+            self.counterfactual.setdefault(parts[0], []).append(parts)
         self.irony = frozenset(modifiers["irony_markers"])
+        self.rating_weight = float(modifiers["rating"]["weight"])
+        self.rating_high = float(modifiers["rating"]["high"])
+        self.rating_low = float(modifiers["rating"]["low"])
+        self.adverb_factor = float(modifiers["adverb_factor"])
+        self.adverb_suffixes = tuple(modifiers["adverb_suffixes"])
+        self.adverb_blame = float(modifiers["adverb_blame"])
+        self.stock: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in modifiers["stock_praise"]:
+            parts = tuple(tokenize(phrase)) or (phrase,)
+            self.stock.setdefault(parts[0], []).append(parts)
+        self.stock_blame = float(modifiers["stock_blame"])
 
     def word_weight(self, token: str, table: _Table) -> float | None:
         """The weight of one token, trying compound prefixes such as "kjempe-"."""
@@ -234,14 +274,55 @@ class Lexicon:
                 if rest is not None:
                     weight = rest * factor
                     break
+        if weight is None:
+            weight = self._pejorative(token)
         if len(table.compounds) < 100_000:
             table.compounds[token] = weight
         return weight
 
+    def _rating(self, text: str) -> float:
+        """The weight of a rating in the text: a high one praises, a low one blames.
+
+        Examples
+        --------
+        >>> lex = default_lexicon()
+        >>> lex._rating("10/10"), lex._rating("1 stjerne"), lex._rating("3/5"), lex._rating("kl 10")
+        (2.5, -2.5, 0.0, 0.0)
+        """
+        shares = [float(a.replace(",", ".")) / float(b) for a, b in _FRACTION.findall(text)]
+        shares += [float(n) / 5 for n in _STARS.findall(text)]
+        if not shares or any(share > 1 for share in shares):
+            return 0.0
+        share = shares[-1]
+        if share >= self.rating_high:
+            return self.rating_weight
+        if share <= self.rating_low:
+            return -self.rating_weight
+        return 0.0
+
+    def _pejorative(self, token: str) -> float | None:
+        """The weight of a compound of a pejorative prefix and any rest ("drittservice")."""
+        for prefix, weight in self.pejorative:
+            if token.startswith(prefix) and len(token) - len(prefix) >= 3:
+                return weight
+        return None
+
     def _phrase(self, tokens: list[str], i: int, table: _Table) -> tuple[int, float] | None:
-        for parts, weight in table.phrases.get(tokens[i], ()):
+        # A phrase of another of the languages ("top notch" in Norwegian) still counts.
+        options = table.phrases.get(tokens[i]) or self.tables["all"].phrases.get(tokens[i], [])
+        for parts, weight in options:
             if tuple(tokens[i : i + len(parts)]) == parts:
                 return len(parts), weight
+        if not options or self.fillers.isdisjoint(tokens[i + 1 : i + MAX_PHRASE]):
+            return None
+        # "kommer garantert tilbake", "will definitely be back": a sure-adverb inside a
+        # phrase does not hide it.
+        end = min(len(tokens), i + 2 * MAX_PHRASE)
+        kept = [i] + [j for j in range(i + 1, end) if tokens[j] not in self.fillers]
+        view = tuple(tokens[j] for j in kept[:MAX_PHRASE])
+        for parts, weight in options:
+            if view[: len(parts)] == parts:
+                return kept[len(parts) - 1] - i + 1, weight
         return None
 
     def _is_negator(self, token: str, table: _Table) -> bool:
@@ -258,8 +339,13 @@ class Lexicon:
             for clause in clauses:
                 clause.raw -= 2 * clause.positive
                 clause.positive = 0.0
-        raw = sum(c.raw * c.weight for c in clauses)
-        if any(c.lukewarm for c in clauses):
+        self._stock_praise_as_blame(clauses)
+        if self.contrast.isdisjoint(tokens):
+            self._last_sentence_decides(clauses)
+        raw = sum(c.raw * c.weight for c in clauses) + self._rating(text)
+        if any(c.balanced for c in clauses) or self._alternates(tokens):
+            raw *= self.balanced_factor
+        elif any(c.lukewarm for c in clauses):
             raw *= self.lukewarm_factor
         bangs = min(text.count("!"), self.exclamation_max)
         raw *= 1 + self.exclamation_step * bangs
@@ -297,6 +383,10 @@ class Lexicon:
                 if bare:
                     self._add(clauses[-1], self.bare_negation_weight)
                     bare = False
+                if token in QUESTION_MARKS:
+                    # A question asserts no praise: "Er det mulig å få god service her?"
+                    for clause in clauses:
+                        clause.irrealis |= clause.segment == clauses[-1].segment
                 self._split(clauses, i, token, weight_after, contrast)
                 if contrast:
                     weight_after = self.after
@@ -317,6 +407,10 @@ class Lexicon:
                 tuple(tokens[i : i + len(c)]) == c for c in self.irrealis[token]
             ):
                 current.irrealis = True
+            if token in self.counterfactual and any(
+                tuple(tokens[i : i + len(c)]) == c for c in self.counterfactual[token]
+            ):
+                current.counterfactual = True
             phrase = self._phrase(tokens, i, table)
             length, value = phrase if phrase is not None else (1, 0.0)
             if phrase is None and token in self.multipliers:
@@ -350,15 +444,30 @@ class Lexicon:
                         tokens, i, negation, table
                     )
                     bare = bare and not pending
-                elif not value and token in self.durations:
-                    value = self._duration(tokens, i)
+                elif value <= 0 and token in self.durations:
+                    value = min(value, self._duration(tokens, i))  # "waited an hour"
+            if phrase is None and not value and (token,) in self.balanced:
+                phrase = (1, 0.0)  # "Varierer", "depends": one word is a verdict too
             if phrase is not None and not value:
-                if tuple(tokens[i : i + length]) in self.lukewarm:
-                    current.lukewarm = True
+                span = tokens[i : i + length]
+                current.lukewarm |= self._contains(span, self.lukewarm)
+                current.balanced |= self._contains(span, self.balanced)
                 current.hits += 1  # a lukewarm verdict the lexicon knows ("greitt nok", "not sure")
                 negation = pending_until = 0
                 pending = 0.0
                 bare = False
+            if (
+                value <= self.adverb_blame
+                and last == (i - 1, current)
+                and last_value > 0
+                and negation <= 0
+                and tokens[i - 1].endswith(self.adverb_suffixes)
+            ):
+                # "imponerende dårlig", "amazingly bad": the praise word is an intensifier.
+                self._add(current, -last_value)
+                current.positive -= last_value
+                current.stock = 0.0
+                value *= self.adverb_factor
             if value:
                 value *= multiplier if reach > 0 else 1.0
                 if negation > 0:
@@ -368,6 +477,12 @@ class Lexicon:
                     pending = 0.0  # the negator was about this word, not about an event
                     bare = False
                 self._add(current, value)
+                if (
+                    value > 0
+                    and token in self.stock
+                    and any(tuple(tokens[i : i + len(p)]) == p for p in self.stock[token])
+                ):
+                    current.stock += value
                 if negation <= 0:
                     last, last_value = (i + length - 1, current), value
                 multiplier, reach = 1.0, 0
@@ -386,10 +501,61 @@ class Lexicon:
             self._add(clauses[-1], pending or self.bare_negation_weight)
         clauses[-1].end = n
         for clause in clauses:
+            if clause.counterfactual:
+                clause.raw = clause.positive = 0.0
             if clause.irrealis:
                 clause.raw -= clause.positive * (1 - self.irrealis_factor)
                 clause.positive *= self.irrealis_factor
         return [c for c in clauses if c.end > c.start]
+
+    def _stock_praise_as_blame(self, clauses: list[Clause]) -> None:
+        """Read stock praise as sarcasm in a comment that blames and praises nothing else.
+
+        "Two days later the brakes failed. Great job, guys." and "Takk for at de trekte meg
+        300 kr ekstra" are complaints; "Tusen takk for god hjelp" is not: it has praise of
+        its own, as strong as the blame.
+        """
+        stock = sum(c.stock * c.weight for c in clauses)
+        if not stock:
+            return
+        blame = sum(min(c.raw - c.stock, 0.0) * c.weight for c in clauses)
+        other_praise = sum(c.positive * c.weight for c in clauses) - stock
+        if blame > self.stock_blame or other_praise >= -blame:
+            return
+        for clause in clauses:
+            clause.raw -= 2 * clause.stock
+            clause.positive -= clause.stock
+            clause.stock = 0.0
+
+    def _last_sentence_decides(self, clauses: list[Clause]) -> None:
+        """Weigh the last sentence as after a "men" when it turns against the ones before.
+
+        "Great product. Terrible delivery." is a complaint: without a contrast word, the
+        sentence the customer ends on still outweighs an earlier one of the other sign.
+        """
+        last = max((c.segment for c in clauses if c.raw), default=None)
+        if last is None:
+            return
+        before = sum(c.raw for c in clauses if c.segment < last)
+        after = sum(c.raw for c in clauses if c.segment == last)
+        if before * after >= 0:
+            return
+        for clause in clauses:
+            clause.weight *= self.after if clause.segment == last else self.before
+
+    def _alternates(self, tokens: list[str]) -> bool:
+        """Whether two alternating openers ("noen ganger …, andre ganger …") occur."""
+        found = 0
+        for i, token in enumerate(tokens):
+            options = self.alternation.get(token, ())
+            found += any(tuple(tokens[i : i + len(p)]) == p for p in options)
+        return found >= 2
+
+    @staticmethod
+    def _contains(span: list[str], phrases: frozenset[tuple[str, ...]]) -> bool:
+        """Whether one of ``phrases`` lies inside ``span`` ("ikkje noko meir å seie")."""
+        n = len(span)
+        return any(tuple(span[a:b]) in phrases for a in range(n) for b in range(a + 1, n + 1))
 
     @staticmethod
     def _add(clause: Clause, value: float) -> None:
@@ -417,8 +583,8 @@ class Lexicon:
             token = tokens[j]
             if is_break(token) or token in self.quick:
                 return 0.0
-            if token in self.units:
-                return self.duration_weight
+            if token in self.units and tokens[j - 1] not in self.calendar:
+                return self.duration_weight  # not "i år", "this week": a date, not a wait
         return 0.0
 
     def _split(

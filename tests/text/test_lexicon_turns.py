@@ -1,0 +1,225 @@
+"""The lexicon's rules for turns without "men", balanced and lukewarm verdicts, sarcastic stock
+praise, praise adverbs, counterfactuals and calendar time (new wording, not evaluation set
+comments)."""
+
+import pytest
+
+from kundepuls.text.lexicon import default_lexicon
+
+
+def label(text: str, language: str | None = None) -> str:
+    return default_lexicon().analyze(text, language).label
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Nydelig jakke. Elendig kundeservice.", "nb", "negative"),
+        ("Elendig kundeservice. Nydelig jakke.", "nb", "positive"),
+        ("Lovely room. Awful breakfast.", "en", "negative"),
+        ("Fin frisør. Forferdeleg ventetid.", "nn", "negative"),
+    ],
+)
+def test_the_last_sentence_decides_when_it_turns_against_the_rest(
+    text: str, language: str, expected: str
+) -> None:
+    assert label(text, language) == expected
+
+
+def test_sentences_of_one_sign_still_add_up() -> None:
+    result = default_lexicon().analyze("Flott butikk. Hyggelige ansatte.", "nb")
+    assert result.label == "positive"
+    assert all(c.weight == 1.0 for c in result.clauses)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Noen kasserere er blide, andre sure. Det varierer.", "nb"),
+        ("Nokre gonger god mat, andre gonger dårleg. Kjem an på kokken.", "nn"),
+        ("The pizza is great, the pasta is awful. It evens out.", "en"),
+        ("Some drivers are lovely, others rude. Depends on the day.", "en"),
+    ],
+)
+def test_a_balanced_verdict_is_neutral(text: str, language: str) -> None:
+    assert label(text, language) == "neutral"
+
+
+def test_a_lukewarm_phrase_inside_a_longer_phrase_still_shrugs() -> None:
+    shrug = default_lexicon().analyze("Det var greitt, ikkje noko meir å seie.", "nn")
+    plain = default_lexicon().analyze("Det var greitt.", "nn")
+    assert shrug.label == "neutral"
+    assert plain.label == "positive"
+    assert any(c.lukewarm for c in shrug.clauses)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Vaskemaskinen lekker etter en uke. Takk for det.", "nb"),
+        ("The blender broke on day two. Great job.", "en"),
+        ("Sofaen kom med flekker. Gratulerer 👏", "nb"),
+    ],
+)
+def test_stock_praise_after_blame_is_sarcasm(text: str, language: str) -> None:
+    assert label(text, language) == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Takk for rask og hyggelig hjelp!", "nb"),  # no blame at all
+        ("Lang ventetid, men supert resultat. Takk!", "nb"),  # real praise outweighs
+        ("Thanks a lot for the quick fix", "en"),
+    ],
+)
+def test_stock_praise_without_blame_stays_praise(text: str, language: str) -> None:
+    assert label(text, language) == "positive"
+
+
+def test_a_praise_adverb_before_blame_intensifies_it() -> None:
+    lex = default_lexicon()
+    adverb = lex.analyze("Imponerende treg levering", "nb")
+    plain = lex.analyze("Treg levering", "nb")
+    assert adverb.label == "negative"
+    assert adverb.raw < plain.raw
+    # A participle is no adverb: "nicely packed" keeps its praise.
+    assert label("Nicely packed and brought to my door", "en") != "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Fint at dere ringte, ellers hadde jeg glemt avtalen.", "nb"),
+        ("Godt at de sende SMS, elles hadde eg gløymt timen.", "nn"),
+        ("Glad you texted, otherwise I would have missed it.", "en"),
+    ],
+)
+def test_a_counterfactual_misfortune_is_no_complaint(text: str, language: str) -> None:
+    assert label(text, language) == "positive"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Handlet vinterdekk hos dere i år", "neutral"),  # a date
+        ("Kjøpte ny sykkel hos dere denne uka", "neutral"),
+        ("Det tok et år før jeg fikk svar", "negative"),  # a wait
+    ],
+)
+def test_a_unit_of_time_after_a_date_word_is_no_wait(text: str, expected: str) -> None:
+    assert label(text, "nb") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Fikk ikke logget inn hele helgen", "nb"),
+        ("Ingen kunne forklare fakturaen", "nb"),
+        ("I couldn't log in all weekend", "en"),
+        ("The fries tasted like burnt oil", "en"),
+    ],
+)
+def test_common_complaints_without_sentiment_words(text: str, language: str) -> None:
+    assert label(text, language) == "negative"
+
+
+def test_like_after_a_sense_verb_is_no_praise_but_i_like_is() -> None:
+    assert label("It looked like a warehouse", "en") == "neutral"
+    assert label("I like the new shop", "en") == "positive"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Kommer garantert tilbake", "nb"),
+        ("We will definitely be back", "en"),
+        ("Kunne ikke vært mer fornøyd med kjøkkenet", "nb"),
+        ("Couldn't be happier with the repair", "en"),
+    ],
+)
+def test_sure_adverbs_inside_phrases_and_could_not_be_better(text: str, language: str) -> None:
+    assert label(text, language) == "positive"
+
+
+def test_a_question_asserts_no_praise() -> None:
+    lex = default_lexicon()
+    assert lex.analyze("Er det mulig å få god service her?", "nb").label != "positive"
+    assert lex.analyze("Det var god service her.", "nb").label == "positive"
+
+
+def test_a_long_wait_counts_after_a_weak_wait_verb_unless_it_is_called_normal() -> None:
+    assert label("The starter was nice, but we waited an hour for the main course.") == ("negative")
+    assert label("Waited about five minutes, which is normal at lunch.", "en") == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Not a single problem since the upgrade", "en", "positive"),
+        ("Ikkje eit einaste avvik på eit år", "nn", "positive"),
+        ("Not a single reply to my emails", "en", "negative"),
+    ],
+)
+def test_not_a_single_problem_is_praise_not_a_single_reply_blame(
+    text: str, language: str, expected: str
+) -> None:
+    assert label(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Noen ganger bra, noen ganger ikke.", "nb"),
+        ("Av og til rask, av og til treg.", "nn"),
+        ("Sometimes great, sometimes awful.", "en"),
+    ],
+)
+def test_alternating_openers_are_a_balanced_verdict(text: str, language: str) -> None:
+    assert label(text, language) == "neutral"
+
+
+def test_it_went_okay_is_no_praise_but_a_refund_is() -> None:
+    assert label("Hentet sykkelen i går, gikk greit.", "nb") == "neutral"
+    assert label("Fekk pengane tilbake same veka.", "nn") == "positive"
+    assert label("Fikk aldri pengene tilbake.", "nb") == "negative"
+
+
+def test_a_pejorative_compound_blames_and_an_intensifying_one_still_praises() -> None:
+    assert label("Drittservice fra start til slutt", "nb") == "negative"
+    assert label("Dritbra service", "nb") == "positive"
+
+
+def test_a_phrase_of_another_language_still_counts() -> None:
+    assert label("Servicen var top notch", "nb") == "positive"
+    assert label("Kundeservice dropped the ball totalt", "nb") == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("9/10, kommer igjen", "positive"),
+        ("2 stjerner", "negative"),
+        ("Gir butikken 3/5", "neutral"),
+        ("Bestilte 12/10, kom 20/10", "neutral"),  # dates, not a rating
+    ],
+)
+def test_a_rating_in_the_comment_counts(text: str, expected: str) -> None:
+    assert label(text) == expected
+
+
+def test_frequent_misspellings_of_strong_words() -> None:
+    assert label("terible experience", "en") == "negative"
+    assert label("awsome staff", "en") == "positive"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Nice staff, good coffee. Not sure I'll be back though.", "en"),
+        ("Hyggelige folk, men vet ikke om jeg kommer tilbake.", "nb"),
+        ("The delay ruined our holiday.", "en"),
+    ],
+)
+def test_doubt_of_a_return_and_a_ruined_occasion_are_complaints(text: str, language: str) -> None:
+    assert label(text, language) == "negative"
