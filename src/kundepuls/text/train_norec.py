@@ -29,6 +29,15 @@ within the noise of 1,411 sentences): n-gram part alone 0.613; other character r
 regresses the sentence embeddings: 0.609–0.614 (worse). The e5 embeddings themselves with
 an LR score 0.636 on dev and 0.631–0.649 blended with the n-gram part, so the encoder at
 run time (about 50 sentences/s) would add little more.
+
+Tried on dev towards ``norec-4`` with a stronger teacher (``train_teacher``: e5-small
+fine-tuned on train, dev 0.677, 0.686 with offsets): n-gram part 0.612 and + ``norec-2``'s
+word-vector LR 0.626 (as above); the teacher's own word table instead (each entry embedded
+alone by the fine-tuned encoder, PCA 64 or 128, C 0.01–0.1, share 0.3–1) 0.617–0.625; its
+per-word logits as a 3-wide table 0.625–0.630. Neither beats ``norec-3`` (0.628). Distilling
+its sentence outputs into n-gram weights (soft-label LR, or this script's ridge student on
+its logits or pooled vectors) is not measured yet: its train outputs are in-sample (three
+epochs on those sentences), so k-fold teachers are the cleaner targets.
 """
 
 import argparse
