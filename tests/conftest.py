@@ -9,7 +9,7 @@ import os
 import sys
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import chdir, contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -135,12 +135,15 @@ class CliRun:
     stderr: str
 
 
-def run_in_process(*args: str, env: dict[str, str] | None = None, stdin: str = "") -> CliRun:
+def run_in_process(
+    *args: str, env: dict[str, str] | None = None, stdin: str = "", cwd: Path | None = None
+) -> CliRun:
     """Run ``kundepuls ARGS`` through the entry point :func:`kundepuls.cli.main` in this
     process: the same parsing, messages and exit codes as the installed command, without
     starting Python and importing kundepuls again (about 3 s a command).
 
-    The command sees ``env`` on top of this process's environment and settings read afresh;
+    The command sees ``env`` on top of this process's environment, ``stdin`` on standard
+    input, ``cwd`` (if given) as its working directory and settings read afresh;
     the settings, engines and KPI connections it shared are dropped after it, as they would
     be when its process ended.
     ``tests.support.run_cli`` runs the real command in a child process."""
@@ -150,7 +153,8 @@ def run_in_process(*args: str, env: dict[str, str] | None = None, stdin: str = "
     get_settings.cache_clear()
     argv = sys.argv
     code: int | str | None = 0
-    with CliRunner().isolation(input=stdin, env=env) as (stdout, stderr, _mixed):
+    folder = chdir(cwd) if cwd is not None else nullcontext()
+    with folder, CliRunner().isolation(input=stdin, env=env) as (stdout, stderr, _mixed):
         sys.argv = ["kundepuls", *args]  # click reads the arguments from here
         try:
             cli.main()
