@@ -11,7 +11,6 @@ from kundepuls.alerts.commands import app as alerts_app
 from kundepuls.benchmarks.commands import app as benchmark_app
 from kundepuls.cases.commands import app as case_app
 from kundepuls.config import get_settings
-from kundepuls.db import migrate
 from kundepuls.demo.commands import demo
 from kundepuls.ingest import commands as ingest_commands
 from kundepuls.insights import commands as insights_commands
@@ -43,6 +42,8 @@ app.add_typer(kpi_commands.app, name="kpi")
 @app.command()
 def init() -> None:
     """Create the store at KUNDEPULS_DATABASE_URL, or migrate it to the newest schema."""
+    from kundepuls.db import migrate
+
     url = get_settings().database_url
     migrate(url)
     typer.echo(f"Store ready: {_redact(url)}")
@@ -64,6 +65,7 @@ def serve(
     import uvicorn
 
     from kundepuls.app import create_app
+    from kundepuls.db import migrate
     from kundepuls.jobs import BackgroundWorker
 
     settings = get_settings()

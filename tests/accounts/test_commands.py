@@ -5,6 +5,7 @@ import pty
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 
 from sqlalchemy import Engine, select
 
@@ -12,7 +13,8 @@ from kundepuls.accounts import service, tokens
 from kundepuls.accounts.models import User
 from kundepuls.db import session_scope
 from tests.accounts.conftest import sqlite_only
-from tests.support import SRC, run_cli
+from tests.conftest import CliRun
+from tests.support import SRC
 
 PASSWORD = "sommer-i-bergen-2026"
 
@@ -31,9 +33,10 @@ def _cli_with_stdin(text: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @sqlite_only
-def test_user_commands(database_url: str, engine: Engine) -> None:
-    added = _cli_with_stdin(
-        PASSWORD + "\n",
+def test_user_commands(
+    database_url: str, engine: Engine, kundepuls_cli: Callable[..., CliRun]
+) -> None:
+    added = kundepuls_cli(
         "user",
         "add",
         "Eva@Butikk.no",
@@ -42,6 +45,7 @@ def test_user_commands(database_url: str, engine: Engine) -> None:
         "--name",
         "Eva Hansen",
         "--password-stdin",
+        stdin=PASSWORD + "\n",
     )
     assert added.returncode == 0, added.stderr
     assert added.stdout.strip() == "user eva@butikk.no added as owner"
@@ -52,16 +56,16 @@ def test_user_commands(database_url: str, engine: Engine) -> None:
 
     with session_scope(engine) as session:
         service.create_user(session, "ola@butikk.no", "viewer", PASSWORD)
-    assert run_cli("user", "set-role", "ola@butikk.no", "analyst").stdout.strip() == (
+    assert kundepuls_cli("user", "set-role", "ola@butikk.no", "analyst").stdout.strip() == (
         "user ola@butikk.no is now analyst"
     )
     with session_scope(engine) as session:
         service.set_active(session, service.find_user(session, "ola@butikk.no"), False)
-    last = run_cli("user", "deactivate", "eva@butikk.no")
+    last = kundepuls_cli("user", "deactivate", "eva@butikk.no")
     assert last.returncode == 2
     assert "last active owner" in last.stderr
 
-    listing = run_cli("user", "list").stdout.splitlines()
+    listing = kundepuls_cli("user", "list").stdout.splitlines()
     assert listing == [
         "eva@butikk.no\towner\tactive\tEva Hansen\tnever",
         "ola@butikk.no\tanalyst\tdeactivated\tola\tnever",
@@ -113,10 +117,12 @@ def _converse(fd: int, prompts: list[bytes], answer: str) -> str:
 
 
 @sqlite_only
-def test_token_commands(database_url: str, engine: Engine) -> None:
+def test_token_commands(
+    database_url: str, engine: Engine, kundepuls_cli: Callable[..., CliRun]
+) -> None:
     with session_scope(engine) as session:
         service.create_user(session, "eva@butikk.no", "admin", PASSWORD)
-    created = run_cli(
+    created = kundepuls_cli(
         "token", "create", "--user", "eva@butikk.no", "--name", "ci", "--scope", "write"
     )
     assert created.returncode == 0, created.stderr
@@ -124,11 +130,11 @@ def test_token_commands(database_url: str, engine: Engine) -> None:
     assert raw.startswith("kp_")
     assert len(raw) == 46
     assert "not shown again" in created.stderr
-    listing = run_cli("token", "list").stdout
+    listing = kundepuls_cli("token", "list").stdout
     assert raw not in listing
     assert listing.startswith(f"1\teva@butikk.no\tci\twrite\t{raw[:10]}…\tactive")
     with session_scope(engine) as session:
         assert tokens.authenticate_token(session, raw) is not None
-    assert run_cli("token", "revoke", "1").stdout.strip() == "token 1 (ci) revoked"
+    assert kundepuls_cli("token", "revoke", "1").stdout.strip() == "token 1 (ci) revoked"
     with session_scope(engine) as session:
         assert tokens.authenticate_token(session, raw) is None

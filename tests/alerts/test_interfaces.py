@@ -1,6 +1,7 @@
 """``kundepuls alerts`` and ``/api/v1/alerts`` end to end."""
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,7 +12,8 @@ from kundepuls.app import create_app
 from kundepuls.db import make_engine, migrate, session_scope
 from kundepuls.facts.models import Response
 from tests.cases.conftest import Receiver
-from tests.support import api_headers, run_cli
+from tests.conftest import CliRun
+from tests.support import api_headers
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
@@ -29,34 +31,38 @@ def _store(url: str) -> None:
     engine.dispose()
 
 
-def test_cli_add_list_test_and_remove(tmp_path: Path, receiver: Receiver) -> None:
+def test_cli_add_list_test_and_remove(
+    tmp_path: Path, receiver: Receiver, kundepuls_cli: Callable[..., CliRun]
+) -> None:
     url = f"sqlite:///{tmp_path / 'kp.db'}"
     _store(url)
     env = {"KUNDEPULS_DATABASE_URL": url, "KUNDEPULS_BASE_URL": "http://kp.test"}
-    added = run_cli("alerts", "add", "nps", "--below", "0", "--webhook", receiver.url, env=env)
+    added = kundepuls_cli(
+        "alerts", "add", "nps", "--below", "0", "--webhook", receiver.url, env=env
+    )
     assert added.returncode == 0, added.stderr
     assert added.stdout.strip() == "alert rule 1 added"
-    listed = json.loads(run_cli("alerts", "list", "--json", env=env).stdout)
+    listed = json.loads(kundepuls_cli("alerts", "list", "--json", env=env).stdout)
     assert listed[0]["kpi"] == "nps"
     assert listed[0]["direction"] == "below"
-    dry = run_cli("alerts", "test", env=env)
+    dry = kundepuls_cli("alerts", "test", env=env)
     assert dry.returncode == 0, dry.stderr
     assert "ville varslet" in dry.stdout
     assert "http://kp.test/kpis/nps?from=" in dry.stdout
     assert receiver.bodies == []  # a dry run sends nothing
-    sent = run_cli("alerts", "test", "--send", env=env)
+    sent = kundepuls_cli("alerts", "test", "--send", env=env)
     assert "sent 1" in sent.stdout, sent.stdout + sent.stderr
     assert receiver.bodies[0]["text"].startswith("NPS er under 0,0: −33,3")
-    again = run_cli("alerts", "test", env=env)
+    again = kundepuls_cli("alerts", "test", env=env)
     assert "uendret (firing)" in again.stdout
-    events = run_cli("alerts", "list", "--events", env=env)
+    events = kundepuls_cli("alerts", "list", "--events", env=env)
     assert "fired" in events.stdout
-    bad = run_cli("alerts", "add", "nps", "--kind", "threshold", "--email", "x@y.no", env=env)
+    bad = kundepuls_cli("alerts", "add", "nps", "--kind", "threshold", "--email", "x@y.no", env=env)
     assert bad.returncode == 2
     assert "threshold: a threshold rule needs a value" in bad.stderr
     assert "Traceback" not in bad.stderr
-    assert run_cli("alerts", "remove", "1", env=env).returncode == 0
-    missing = run_cli("alerts", "remove", "1", env=env)
+    assert kundepuls_cli("alerts", "remove", "1", env=env).returncode == 0
+    missing = kundepuls_cli("alerts", "remove", "1", env=env)
     assert missing.returncode == 1
     assert "rule 1: no such alert rule" in missing.stderr
 

@@ -1,6 +1,7 @@
 """Benchmarks through files, the command line and the REST API."""
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -11,7 +12,8 @@ from kundepuls.app import create_app
 from kundepuls.benchmarks import service
 from kundepuls.config import get_settings
 from tests.benchmarks.conftest import plant
-from tests.support import api_headers, run_cli
+from tests.conftest import CliRun
+from tests.support import api_headers
 
 HEADER = "kpi,source,kind,period_start,period_end,value,ci_low,ci_high,n,note\n"
 GOOD = (
@@ -56,35 +58,37 @@ def test_import_reads_excel(session: Session, tmp_path: Path) -> None:
     assert service.listed(session, "ces")[0].value == 5.4
 
 
-def test_cli(tmp_path: Path, database_url: str, session: Session) -> None:
+def test_cli(
+    tmp_path: Path, database_url: str, session: Session, kundepuls_cli: Callable[..., CliRun]
+) -> None:
     if not database_url.startswith("sqlite"):
         return  # the command line is the same on both stores; once is enough
     plant(session, [10] * 130 + [8] * 40 + [2] * 30, [], [])
     env = {"KUNDEPULS_DATABASE_URL": database_url}
     period = ["--from", "2026-03-01", "--to", "2026-03-31"]
-    added = run_cli("benchmark", "add", "nps", "46", "--source", "Norsk Kundebarometer",
-                    *period, "--n", "300", env=env)  # fmt: skip
+    added = kundepuls_cli("benchmark", "add", "nps", "46", "--source", "Norsk Kundebarometer",
+                          *period, "--n", "300", env=env)  # fmt: skip
     assert added.returncode == 0, added.stderr
-    listed = json.loads(run_cli("benchmark", "list", "--json", env=env).stdout)
+    listed = json.loads(kundepuls_cli("benchmark", "list", "--json", env=env).stdout)
     assert listed[0]["value"] == 46.0
-    compared = run_cli("benchmark", "compare", "--kpi", "nps", env=env)
+    compared = kundepuls_cli("benchmark", "compare", "--kpi", "nps", env=env)
     assert compared.returncode == 0, compared.stderr
     assert "NPS 2026-03-01 til 2026-03-31: 50,0" in compared.stdout
     assert "over bransjen, men ikke signifikant." in compared.stdout
-    english = run_cli("benchmark", "compare", "1", "--lang", "en", env=env)
+    english = kundepuls_cli("benchmark", "compare", "1", "--lang", "en", env=env)
     assert "above the industry, but not significantly." in english.stdout
     path = tmp_path / "b.csv"
     path.write_text(HEADER + GOOD + BAD, encoding="utf-8")
-    imported = run_cli("benchmark", "import", str(path), env=env)
+    imported = kundepuls_cli("benchmark", "import", str(path), env=env)
     assert imported.returncode == 2
     assert imported.stdout.startswith("1 inserted, 1 updated, 5 rejected")
     assert "row 6: field 'kpi': unknown KPI 'npx'" in imported.stderr
-    bad = run_cli("benchmark", "add", "nps", "1", "--source", "X", "--from", "2026-03-09",
-                  "--to", "2026-03-01", env=env)  # fmt: skip
+    bad = kundepuls_cli("benchmark", "add", "nps", "1", "--source", "X", "--from", "2026-03-09",
+                        "--to", "2026-03-01", env=env)  # fmt: skip
     assert bad.returncode == 2
     assert "period_end: comes before period_start" in bad.stderr
     assert "Traceback" not in bad.stderr
-    missing = run_cli("benchmark", "import", str(tmp_path / "nope.csv"), env=env)
+    missing = kundepuls_cli("benchmark", "import", str(tmp_path / "nope.csv"), env=env)
     assert missing.returncode == 1
     assert "no such file" in missing.stderr
 

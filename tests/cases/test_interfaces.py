@@ -1,6 +1,7 @@
 """The action and case commands and REST routes, end to end on a small store."""
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,7 +13,8 @@ from kundepuls.app import create_app
 from kundepuls.db import make_engine, migrate, session_scope
 from kundepuls.facts.models import Customer, Response
 from tests.cases.conftest import Receiver
-from tests.support import api_headers, run_cli
+from tests.conftest import CliRun
+from tests.support import api_headers
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
@@ -32,38 +34,40 @@ def _store(url: str) -> None:
     engine.dispose()
 
 
-def test_cli_actions_and_cases(tmp_path: Path, receiver: Receiver) -> None:
+def test_cli_actions_and_cases(
+    tmp_path: Path, receiver: Receiver, kundepuls_cli: Callable[..., CliRun]
+) -> None:
     url = f"sqlite:///{tmp_path / 'kp.db'}"
     _store(url)
     env = {"KUNDEPULS_DATABASE_URL": url, "KUNDEPULS_CASES_WEBHOOK_URL": receiver.url}
     start = (NOW - timedelta(days=3)).date().isoformat()
-    added = run_cli("action", "add", "Ny takkemail", "--kpi", "nps", "--start", start,
-                    "--expected", "10", env=env)  # fmt: skip
+    added = kundepuls_cli("action", "add", "Ny takkemail", "--kpi", "nps", "--start", start,
+                          "--expected", "10", env=env)  # fmt: skip
     assert added.returncode == 0, added.stderr
-    listed = json.loads(run_cli("action", "list", "--json", env=env).stdout)
+    listed = json.loads(kundepuls_cli("action", "list", "--json", env=env).stdout)
     assert listed[0]["title"] == "Ny takkemail"
-    effect = run_cli("action", "effect", str(listed[0]["id"]), env=env)
+    effect = kundepuls_cli("action", "effect", str(listed[0]["id"]), env=env)
     assert effect.returncode == 0, effect.stderr
     assert "cannot tell" in effect.stdout or "Too little data" in effect.stdout
-    bad = run_cli("action", "add", "x", "--kpi", "nope", "--start", start, env=env)
+    bad = kundepuls_cli("action", "add", "x", "--kpi", "nope", "--start", start, env=env)
     assert bad.returncode == 2
     assert "kpi: 'nope'" in bad.stderr
     assert "Traceback" not in bad.stderr
-    synced = run_cli("case", "sync", env=env)
+    synced = kundepuls_cli("case", "sync", env=env)
     assert synced.returncode == 0, synced.stderr
-    cases = json.loads(run_cli("case", "list", "--json", env=env).stdout)
+    cases = json.loads(kundepuls_cli("case", "list", "--json", env=env).stdout)
     assert cases
     assert {c["status"] for c in cases} == {"new"}
     events = [b["event"] for b in receiver.bodies]
     assert events.count("case.opened") == len(cases)
     assert "case.overdue" in events  # answers older than 48 h are overdue already
-    again = run_cli("case", "sync", env=env)
+    again = kundepuls_cli("case", "sync", env=env)
     assert again.stdout.startswith("0 case(s) opened")
-    closed = run_cli("case", "close", str(cases[0]["id"]), "--outcome", "ringt", env=env)
+    closed = kundepuls_cli("case", "close", str(cases[0]["id"]), "--outcome", "ringt", env=env)
     assert closed.returncode == 0, closed.stderr
     assert receiver.bodies[-1]["event"] == "case.resolved"
     day = NOW.date().isoformat()
-    rates = run_cli("case", "rates", "--from", "2020-01-01", "--to", day, env=env)
+    rates = kundepuls_cli("case", "rates", "--from", "2020-01-01", "--to", day, env=env)
     assert rates.returncode == 0, rates.stderr
     assert "followup_rate" in rates.stdout
     assert "recovery_rate" in rates.stdout

@@ -1,6 +1,7 @@
 """``kundepuls import`` as a user runs it: messages, exit codes, and what is left behind."""
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from kundepuls.facts.models import ImportBatch
 from kundepuls.ingest.service import import_file
 from kundepuls.kit.errors import KundepulsError
+from tests.conftest import CliRun
 from tests.ingest.helpers import count, write_csv, write_rows
 from tests.support import run_cli
 
@@ -49,10 +51,12 @@ MORE_FATAL = {  # the same path through the CLI; checked in-process to keep the 
 
 
 @pytest.mark.parametrize("case", FATAL)
-def test_fatal_problems_are_one_line_and_exit_1(tmp_path: Path, case: str) -> None:
+def test_fatal_problems_are_one_line_and_exit_1(
+    tmp_path: Path, case: str, kundepuls_cli: Callable[..., CliRun]
+) -> None:
     _files(tmp_path)
     args, message = FATAL[case]
-    result = run_cli(
+    result = kundepuls_cli(
         "import",
         *args,
         cwd=tmp_path,
@@ -77,8 +81,10 @@ def test_more_fatal_problems_write_nothing(session: Session, tmp_path: Path, cas
     assert not list(tmp_path.glob("*.rejects.csv*"))
 
 
-def test_a_wrong_kind_or_file_does_not_create_a_store(tmp_path: Path) -> None:
-    result = run_cli(
+def test_a_wrong_kind_or_file_does_not_create_a_store(
+    tmp_path: Path, kundepuls_cli: Callable[..., CliRun]
+) -> None:
+    result = kundepuls_cli(
         "import", "order", "x.csv", cwd=tmp_path, env={"KUNDEPULS_DATABASE_URL": "sqlite:///kp.db"}
     )
     assert result.returncode == 1
@@ -86,7 +92,7 @@ def test_a_wrong_kind_or_file_does_not_create_a_store(tmp_path: Path) -> None:
 
 
 def test_rejected_rows_exit_2_and_keep_the_good_rows(
-    database_url: str, engine: Engine, tmp_path: Path
+    database_url: str, engine: Engine, tmp_path: Path, kundepuls_cli: Callable[..., CliRun]
 ) -> None:
     rows = [
         ["o1", "c1", "2026-01-10 10:00", "100"],
@@ -98,7 +104,7 @@ def test_rejected_rows_exit_2_and_keep_the_good_rows(
         ["o1", "c1", "2026-01-10 10:00", "120"],  # the same id again: this one wins
     ]
     path = write_csv(tmp_path / "ordre.csv", HEADER, rows, delimiter=";")
-    result = run_cli("import", "orders", str(path))
+    result = kundepuls_cli("import", "orders", str(path))
 
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
@@ -120,12 +126,12 @@ def test_rejected_rows_exit_2_and_keep_the_good_rows(
 
 
 def test_clean_import_exits_0_and_reimport_changes_nothing(
-    database_url: str, engine: Engine, tmp_path: Path
+    database_url: str, engine: Engine, tmp_path: Path, kundepuls_cli: Callable[..., CliRun]
 ) -> None:
     rows = [{"customer_id": f"c{i}", "Fylke": "Rogaland", "medlem": "ja"} for i in range(5)]
     path = write_rows(tmp_path / "kunder.xlsx", rows)
-    first = run_cli("import", "customers", str(path))
-    again = run_cli("import", "customers", str(path))
+    first = kundepuls_cli("import", "customers", str(path))
+    again = kundepuls_cli("import", "customers", str(path))
     assert (first.returncode, again.returncode) == (0, 0), first.stderr + again.stderr
     assert "inserted            5" in first.stdout
     assert "inserted            0" in again.stdout

@@ -3,7 +3,7 @@
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,7 +16,8 @@ from kundepuls.app import create_app
 from kundepuls.config import Settings
 from kundepuls.db import make_engine, migrate, session_factory
 from kundepuls.predict import service
-from tests.support import api_headers, run_cli, uvicorn_thread
+from tests.conftest import CliRun
+from tests.support import api_headers, uvicorn_thread
 
 from .cdnow import DATA
 from .factories import seed_shop
@@ -43,8 +44,8 @@ def sqlite_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Se
     engine.dispose()
 
 
-def test_cli_reproduces_the_paper_on_cdnow() -> None:
-    done = run_cli(
+def test_cli_reproduces_the_paper_on_cdnow(kundepuls_cli: Callable[..., CliRun]) -> None:
+    done = kundepuls_cli(
         "predict",
         "clv",
         "--summary-file",
@@ -66,40 +67,46 @@ def test_cli_reproduces_the_paper_on_cdnow() -> None:
         assert params[name] == pytest.approx(value, rel=0.01)
 
 
-def test_cli_on_the_store(sqlite_store: Session) -> None:
+def test_cli_on_the_store(sqlite_store: Session, kundepuls_cli: Callable[..., CliRun]) -> None:
     # The commands work as of now, so the shop's history ends just before now.
     seed_shop(sqlite_store, n=150, seed=11, end=datetime.now(UTC) - timedelta(hours=1))
-    done = run_cli("predict", "clv", "--format", "json", "--limit", "5")
+    done = kundepuls_cli("predict", "clv", "--format", "json", "--limit", "5")
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)
     assert len(rows) == 5
     assert rows[0]["clv"] >= rows[-1]["clv"]
-    done = run_cli("predict", "rfm", "--format", "csv")
+    done = kundepuls_cli("predict", "rfm", "--format", "csv")
     assert done.returncode == 0, done.stderr
     table = list(csv.DictReader(io.StringIO(done.stdout)))
     assert sum(int(r["customers"]) for r in table) == 150
 
 
-def test_cli_churn_reports_the_holdout(sqlite_store: Session) -> None:
+def test_cli_churn_reports_the_holdout(
+    sqlite_store: Session, kundepuls_cli: Callable[..., CliRun]
+) -> None:
     seed_shop(sqlite_store, n=150, seed=11, end=datetime.now(UTC) - timedelta(hours=1))
-    done = run_cli("predict", "churn", "--format", "json", "--limit", "3")
+    done = kundepuls_cli("predict", "churn", "--format", "json", "--limit", "3")
     assert done.returncode == 0, done.stderr
     body = json.loads(done.stdout)
     assert 0.5 < body["holdout"]["behaviour"]["auc"] <= 1
     assert len(body["customers"]) == 3
 
 
-def test_cli_error_is_one_clear_line(sqlite_store: Session) -> None:
-    done = run_cli("predict", "clv")
+def test_cli_error_is_one_clear_line(
+    sqlite_store: Session, kundepuls_cli: Callable[..., CliRun]
+) -> None:
+    done = kundepuls_cli("predict", "clv")
     assert done.returncode == 1
     assert "no orders in the store" in done.stderr
     assert "Traceback" not in done.stderr
 
 
-def test_cli_forecast_reads_kpi_output(tmp_path: Path) -> None:
+def test_cli_forecast_reads_kpi_output(
+    tmp_path: Path, kundepuls_cli: Callable[..., CliRun]
+) -> None:
     lines = ["period_start,value"] + [f"2025-{m:02d}-01,{40 + m % 3}" for m in range(1, 13)]
     (tmp_path / "nps.csv").write_text("\n".join(lines) + "\n")
-    done = run_cli(
+    done = kundepuls_cli(
         "predict", "forecast", str(tmp_path / "nps.csv"), "--periods", "2", "--format", "json"
     )
     assert done.returncode == 0, done.stderr
@@ -108,9 +115,11 @@ def test_cli_forecast_reads_kpi_output(tmp_path: Path) -> None:
     assert all(r["lower"] < r["forecast"] < r["upper"] for r in rows)
 
 
-def test_cli_forecast_needs_enough_periods(tmp_path: Path) -> None:
+def test_cli_forecast_needs_enough_periods(
+    tmp_path: Path, kundepuls_cli: Callable[..., CliRun]
+) -> None:
     (tmp_path / "short.csv").write_text("period_start,value\n2026-01-01,40\n2026-02-01,42\n")
-    done = run_cli("predict", "forecast", str(tmp_path / "short.csv"))
+    done = kundepuls_cli("predict", "forecast", str(tmp_path / "short.csv"))
     assert done.returncode == 1
     assert "at least 4 periods" in done.stderr
     assert "Traceback" not in done.stderr

@@ -1,6 +1,7 @@
 """``kundepuls quality`` and ``/api/v1/quality`` on a store with planted problems."""
 
 import json
+from collections.abc import Callable
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
@@ -9,9 +10,10 @@ from sqlalchemy.orm import Session
 
 from kundepuls.app import create_app
 from kundepuls.facts.models import Response
+from tests.conftest import CliRun
 from tests.quality import factory
 from tests.quality.factory import NOW
-from tests.support import api_headers, run_cli
+from tests.support import api_headers
 
 
 def _planted(session: Session) -> None:
@@ -23,23 +25,23 @@ def _planted(session: Session) -> None:
     session.commit()
 
 
-def test_cli(database_url: str, session: Session) -> None:
+def test_cli(database_url: str, session: Session, kundepuls_cli: Callable[..., CliRun]) -> None:
     if not database_url.startswith("sqlite"):
         return  # the command is the same on both stores; once is enough
     _planted(session)
     env = {"KUNDEPULS_DATABASE_URL": database_url}
-    out = run_cli("quality", "--format", "json", "--lang", "en", env=env)
+    out = kundepuls_cli("quality", "--format", "json", "--lang", "en", env=env)
     assert out.returncode == 0, out.stderr
     found = json.loads(out.stdout)
     checks = {f["check"]: f for f in found}
     assert checks["gap"]["segment"] == {"channel": "sms"}
     assert checks["gap"]["message"].startswith("Responses from channel=sms stopped")
     assert checks["stale"]["severity"] == "warning"  # the data end in June; it is later now
-    table = run_cli("quality", env=env)
+    table = kundepuls_cli("quality", env=env)
     assert table.returncode == 0, table.stderr
     assert "Datakvalitet" in table.stdout
     assert "channel=sms" in table.stdout
-    bad = run_cli("quality", "--format", "xml", env=env)
+    bad = kundepuls_cli("quality", "--format", "xml", env=env)
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr
 

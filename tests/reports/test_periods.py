@@ -2,6 +2,7 @@
 
 import doctest
 import re
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from kundepuls.kit.errors import UsageError
 from kundepuls.reports import periods
 from kundepuls.reports.periods import parse_period
-from tests.support import run_cli
+from tests.conftest import CliRun
 
 
 @pytest.mark.parametrize(
@@ -65,8 +66,10 @@ def test_the_docstring_examples_hold() -> None:
     assert result.failed == 0
 
 
-def test_the_command_rejects_a_bad_period_without_a_traceback() -> None:
-    result = run_cli("report", "pdf", "--period", "2026-Q5", "--out", "never.pdf")
+def test_the_command_rejects_a_bad_period_without_a_traceback(
+    kundepuls_cli: Callable[..., CliRun],
+) -> None:
+    result = kundepuls_cli("report", "pdf", "--period", "2026-Q5", "--out", "never.pdf")
     assert result.returncode == 2
     assert "period '2026-Q5': the quarter must be 1–4" in result.stderr
     assert "Traceback" not in result.stderr

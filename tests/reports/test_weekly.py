@@ -1,7 +1,7 @@
 """The weekly summary email over a real SMTP server on loopback: sent once per user and week."""
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,8 +17,9 @@ from kundepuls.kpis import backends
 from kundepuls.reports import tasks, weekly
 from kundepuls.reports.models import ReportDelivery
 from kundepuls.reports.periods import parse_period
+from tests.conftest import CliRun
 from tests.reports import helpers
-from tests.support import PASSWORD, run_cli
+from tests.support import PASSWORD
 from tests.surveys.factories import SMTPServer, html_part, text_part
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -201,24 +202,28 @@ def test_only_an_iso_week_is_a_week() -> None:
     assert weekly.choose_week(Settings(), "2026-W48") == parse_period("2026-W48")
 
 
-def test_the_command_previews_then_sends_once(store: Settings, smtp: SMTPServer) -> None:
+def test_the_command_previews_then_sends_once(
+    store: Settings, smtp: SMTPServer, kundepuls_cli: Callable[..., CliRun]
+) -> None:
     if not store.database_url.startswith("sqlite"):
         pytest.skip("the command calls the same job, tested on PostgreSQL above")
-    preview = run_cli("report", "weekly", "--week", "2026-W48")
+    preview = kundepuls_cli("report", "weekly", "--week", "2026-W48")
     assert preview.returncode == 0, preview.stderr
     assert "Subject: Kundepuls uke 48: NPS" in preview.stdout
     assert "To: " in preview.stdout
     assert "eier@butikk.no" in preview.stdout
     assert smtp.inbox.messages == []
-    sent = run_cli("report", "weekly", "--send", "--week", "2026-W48")
-    again = run_cli("report", "weekly", "--send", "--week", "2026-W48")
+    sent = kundepuls_cli("report", "weekly", "--send", "--week", "2026-W48")
+    again = kundepuls_cli("report", "weekly", "--send", "--week", "2026-W48")
     assert sent.stdout.strip() == "week 2026-W48: sent 3, already sent 0, retry later 0, failed 0"
     assert "sent 0, already sent 3" in again.stdout
     assert len(smtp.inbox.messages) == 3
 
 
-def test_a_user_turns_the_summary_off_and_on(people: Settings) -> None:
-    off = run_cli("report", "subscribe", "eier@butikk.no", "--no-weekly")
+def test_a_user_turns_the_summary_off_and_on(
+    people: Settings, kundepuls_cli: Callable[..., CliRun]
+) -> None:
+    off = kundepuls_cli("report", "subscribe", "eier@butikk.no", "--no-weekly")
     assert off.returncode == 0, off.stderr
     assert off.stdout.strip() == "Weekly summary off for eier@butikk.no"
     with session_scope(engine_for(people.database_url)) as session:
@@ -227,7 +232,7 @@ def test_a_user_turns_the_summary_off_and_on(people: Settings) -> None:
         assert {u.email for u in weekly.recipients(session)} == {
             "admin@butikk.no", "analytiker@butikk.no", "leser@butikk.no"
         }  # fmt: skip
-    unknown = run_cli("report", "subscribe", "ingen@butikk.no")
+    unknown = kundepuls_cli("report", "subscribe", "ingen@butikk.no")
     assert unknown.returncode == 1
     assert "no user with the email 'ingen@butikk.no'" in unknown.stderr
     assert "Traceback" not in unknown.stderr

@@ -1,6 +1,7 @@
 """Stored analyses: the comment_analyses table on SQLite and PostgreSQL, the job, the CLI."""
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from kundepuls.kit.errors import KundepulsError
 from kundepuls.text import commands
 from kundepuls.text.models import CommentAnalysis
 from kundepuls.text.service import analyze_pending, analyze_responses, discover_themes
-from tests.support import run_cli
+from tests.conftest import CliRun
 
 WHEN = datetime(2026, 11, 3, 12, tzinfo=UTC)
 
@@ -97,10 +98,12 @@ def test_discover_themes_from_the_store(session: Session) -> None:
     assert sorted(c.size for c in clusters) == [4, 4]
 
 
-def test_reanalyze_command(database_url: str, session: Session) -> None:
+def test_reanalyze_command(
+    database_url: str, session: Session, kundepuls_cli: Callable[..., CliRun]
+) -> None:
     add_responses(session)
     session.commit()
-    result = run_cli("text", "reanalyze")
+    result = kundepuls_cli("text", "reanalyze")
     assert result.returncode == 0, result.stderr
     assert "Analysed 4 comments." in result.stdout
     assert "Lexicon only" in result.stdout
@@ -108,13 +111,15 @@ def test_reanalyze_command(database_url: str, session: Session) -> None:
     assert session.get(CommentAnalysis, "r2") is not None
 
 
-def test_analyze_command_reads_lines_and_csv(tmp_path: Path) -> None:
+def test_analyze_command_reads_lines_and_csv(
+    tmp_path: Path, kundepuls_cli: Callable[..., CliRun]
+) -> None:
     lines = tmp_path / "comments.txt"
     lines.write_text(
         "Leveringen var ikke rask, men kundeservice var kjempehyggelig\n\n😀\nmail meg: a@b.no\n",
         "utf-8",
     )
-    result = run_cli("text", "analyze", str(lines))
+    result = kundepuls_cli("text", "analyze", str(lines))
     assert result.returncode == 0, result.stderr
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(out) == 4
@@ -125,14 +130,16 @@ def test_analyze_command_reads_lines_and_csv(tmp_path: Path) -> None:
 
     table = tmp_path / "comments.csv"
     table.write_text('id,comment\n1,"Elendig, aldri igjen"\n2,"Great staff, thanks"\n', "utf-8")
-    result = run_cli("text", "analyze", str(table))
+    result = kundepuls_cli("text", "analyze", str(table))
     assert [json.loads(x)["sentiment"] for x in result.stdout.splitlines()] == [
         "negative",
         "positive",
     ]
 
 
-def test_analyze_command_from_stdin_and_bad_files(tmp_path: Path) -> None:
+def test_analyze_command_from_stdin_and_bad_files(
+    tmp_path: Path, kundepuls_cli: Callable[..., CliRun]
+) -> None:
     import subprocess
     import sys
 
@@ -150,7 +157,7 @@ def test_analyze_command_from_stdin_and_bad_files(tmp_path: Path) -> None:
 
     bad = tmp_path / "bad.csv"
     bad.write_text("id,text\n1,hei\n", "utf-8")
-    result = run_cli("text", "analyze", str(bad))
+    result = kundepuls_cli("text", "analyze", str(bad))
     assert result.returncode == 2
     assert "column named 'comment'" in result.stderr
     assert "Traceback" not in result.stderr

@@ -4,16 +4,20 @@ Commands act with full rights as ``cli`` in the audit log: whoever can run them 
 the store anyway.
 """
 
+from __future__ import annotations
+
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy import Engine
 
-from kundepuls.accounts import service, tokens
 from kundepuls.config import get_settings
-from kundepuls.db import engine_for, session_scope
 from kundepuls.kit.errors import UsageError
+
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from sqlalchemy.orm import Session
 
 user_app = typer.Typer(help="Manage the users who sign in to the dashboard.", no_args_is_help=True)
 token_app = typer.Typer(
@@ -21,8 +25,11 @@ token_app = typer.Typer(
 )
 
 
-def _engine() -> Engine:
-    return engine_for(get_settings().database_url)
+def _session() -> AbstractContextManager[Session]:
+    """A session on the store that commits when the command's block ends cleanly."""
+    from kundepuls.db import engine_for, session_scope
+
+    return session_scope(engine_for(get_settings().database_url))
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -51,8 +58,10 @@ def add(
     ] = False,
 ) -> None:
     """Add a user (the first one should be an owner)."""
+    from kundepuls.accounts import service
+
     password = _read_password(password_stdin)
-    with session_scope(_engine()) as session:
+    with _session() as session:
         user = service.create_user(
             session, email, role, password, display_name=name, language=language
         )
@@ -62,7 +71,9 @@ def add(
 @user_app.command("list")
 def list_users() -> None:
     """Every user with role, status and last sign-in."""
-    with session_scope(_engine()) as session:
+    from kundepuls.accounts import service
+
+    with _session() as session:
         for user in service.list_users(session):
             seen = user.last_login_at.strftime("%Y-%m-%d %H:%M") if user.last_login_at else "never"
             state = "active" if user.active else "deactivated"
@@ -75,7 +86,9 @@ def set_role(
     role: Annotated[str, typer.Argument(help="owner, admin, analyst or viewer.")],
 ) -> None:
     """Give a user another role."""
-    with session_scope(_engine()) as session:
+    from kundepuls.accounts import service
+
+    with _session() as session:
         user = service.set_role(session, service.find_user(session, email), role)
         typer.echo(f"user {user.email} is now {user.role}")
 
@@ -83,7 +96,9 @@ def set_role(
 @user_app.command("deactivate")
 def deactivate(email: Annotated[str, typer.Argument(help="The user's email.")]) -> None:
     """Stop a user from signing in; their sessions end and their tokens stop working."""
-    with session_scope(_engine()) as session:
+    from kundepuls.accounts import service
+
+    with _session() as session:
         user = service.set_active(session, service.find_user(session, email), False)
         typer.echo(f"user {user.email} deactivated")
 
@@ -91,7 +106,9 @@ def deactivate(email: Annotated[str, typer.Argument(help="The user's email.")]) 
 @user_app.command("activate")
 def activate(email: Annotated[str, typer.Argument(help="The user's email.")]) -> None:
     """Let a deactivated user sign in again."""
-    with session_scope(_engine()) as session:
+    from kundepuls.accounts import service
+
+    with _session() as session:
         user = service.set_active(session, service.find_user(session, email), True)
         typer.echo(f"user {user.email} activated")
 
@@ -106,7 +123,9 @@ def create(
     ] = None,
 ) -> None:
     """Create an API token and print it once; only its hash is stored."""
-    with session_scope(_engine()) as session:
+    from kundepuls.accounts import service, tokens
+
+    with _session() as session:
         owner = service.find_user(session, email)
         token, raw = tokens.create_token(session, owner, name, scope, expires_days=expires_days)
         typer.echo(
@@ -121,7 +140,9 @@ def list_tokens(
     email: Annotated[str | None, typer.Option("--user", help="Only this user's tokens.")] = None,
 ) -> None:
     """Tokens with owner, scope and state (never the token itself)."""
-    with session_scope(_engine()) as session:
+    from kundepuls.accounts import service, tokens
+
+    with _session() as session:
         user_id = service.find_user(session, email).id if email else None
         for token in tokens.list_tokens(session, user_id):
             state = "revoked" if token.revoked_at else "active"
@@ -138,6 +159,8 @@ def revoke(
     token_id: Annotated[int, typer.Argument(help="The token's id (see token list).")],
 ) -> None:
     """Revoke a token; requests with it are refused from now on."""
-    with session_scope(_engine()) as session:
+    from kundepuls.accounts import tokens
+
+    with _session() as session:
         token = tokens.revoke_token(session, token_id)
         typer.echo(f"token {token.id} ({token.name}) revoked")

@@ -1,15 +1,18 @@
 """``kundepuls action …``: record improvement actions and measure their effect."""
 
+from __future__ import annotations
+
 import json
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kundepuls.actions.schemas import ActionCreate, ActionOut, ActionUpdate
 from kundepuls.config import get_settings
-from kundepuls.db import engine_for, session_scope
 from kundepuls.kit.errors import UsageError
+
+if TYPE_CHECKING:
+    from kundepuls.actions.schemas import ActionOut
 
 app = typer.Typer(help="Improvement actions and their measured effect.", no_args_is_help=True)
 
@@ -53,6 +56,8 @@ def add(
 ) -> None:
     """Record an improvement action."""
     from kundepuls.actions import service
+    from kundepuls.actions.schemas import ActionCreate, ActionOut
+    from kundepuls.db import engine_for, session_scope
 
     try:
         data = ActionCreate(
@@ -74,6 +79,8 @@ def list_(
 ) -> None:
     """List actions, newest start first."""
     from kundepuls.actions import service
+    from kundepuls.actions.schemas import ActionOut
+    from kundepuls.db import engine_for, session_scope
 
     with session_scope(engine_for(get_settings().database_url)) as session:
         actions = [ActionOut.model_validate(a) for a in service.list_actions(session, status)]
@@ -87,6 +94,8 @@ def list_(
 def show(action_id: int, as_json: AsJson = False) -> None:
     """Show one action."""
     from kundepuls.actions import service
+    from kundepuls.actions.schemas import ActionOut
+    from kundepuls.db import engine_for, session_scope
 
     with session_scope(engine_for(get_settings().database_url)) as session:
         action = ActionOut.model_validate(service.get_action(session, action_id))
@@ -109,6 +118,8 @@ def update(
 ) -> None:
     """Change an action's status, end date, owner, expected effect or comparison."""
     from kundepuls.actions import service
+    from kundepuls.actions.schemas import ActionOut, ActionUpdate
+    from kundepuls.db import engine_for, session_scope
 
     given = {"status": status, "end_date": _day(end, "--end"), "owner": owner,
              "expected_effect": expected, "compare": compare}  # fmt: skip
@@ -134,6 +145,7 @@ def effect(
 ) -> None:
     """Measure the action's effect (before/after, time series, diff-in-diff)."""
     from kundepuls.actions import service
+    from kundepuls.db import engine_for, session_scope
 
     settings = get_settings()
     with session_scope(engine_for(settings.database_url)) as session:

@@ -1,15 +1,18 @@
 """``kundepuls case …``: the follow-up inbox on the command line."""
 
+from __future__ import annotations
+
 import json
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kundepuls.cases.schemas import CaseOut
 from kundepuls.config import get_settings
-from kundepuls.db import engine_for, session_scope
 from kundepuls.kit.errors import UsageError
+
+if TYPE_CHECKING:
+    from kundepuls.cases.schemas import CaseOut
 
 app = typer.Typer(help="Follow-up cases for detractors and complaints.", no_args_is_help=True)
 
@@ -33,6 +36,8 @@ def list_(
 ) -> None:
     """List cases, earliest due first."""
     from kundepuls.cases import service
+    from kundepuls.cases.schemas import CaseOut
+    from kundepuls.db import engine_for, session_scope
 
     with session_scope(engine_for(get_settings().database_url)) as session:
         rows = (
@@ -52,6 +57,8 @@ def list_(
 def assign(case_id: int, assignee: str) -> None:
     """Give a case to a person."""
     from kundepuls.cases import service
+    from kundepuls.cases.schemas import CaseOut
+    from kundepuls.db import engine_for, session_scope
 
     with session_scope(engine_for(get_settings().database_url)) as session:
         case = CaseOut.model_validate(service.assign(session, case_id, assignee))
@@ -62,6 +69,8 @@ def assign(case_id: int, assignee: str) -> None:
 def contacted(case_id: int) -> None:
     """Record that the customer was reached."""
     from kundepuls.cases import service
+    from kundepuls.cases.schemas import CaseOut
+    from kundepuls.db import engine_for, session_scope
 
     with session_scope(engine_for(get_settings().database_url)) as session:
         case = CaseOut.model_validate(service.mark_contacted(session, case_id))
@@ -79,6 +88,8 @@ def close(
 ) -> None:
     """Close a case as resolved (or --unresolved) with its outcome."""
     from kundepuls.cases import service
+    from kundepuls.cases.schemas import CaseOut
+    from kundepuls.db import engine_for, session_scope
 
     with session_scope(engine_for(get_settings().database_url)) as session:
         case = CaseOut.model_validate(
@@ -96,6 +107,7 @@ def note(
 ) -> None:
     """Add a note to a case."""
     from kundepuls.cases import service
+    from kundepuls.db import engine_for, session_scope
 
     with session_scope(engine_for(get_settings().database_url)) as session:
         service.add_note(session, case_id, text, author)
@@ -109,6 +121,7 @@ def rates(
 ) -> None:
     """followup_rate (contacted within SLA) and recovery_rate, with 95 % intervals."""
     from kundepuls.cases import service
+    from kundepuls.db import engine_for, session_scope
 
     settings = get_settings()
     days = [_day(start, "--from"), _day(end, "--to")]

@@ -1,29 +1,24 @@
 """``kundepuls import``: the CLI face of ``ingest.service.import_file``."""
 
+from __future__ import annotations
+
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    Progress,
-    TaskID,
-    TaskProgressColumn,
-    TextColumn,
-    TimeRemainingColumn,
-)
-from sqlalchemy.exc import SQLAlchemyError
 
 from kundepuls.config import get_settings
-from kundepuls.db import engine_for, migrate, session_scope
 from kundepuls.ingest.columns import KINDS, spec_for
 from kundepuls.ingest.readers import check_path
-from kundepuls.ingest.schemas import ImportReport
-from kundepuls.ingest.service import import_file
 from kundepuls.kit.errors import KundepulsError
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+    from kundepuls.ingest.schemas import ImportReport
 
 HELP = f"""Import a file of KIND ({", ".join(KINDS)}) into the store.
 
@@ -60,6 +55,14 @@ class _LazyProgress:
         if self.bar is None:
             if not err.is_terminal or time.monotonic() - self.started < self.DELAY:
                 return
+            from rich.progress import (
+                BarColumn,
+                Progress,
+                TaskProgressColumn,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+
             self.bar = Progress(
                 TextColumn("importing"),
                 BarColumn(),
@@ -86,6 +89,11 @@ def import_command(
         bool, typer.Option("--dry-run", help="Validate and count; write nothing.")
     ] = False,
 ) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from kundepuls.db import engine_for, migrate, session_scope
+    from kundepuls.ingest.service import import_file
+
     spec_for(kind)  # a wrong kind or file should not create a store on its way out
     check_path(file)
     url = get_settings().database_url

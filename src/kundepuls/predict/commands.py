@@ -10,10 +10,8 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from kundepuls.config import get_settings
-from kundepuls.db import engine_for, session_scope
 from kundepuls.kit.errors import UsageError
 
 # The models pull in scipy, pandas and scikit-learn: they are imported inside the commands
@@ -46,6 +44,8 @@ def _plain(value: Any) -> Any:
 
 def emit(rows: list[dict[str, Any]], columns: list[str], fmt: Format, title: str = "") -> None:
     """Print ``rows`` as a table, a JSON array or CSV with the given columns."""
+    from rich.table import Table
+
     picked = [{c: _plain(row.get(c)) for c in columns} for row in rows]
     if fmt is Format.json:
         typer.echo(json.dumps(picked, ensure_ascii=False, indent=2))
@@ -65,6 +65,8 @@ def emit(rows: list[dict[str, Any]], columns: list[str], fmt: Format, title: str
 
 
 def _session() -> Any:
+    from kundepuls.db import engine_for, session_scope
+
     return session_scope(engine_for(get_settings().database_url))
 
 

@@ -1,24 +1,26 @@
 """``kundepuls survey …``: define surveys, send campaigns, preview, see response rates."""
 
+from __future__ import annotations
+
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy import Engine
 
 from kundepuls.config import get_settings
-from kundepuls.db import engine_for, session_scope
 from kundepuls.kit.errors import UsageError
-from kundepuls.surveys import outbox, service, sharing, texts, triggers
-from kundepuls.surveys.definitions import load_definition
-from kundepuls.surveys.distribution import Policy, render_email
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 survey_app = typer.Typer(help="Define surveys, send them, and see how they are answered.")
 
 
 def _engine() -> Engine:
+    from kundepuls.db import engine_for
+
     return engine_for(get_settings().database_url)
 
 
@@ -28,6 +30,10 @@ def create(file: Annotated[Path, typer.Argument(help="Survey definition (YAML)."
 
     See src/kundepuls/surveys/examples/etter-kjop.yaml for a commented example.
     """
+    from kundepuls.db import session_scope
+    from kundepuls.surveys import service
+    from kundepuls.surveys.definitions import load_definition
+
     definition = load_definition(file)
     with session_scope(_engine()) as session:
         survey, new = service.save_survey(session, definition)
@@ -39,6 +45,9 @@ def create(file: Annotated[Path, typer.Argument(help="Survey definition (YAML)."
 @survey_app.command("list")
 def list_() -> None:
     """Every survey, its version, when it is sent, and its response rate."""
+    from kundepuls.db import session_scope
+    from kundepuls.surveys import service, triggers
+
     with session_scope(_engine()) as session:
         surveys = service.list_surveys(session)
         rates = {r["survey"]: r for r in _totals(service.response_rates(session))}
@@ -72,6 +81,9 @@ def show(
     qr: Annotated[Path | None, typer.Option(help="Write the link's QR code (SVG) here.")] = None,
 ) -> None:
     """A survey's definition, links, widget snippet and response rate per channel."""
+    from kundepuls.db import session_scope
+    from kundepuls.surveys import service, sharing
+
     settings = get_settings()
     with session_scope(_engine()) as session:
         survey = service.get_survey(session, key, version)
@@ -110,6 +122,10 @@ def send(
     deliver: Annotated[bool, typer.Option(help="Send the due emails now.")] = True,
 ) -> None:
     """Invite a segment to a survey now (fatigue, consent and quiet hours apply)."""
+    from kundepuls.db import session_scope
+    from kundepuls.surveys import outbox, triggers
+    from kundepuls.surveys.distribution import Policy
+
     settings = get_settings()
     filters = dict(_pair(w) for w in where or [])
     if segment:
@@ -145,6 +161,10 @@ def preview(
     html: Annotated[Path | None, typer.Option(help="Also write the HTML email here.")] = None,
 ) -> None:
     """Show the email and the questions as a respondent in LANGUAGE would see them."""
+    from kundepuls.db import session_scope
+    from kundepuls.surveys import service, texts
+    from kundepuls.surveys.distribution import render_email
+
     if language not in texts.LANGUAGES:
         raise UsageError(f"--language {language!r}: use nb, nn or en")
     settings = get_settings()
