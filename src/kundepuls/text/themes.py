@@ -18,6 +18,40 @@ import yaml
 from kundepuls.kit.errors import KundepulsError
 from kundepuls.text.lexicon import Label, LexiconResult, plain_spellings, squash, to_label
 
+# A "word*" term of at least HEAD letters also ends Norwegian compounds whose first part has
+# at least MODIFIER letters, followed only by an inflection ending ("straumrekninga" →
+# "rekning*", "selvbetjeningen" → "betjening*"). Whole-word terms do not, since many are
+# verbs that end unrelated words ("ringer" in "oppdateringer").
+HEAD = 5
+MODIFIER = 4
+ENDINGS = ("", "e", "en", "et", "a", "er", "ar", "ene", "ane", "erne", "arne", "ne", "s")
+
+# A wait told only by its length ("stod i 45 min", "on hold for an hour"): a unit of minutes
+# or hours names the waiting theme unless a word just before it tells how long something
+# took to get done ("løste det på fem minutter", "within an hour", "hvert andre minutt") or
+# a word just after puts it before an event or away ("ringte 10 min før", "ten minutes away").
+WAIT_THEME = "waiting_time"
+UNITS = frozenset(
+    "minutter minutt minuttar minutes mins timer timar timene timane hours halvtime "
+    "halvtimen halvtimes kvarter kvarteret".split()
+)
+# Units that are also other words count only after these ("over en time", "an hour", "stod
+# i 45 min"; the number itself is not a token) and, for "min", before no word but one of
+# FOLLOWS_MIN ("i 45 min." but not "i min størrelse", "pakken min").
+SHORT_UNITS = {
+    "time": frozenset("en ein over halv".split()),
+    "hour": frozenset("an one half over".split()),
+    "min": frozenset(
+        "i for over ca cirka nesten bare berre kun ventet venta ventar venter waited "
+        "sat satt stod sto stått kom tok brukte gikk gjekk".split()
+    ),
+}
+FOLLOWS_MIN = frozenset("for på og i utan uten men without and at in".split())
+COMPLETIVE = frozenset(
+    "på innen innan etter within in after every hvert kvart per under during".split()
+)
+AFTER_NOT_WAIT = frozenset("før before early tidlig tidleg unna away".split())
+
 
 @dataclass(frozen=True)
 class Theme:
@@ -65,9 +99,16 @@ class Taxonomy:
         self.phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         # Weak terms ("~varen") count only when nothing else in the comment names a theme.
         self.weak: set[tuple[str, str]] = set()
+        # Exceptions ("!lett å finne fram") keep the words they cover from naming the theme.
+        self.exceptions: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for theme in themes:
             for written in theme.terms:
                 written = written.strip().lower()
+                if written.startswith("!"):
+                    parts = tuple(written[1:].split())
+                    if parts:
+                        self.exceptions.setdefault(parts[0], []).append((parts, theme.key))
+                    continue
                 weak = written.startswith("~")
                 # Every term is also known as typed without æ, ø and å ("apningstider",
                 # "sjaafor*"), unless that leaves a word of three letters or fewer.
@@ -77,6 +118,7 @@ class Taxonomy:
                     self._add(term, theme.key)
         self.lengths = sorted({len(p) for p in self.prefix}, reverse=True)
         self.suffix_lengths = sorted({len(s) for s in self.suffix}, reverse=True)
+        self.head_stems = {t: k for t, k in self.prefix.items() if len(t) >= HEAD and t.isalpha()}
 
     def _add(self, term: str, key: str) -> None:
         if " " in term:
@@ -102,23 +144,53 @@ class Taxonomy:
             if length < len(token):
                 end = token[-length:]
                 found |= {(key, end) for key in self.suffix.get(end, ())}
+        if not found and len(token) >= MODIFIER + HEAD:
+            found = self._compound_heads(token)
+        return found
+
+    def _compound_heads(self, token: str) -> set[tuple[str, str]]:
+        """The (theme, term) pairs of a term that ends ``token`` as a compound's head."""
+        found: set[tuple[str, str]] = set()
+        for start in range(MODIFIER, len(token) - HEAD + 1):
+            tail = token[start:]
+            for ending in ENDINGS:
+                if tail.endswith(ending):
+                    stem = tail[: len(tail) - len(ending)]
+                    found |= {(key, stem) for key in self.head_stems.get(stem, ())}
+            if found:
+                return found
         return found
 
     def matches(self, tokens: list[str]) -> dict[str, list[tuple[int, str]]]:
         """Per theme key, the (token index, term) of each mention."""
         strong: dict[str, list[tuple[int, str]]] = {}
         weak: dict[str, list[tuple[int, str]]] = {}
+        excepted = self._excepted(tokens)
         for i, token in enumerate(tokens):
             for parts, key in self.phrases.get(token, ()):
-                if tuple(tokens[i : i + len(parts)]) == parts:
+                if tuple(tokens[i : i + len(parts)]) == parts and (i, key) not in excepted:
                     term = " ".join(parts)
                     target = weak if (key, term) in self.weak else strong
                     target.setdefault(key, []).append((i, term))
             if token[:1].isalpha() or token[:1] == "[":
                 for key, term in self.match_token(token):
-                    target = weak if (key, term) in self.weak else strong
-                    target.setdefault(key, []).append((i, token))
+                    if (i, key) not in excepted:
+                        target = weak if (key, term) in self.weak else strong
+                        target.setdefault(key, []).append((i, token))
+        if WAIT_THEME in self.themes:
+            for i in _waits(tokens):
+                if (i, WAIT_THEME) not in excepted:
+                    strong.setdefault(WAIT_THEME, []).append((i, tokens[i]))
         return strong or weak
+
+    def _excepted(self, tokens: list[str]) -> set[tuple[int, str]]:
+        """The (token index, theme) pairs that an exception phrase covers."""
+        out: set[tuple[int, str]] = set()
+        for i, token in enumerate(tokens):
+            for parts, key in self.exceptions.get(token, ()):
+                if tuple(tokens[i : i + len(parts)]) == parts:
+                    out |= {(j, key) for j in range(i, i + len(parts))}
+        return out
 
     def mentions(self, reading: LexiconResult) -> list[ThemeMention]:
         """The themes of a comment read by the lexicon, each with its own sentiment."""
@@ -131,6 +203,20 @@ class Taxonomy:
             out.append(ThemeMention(key, to_label(score), score, terms))
         out.sort(key=lambda m: min(i for i, _ in matches[m.theme]))
         return out
+
+
+def _waits(tokens: list[str]) -> list[int]:
+    """Indices of units of time that tell how long someone waited (see ``UNITS``)."""
+    out = []
+    for i, token in enumerate(tokens):
+        before = tokens[max(0, i - 3) : i]
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        unit = token in UNITS or bool(before) and before[-1] in SHORT_UNITS.get(token, ())
+        if token == "min":
+            unit = unit and (not after[:1].isalpha() or after in FOLLOWS_MIN)
+        if unit and not COMPLETIVE.intersection(before) and after not in AFTER_NOT_WAIT:
+            out.append(i)
+    return out
 
 
 def _theme_raw(reading: LexiconResult, indices: list[int]) -> float:
