@@ -118,7 +118,12 @@ class Taxonomy:
                     self._add(term, theme.key)
         self.lengths = sorted({len(p) for p in self.prefix}, reverse=True)
         self.suffix_lengths = sorted({len(s) for s in self.suffix}, reverse=True)
-        self.head_stems = {t: k for t, k in self.prefix.items() if len(t) >= HEAD and t.isalpha()}
+        weak_terms = {term for _, term in self.weak}
+        self.head_stems = {
+            t: k
+            for t, k in self.prefix.items()
+            if len(t) >= HEAD and t.isalpha() and t not in weak_terms
+        }
 
     def _add(self, term: str, key: str) -> None:
         if " " in term:
