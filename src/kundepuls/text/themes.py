@@ -7,6 +7,7 @@ theme can be clustered (:func:`discover`) so that new themes can be named and ad
 """
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -99,6 +100,8 @@ class Taxonomy:
         self.phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         # Weak terms ("~varen") count only when nothing else in the comment names a theme.
         self.weak: set[tuple[str, str]] = set()
+        # Object terms ("^jakke*") name a theme only in a clause that voices an opinion.
+        self.objects: set[tuple[str, str]] = set()
         # Exceptions ("!lett å finne fram") keep the words they cover from naming the theme.
         self.exceptions: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for theme in themes:
@@ -109,16 +112,19 @@ class Taxonomy:
                     if parts:
                         self.exceptions.setdefault(parts[0], []).append((parts, theme.key))
                     continue
-                weak = written.startswith("~")
+                bare = written.lstrip("~^")
+                marks = written[: len(written) - len(bare)]
                 # Every term is also known as typed without æ, ø and å ("apningstider",
                 # "sjaafor*"), unless that leaves a word of three letters or fewer.
-                for term in (written.lstrip("~"), *plain_spellings(written.lstrip("~"))):
-                    if weak:
+                for term in (bare, *plain_spellings(bare)):
+                    if "~" in marks:
                         self.weak.add((theme.key, term.strip("*")))
+                    if "^" in marks:
+                        self.objects.add((theme.key, term.strip("*")))
                     self._add(term, theme.key)
         self.lengths = sorted({len(p) for p in self.prefix}, reverse=True)
         self.suffix_lengths = sorted({len(s) for s in self.suffix}, reverse=True)
-        weak_terms = {term for _, term in self.weak}
+        weak_terms = {term for _, term in self.weak | self.objects}
         self.head_stems = {
             t: k
             for t, k in self.prefix.items()
@@ -166,22 +172,34 @@ class Taxonomy:
                 return found
         return found
 
-    def matches(self, tokens: list[str]) -> dict[str, list[tuple[int, str]]]:
-        """Per theme key, the (token index, term) of each mention."""
+    def matches(
+        self, tokens: list[str], voiced: Callable[[int], bool] | None = None
+    ) -> dict[str, list[tuple[int, str]]]:
+        """Per theme key, the (token index, term) of each mention.
+
+        ``voiced(i)`` tells whether the clause of token ``i`` voices an opinion; object terms
+        count only there (all do when it is not given).
+        """
         strong: dict[str, list[tuple[int, str]]] = {}
         weak: dict[str, list[tuple[int, str]]] = {}
         excepted = self._excepted(tokens)
+
+        def note(i: int, key: str, term: str, shown: str) -> None:
+            if (i, key) in excepted:
+                return
+            if voiced is not None and (key, term) in self.objects and not voiced(i):
+                return
+            target = weak if (key, term) in self.weak else strong
+            target.setdefault(key, []).append((i, shown))
+
         for i, token in enumerate(tokens):
             for parts, key in self.phrases.get(token, ()):
-                if tuple(tokens[i : i + len(parts)]) == parts and (i, key) not in excepted:
+                if tuple(tokens[i : i + len(parts)]) == parts:
                     term = " ".join(parts)
-                    target = weak if (key, term) in self.weak else strong
-                    target.setdefault(key, []).append((i, term))
+                    note(i, key, term, term)
             if token[:1].isalpha() or token[:1] == "[":
                 for key, term in self.match_token(token):
-                    if (i, key) not in excepted:
-                        target = weak if (key, term) in self.weak else strong
-                        target.setdefault(key, []).append((i, token))
+                    note(i, key, term, token)
         if WAIT_THEME in self.themes:
             for i in _waits(tokens):
                 if (i, WAIT_THEME) not in excepted:
@@ -200,7 +218,7 @@ class Taxonomy:
     def mentions(self, reading: LexiconResult) -> list[ThemeMention]:
         """The themes of a comment read by the lexicon, each with its own sentiment."""
         out = []
-        matches = self.matches(reading.tokens)
+        matches = self.matches(reading.tokens, lambda i: _voiced(reading, i))
         for key, hits in matches.items():
             raw = _theme_raw(reading, [index for index, _ in hits])
             score = squash(raw) if raw else reading.score
@@ -208,6 +226,12 @@ class Taxonomy:
             out.append(ThemeMention(key, to_label(score), score, terms))
         out.sort(key=lambda m: min(i for i, _ in matches[m.theme]))
         return out
+
+
+def _voiced(reading: LexiconResult, index: int) -> bool:
+    """Whether the clause of token ``index`` holds a sentiment word."""
+    clause = reading.clause_at(index)
+    return clause is not None and clause.hits > 0
 
 
 def _waits(tokens: list[str]) -> list[int]:
