@@ -27,31 +27,8 @@ HEAD = 5
 MODIFIER = 4
 ENDINGS = ("", "e", "en", "et", "a", "er", "ar", "ene", "ane", "erne", "arne", "ne", "s")
 
-# A wait told only by its length ("stod i 45 min", "on hold for an hour"): a unit of minutes
-# or hours names the waiting theme unless a word just before it tells how long something
-# took to get done ("løste det på fem minutter", "within an hour", "hvert andre minutt") or
-# a word just after puts it before an event or away ("ringte 10 min før", "ten minutes away").
-WAIT_THEME = "waiting_time"
-UNITS = frozenset(
-    "minutter minutt minuttar minutes mins timer timar timene timane hours halvtime "
-    "halvtimen halvtimes kvarter kvarteret".split()
-)
-# Units that are also other words count only after these ("over en time", "an hour", "stod
-# i 45 min"; the number itself is not a token) and, for "min", before no word but one of
-# FOLLOWS_MIN ("i 45 min." but not "i min størrelse", "pakken min").
-SHORT_UNITS = {
-    "time": frozenset("en ein over halv".split()),
-    "hour": frozenset("an one half over".split()),
-    "min": frozenset(
-        "i for over ca cirka nesten bare berre kun ventet venta ventar venter waited "
-        "sat satt stod sto stått kom tok brukte gikk gjekk".split()
-    ),
-}
-FOLLOWS_MIN = frozenset("for på og i utan uten men without and at in".split())
-COMPLETIVE = frozenset(
-    "på innen innan etter within in after every hvert kvart per under during".split()
-)
-AFTER_NOT_WAIT = frozenset("før before early tidlig tidleg unna away".split())
+# How many distinct tokens a taxonomy remembers the matches of.
+SEEN_TOKENS = 50_000
 
 
 @dataclass(frozen=True)
@@ -61,6 +38,45 @@ class Theme:
     key: str
     labels: dict[str, str]
     terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Durations:
+    """A wait told only by its length ("stod i 45 min", "on hold for an hour").
+
+    A unit of time names ``theme`` unless one of the three words before it is in
+    ``not_after`` (how long something took to get done: "løste det på fem minutter",
+    "within an hour", "hvert andre minutt") or the word after it is in ``not_before``
+    ("ringte 10 min før", "ten minutes away"). Numbers are not tokens, so a unit that is
+    also another word (``ambiguous``: "en time", "min") counts only right after one of its
+    listed words and before no word but one of ``followed_by`` ("i 45 min." but not
+    "i min størrelse").
+    """
+
+    theme: str
+    units: frozenset[str]
+    ambiguous: dict[str, frozenset[str]]
+    followed_by: frozenset[str]
+    not_after: frozenset[str]
+    not_before: frozenset[str]
+
+    def find(self, words: list[str]) -> list[int]:
+        """Indices of the units that tell how long someone waited."""
+        out = []
+        for i, word in enumerate(words):
+            if word not in self.units and word not in self.ambiguous:
+                continue
+            before = words[max(0, i - 3) : i]
+            after = words[i + 1] if i + 1 < len(words) else ""
+            if word not in self.units and not (
+                before
+                and before[-1] in self.ambiguous[word]
+                and (not after[:1].isalpha() or after in self.followed_by)
+            ):
+                continue
+            if not self.not_after.intersection(before) and after not in self.not_before:
+                out.append(i)
+        return out
 
 
 @dataclass
@@ -92,8 +108,9 @@ class Taxonomy:
     [('delivery', 'negative'), ('customer_service', 'positive')]
     """
 
-    def __init__(self, themes: list[Theme]) -> None:
+    def __init__(self, themes: list[Theme], durations: Durations | None = None) -> None:
         self.themes = {t.key: t for t in themes}
+        self.durations = durations if durations and durations.theme in self.themes else None
         self.exact: dict[str, set[str]] = {}
         self.prefix: dict[str, set[str]] = {}
         self.suffix: dict[str, set[str]] = {}
@@ -130,6 +147,8 @@ class Taxonomy:
             for t, k in self.prefix.items()
             if len(t) >= HEAD and t.isalpha() and t not in weak_terms
         }
+        self._seen: dict[str, frozenset[tuple[str, str]]] = {}
+        self.head_lengths = sorted({len(t) for t in self.head_stems}, reverse=True)
 
     def _add(self, term: str, key: str) -> None:
         if " " in term:
@@ -144,33 +163,41 @@ class Taxonomy:
         elif term:
             self.exact.setdefault(term, set()).add(key)
 
-    def match_token(self, token: str) -> set[tuple[str, str]]:
-        """The (theme, term) pairs one token signals."""
+    def match_token(self, token: str) -> frozenset[tuple[str, str]]:
+        """The (theme, term) pairs one token signals (remembered for the most recent tokens)."""
+        found = self._seen.get(token)
+        if found is None:
+            if len(self._seen) >= SEEN_TOKENS:
+                self._seen.clear()
+            found = self._seen[token] = frozenset(self._match_token(token))
+        return found
+
+    def _match_token(self, token: str) -> set[tuple[str, str]]:
+        size = len(token)
         found = {(key, token) for key in self.exact.get(token, ())}
         for length in self.lengths:
-            if length <= len(token):
-                stem = token[:length]
-                found |= {(key, stem) for key in self.prefix.get(stem, ())}
+            if length <= size and (keys := self.prefix.get(token[:length])):
+                found |= {(key, token[:length]) for key in keys}
         for length in self.suffix_lengths:
-            if length < len(token):
-                end = token[-length:]
-                found |= {(key, end) for key in self.suffix.get(end, ())}
-        if not found and len(token) >= MODIFIER + HEAD:
+            if length < size and (keys := self.suffix.get(token[-length:])):
+                found |= {(key, token[-length:]) for key in keys}
+        if not found and size >= MODIFIER + HEAD:
             found = self._compound_heads(token)
         return found
 
     def _compound_heads(self, token: str) -> set[tuple[str, str]]:
         """The (theme, term) pairs of a term that ends ``token`` as a compound's head."""
-        found: set[tuple[str, str]] = set()
-        for start in range(MODIFIER, len(token) - HEAD + 1):
-            tail = token[start:]
-            for ending in ENDINGS:
-                if tail.endswith(ending):
-                    stem = tail[: len(tail) - len(ending)]
-                    found |= {(key, stem) for key in self.head_stems.get(stem, ())}
-            if found:
-                return found
-        return found
+        best: tuple[int, str] = (0, "")
+        for ending in ENDINGS:
+            if not token.endswith(ending):
+                continue
+            body = token[: len(token) - len(ending)]
+            for length in self.head_lengths:
+                stem = body[-length:]
+                if len(body) - length >= MODIFIER and stem in self.head_stems:
+                    best = max(best, (length + len(ending), stem))
+                    break
+        return {(key, best[1]) for key in self.head_stems.get(best[1], ())}
 
     def matches(
         self, tokens: list[str], voiced: Callable[[int], bool] | None = None
@@ -200,10 +227,11 @@ class Taxonomy:
             if token[:1].isalpha() or token[:1] == "[":
                 for key, term in self.match_token(token):
                     note(i, key, term, token)
-        if WAIT_THEME in self.themes:
-            for i in _waits(tokens):
-                if (i, WAIT_THEME) not in excepted:
-                    strong.setdefault(WAIT_THEME, []).append((i, tokens[i]))
+        if self.durations is not None:
+            key = self.durations.theme
+            for i in self.durations.find(tokens):
+                if (i, key) not in excepted:
+                    strong.setdefault(key, []).append((i, tokens[i]))
         return strong or weak
 
     def _excepted(self, tokens: list[str]) -> set[tuple[int, str]]:
@@ -232,20 +260,6 @@ def _voiced(reading: LexiconResult, index: int) -> bool:
     """Whether the clause of token ``index`` holds a sentiment word."""
     clause = reading.clause_at(index)
     return clause is not None and clause.hits > 0
-
-
-def _waits(tokens: list[str]) -> list[int]:
-    """Indices of units of time that tell how long someone waited (see ``UNITS``)."""
-    out = []
-    for i, token in enumerate(tokens):
-        before = tokens[max(0, i - 3) : i]
-        after = tokens[i + 1] if i + 1 < len(tokens) else ""
-        unit = token in UNITS or bool(before) and before[-1] in SHORT_UNITS.get(token, ())
-        if token == "min":
-            unit = unit and (not after[:1].isalpha() or after in FOLLOWS_MIN)
-        if unit and not COMPLETIVE.intersection(before) and after not in AFTER_NOT_WAIT:
-            out.append(i)
-    return out
 
 
 def _theme_raw(reading: LexiconResult, indices: list[int]) -> float:
@@ -284,11 +298,33 @@ def load_taxonomy(text: str, source: str = "themes file") -> Taxonomy:
             )
             for key, spec in (data.get("themes") or {}).items()
         ]
-    except (yaml.YAMLError, AttributeError, TypeError) as error:
+        durations = _durations(data.get("durations"))
+    except (yaml.YAMLError, AttributeError, TypeError, KeyError) as error:
         raise KundepulsError(f"{source}: not a valid theme file ({error})") from None
     if not themes:
         raise KundepulsError(f"{source}: no themes under the key 'themes'")
-    return Taxonomy(themes)
+    return Taxonomy(themes, durations)
+
+
+def _durations(spec: dict[str, Any] | None) -> Durations | None:
+    """The wait-by-length rule of a theme file's ``durations`` block, if it has one."""
+    if not spec:
+        return None
+
+    def words(name: str) -> frozenset[str]:
+        return frozenset(str(w).lower() for w in spec.get(name) or ())
+
+    return Durations(
+        str(spec["theme"]),
+        words("units"),
+        {
+            str(unit).lower(): frozenset(str(w).lower() for w in after or ())
+            for unit, after in (spec.get("ambiguous") or {}).items()
+        },
+        words("followed_by"),
+        words("not_after"),
+        words("not_before"),
+    )
 
 
 @cache
