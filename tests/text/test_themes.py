@@ -201,6 +201,10 @@ def test_nynorsk_venta_as_expected_is_no_wait_beside_another_theme() -> None:
         ("The driver called to say he was ten minutes away", False),
         ("Bestilte en jakke til datteren min", False),  # "min" is "my" here
         ("What are your opening hours?", False),
+        ("Det tok tre veker å få refusjon", True),
+        ("Chat says typical reply within 5 minutes. It's been 2 days.", True),
+        ("Leveringen tok fire dager", False),  # how long a delivery took is delivery time
+        ("Jakka rakna etter to veker", False),
     ],
 )
 def test_a_wait_told_only_by_its_length(text: str, wait: bool) -> None:

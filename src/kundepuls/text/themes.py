@@ -7,7 +7,7 @@ theme can be clustered (:func:`discover`) so that new themes can be named and ad
 """
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -50,7 +50,10 @@ class Durations:
     ("ringte 10 min før", "ten minutes away"). Numbers are not tokens, so a unit that is
     also another word (``ambiguous``: "en time", "min") counts only right after one of its
     listed words and before no word but one of ``followed_by`` ("i 45 min." but not
-    "i min størrelse").
+    "i min størrelse"). A long unit (``long_units``: days, weeks) counts only when one of
+    ``long_after`` is among the three words before it ("det tok tre veker å få refusjon",
+    "it's been 2 days") and no theme of ``long_unless`` is named (a delivery that took three
+    weeks is about the delivery time).
     """
 
     theme: str
@@ -59,19 +62,30 @@ class Durations:
     followed_by: frozenset[str]
     not_after: frozenset[str]
     not_before: frozenset[str]
+    long_units: frozenset[str] = frozenset()
+    long_after: frozenset[str] = frozenset()
+    long_unless: frozenset[str] = frozenset()
 
-    def find(self, words: list[str]) -> list[int]:
-        """Indices of the units that tell how long someone waited."""
+    def find(self, words: list[str], named: Iterable[str] = ()) -> list[int]:
+        """Indices of the units that tell how long someone waited, given the themes named."""
         out = []
+        long_ok = self.long_unless.isdisjoint(named)
         for i, word in enumerate(words):
-            if word not in self.units and word not in self.ambiguous:
+            if word in self.long_units:
+                if not long_ok or not self.long_after.intersection(words[max(0, i - 3) : i]):
+                    continue
+            elif word not in self.units and word not in self.ambiguous:
                 continue
             before = words[max(0, i - 3) : i]
             after = words[i + 1] if i + 1 < len(words) else ""
-            if word not in self.units and not (
-                before
-                and before[-1] in self.ambiguous[word]
-                and (not after[:1].isalpha() or after in self.followed_by)
+            if (
+                word in self.ambiguous
+                and word not in self.units
+                and not (
+                    before
+                    and before[-1] in self.ambiguous[word]
+                    and (not after[:1].isalpha() or after in self.followed_by)
+                )
             ):
                 continue
             if not self.not_after.intersection(before) and after not in self.not_before:
@@ -229,7 +243,7 @@ class Taxonomy:
                     note(i, key, term, token)
         if self.durations is not None:
             key = self.durations.theme
-            for i in self.durations.find(tokens):
+            for i in self.durations.find(tokens, strong):
                 if (i, key) not in excepted:
                     strong.setdefault(key, []).append((i, tokens[i]))
         return strong or weak
@@ -324,6 +338,9 @@ def _durations(spec: dict[str, Any] | None) -> Durations | None:
         words("followed_by"),
         words("not_after"),
         words("not_before"),
+        words("long_units"),
+        words("long_after"),
+        words("long_unless"),
     )
 
 
