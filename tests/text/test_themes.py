@@ -289,3 +289,10 @@ def test_themes_that_overlap_by_word_are_told_apart(
     found = themes(text)
     assert present is None or present in found
     assert absent is None or absent not in found
+
+
+def test_a_stem_ending_in_e_also_takes_the_feminine_a() -> None:
+    taxonomy = load_taxonomy("themes:\n  web:\n    terms: [heimeside*]\n")
+    reading = default_lexicon().analyze("Heimesida er full av feil")
+    assert [m.theme for m in taxonomy.mentions(reading)] == ["web"]
+    assert "website_app" in themes("Heimesida er full av feil")

@@ -145,9 +145,7 @@ class Taxonomy:
                     continue
                 bare = written.lstrip("~^")
                 marks = written[: len(written) - len(bare)]
-                # Every term is also known as typed without æ, ø and å ("apningstider",
-                # "sjaafor*"), unless that leaves a word of three letters or fewer.
-                for term in (bare, *plain_spellings(bare)):
+                for term in _spellings(bare):
                     if "~" in marks:
                         self.weak.add((theme.key, term.strip("*")))
                     if "^" in marks:
@@ -268,6 +266,26 @@ class Taxonomy:
             out.append(ThemeMention(key, to_label(score), score, terms))
         out.sort(key=lambda m: min(i for i, _ in matches[m.theme]))
         return out
+
+
+def _spellings(term: str) -> list[str]:
+    """``term`` and the other ways it is written.
+
+    Every term is also known as typed without æ, ø and å ("apningstider", "sjaafor*"),
+    unless that leaves a word of three letters or fewer. A "word*" term whose stem of five
+    letters or more ends in "e" also takes the feminine definite "-a" ("nettside*" →
+    "nettsida", "heimeside*" → "heimesida").
+
+    Examples
+    --------
+    >>> _spellings("heimeside*")
+    ['heimeside*', 'heimesida*']
+    """
+    forms = [term, *plain_spellings(term)]
+    stem = term.removesuffix("*")
+    if term.endswith("*") and not term.startswith("*") and len(stem) >= 5 and stem[-1] == "e":
+        forms += [form[:-2] + "a*" for form in forms]
+    return forms
 
 
 def _voiced(reading: LexiconResult, index: int) -> bool:
