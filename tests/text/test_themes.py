@@ -186,3 +186,113 @@ def test_short_terms_get_no_plain_spelling() -> None:
 def test_nynorsk_venta_as_expected_is_no_wait_beside_another_theme() -> None:
     assert "waiting_time" not in themes("Prisen var som venta")
     assert "waiting_time" in themes("Eg venta lenge")  # alone it still names the wait
+
+
+@pytest.mark.parametrize(
+    ("text", "wait"),
+    [
+        ("Toget stod i 45 min utan at nokon sa noko", True),
+        ("The tram just stopped for 30 minutes and nobody told us", True),
+        ("Bussen kom ikkje. Stod der i kulda ein halvtime", True),
+        ("Eg venta i over ein time på telefonen", True),
+        ("Kundeservice løste problemet på fem minutter", False),  # how fast, not a wait
+        ("Customer service sorted it out within an hour", False),
+        ("Nettbanken logger meg ut hvert andre minutt", False),
+        ("The driver called to say he was ten minutes away", False),
+        ("Bestilte en jakke til datteren min", False),  # "min" is "my" here
+        ("What are your opening hours?", False),
+        ("Det tok tre veker å få refusjon", True),
+        ("Chat says typical reply within 5 minutes. It's been 2 days.", True),
+        ("Leveringen tok fire dager", False),  # how long a delivery took is delivery time
+        ("Jakka rakna etter to veker", False),
+    ],
+)
+def test_a_wait_told_only_by_its_length(text: str, wait: bool) -> None:
+    assert ("waiting_time" in themes(text)) is wait
+
+
+def test_the_durations_rule_is_part_of_the_theme_file() -> None:
+    text = "themes:\n  queue:\n    label: {en: Queue}\n    terms: [queue]\n"
+    rule = "durations:\n  theme: queue\n  units: [minutes]\n  not_after: [in]\n"
+    reading = default_lexicon().analyze("Stood there for 20 minutes")
+    assert [m.theme for m in load_taxonomy(text + rule).mentions(reading)] == ["queue"]
+    assert load_taxonomy(text).mentions(reading) == []
+    quick = default_lexicon().analyze("Sorted in 20 minutes")
+    assert load_taxonomy(text + rule).mentions(quick) == []
+    with pytest.raises(KundepulsError, match="not a valid theme file"):
+        load_taxonomy(text + "durations:\n  units: [minutes]\n")
+
+
+def test_exception_terms_keep_the_words_they_cover_from_a_theme() -> None:
+    taxonomy = load_taxonomy(
+        "themes:\n  price:\n    terms: [pris*, '!setter pris på', '!eg pris på']\n"
+    )
+    lexicon = default_lexicon()
+    assert taxonomy.mentions(lexicon.analyze("Vi setter pris på hjelpen")) == []
+    assert taxonomy.mentions(lexicon.analyze("Det set eg pris på")) == []
+    assert [m.theme for m in taxonomy.mentions(lexicon.analyze("Prisen på kaffe"))] == ["price"]
+    assert "price" not in themes("Ho i kassa er alltid blid. Det set eg pris på")
+
+
+def test_a_stem_term_also_ends_a_compound() -> None:
+    taxonomy = load_taxonomy(
+        "themes:\n  bill:\n    terms: [rekning*]\n  mall:\n    terms: ['~senter*']\n"
+    )
+    lexicon = default_lexicon()
+
+    def keys(text: str) -> list[str]:
+        return [m.theme for m in taxonomy.mentions(lexicon.analyze(text))]
+
+    assert keys("Straumrekninga var høg") == ["bill"]
+    assert keys("Straumrekningane kjem seint") == ["bill"]
+    assert keys("Forrekning") == []  # "for" is too short to be the first part of a compound
+    assert keys("Treningssenteret er nytt") == []  # weak terms do not end compounds
+
+
+@pytest.mark.parametrize(
+    ("text", "theme", "named"),
+    [
+        ("Bestilte en jakke til datteren min", "product_quality", False),
+        ("Haven't tried the product yet", "product_quality", False),
+        ("Eg handla litt mat i dag", "product_quality", False),
+        ("Jakka er fin", "product_quality", True),
+        ("Great product. Terrible delivery.", "product_quality", True),
+        ("Pizzaen var brent i kantane", "product_quality", True),
+    ],
+)
+def test_object_nouns_name_product_quality_only_with_an_opinion(
+    text: str, theme: str, named: bool
+) -> None:
+    assert (theme in themes(text)) is named
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        ("Dama på telefonen var tolmodig og forklarte alt", "customer_service", "staff"),
+        ("The lady on the phone was patient", "customer_service", "staff"),
+        ("Optikeren tok seg god tid", "staff", None),
+        ("Dyrepleierne var så snille med hunden", "staff", None),
+        ("Kassadama var sur", "staff", None),
+        ("Dekninga er elendig, betaler for ingenting", "product_quality", "payment"),
+        ("Betalte med Vipps", "payment", None),
+        ("Banken ringte meg og sa at kortet var sperra", "communication", "customer_service"),
+        ("Half the shelves were empty", "selection", "store"),
+        ("Internettet har vært stabilt siden vi byttet til dere", "product_quality", None),
+        ("Vurderer å bytte selskap", None, "returns_refunds"),
+        ("Lang kø, bare en kasse åpen", "waiting_time", "opening_hours"),
+    ],
+)
+def test_themes_that_overlap_by_word_are_told_apart(
+    text: str, present: str | None, absent: str | None
+) -> None:
+    found = themes(text)
+    assert present is None or present in found
+    assert absent is None or absent not in found
+
+
+def test_a_stem_ending_in_e_also_takes_the_feminine_a() -> None:
+    taxonomy = load_taxonomy("themes:\n  web:\n    terms: [heimeside*]\n")
+    reading = default_lexicon().analyze("Heimesida er full av feil")
+    assert [m.theme for m in taxonomy.mentions(reading)] == ["web"]
+    assert "website_app" in themes("Heimesida er full av feil")
