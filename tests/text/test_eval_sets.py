@@ -38,6 +38,18 @@ SETS = [
             "comments_sentiment_probes.jsonl",
         ],
     ),
+    (
+        "comments_eval_heldout5.jsonl",
+        "heldout5",
+        140,
+        [
+            FIRST,
+            "comments_eval_heldout2.jsonl",
+            "comments_eval_heldout3.jsonl",
+            "comments_sentiment_probes.jsonl",
+            "comments_eval_heldout4.jsonl",
+        ],
+    ),
 ]
 
 
