@@ -2,7 +2,7 @@
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
@@ -10,6 +10,7 @@ import pytest
 from kundepuls.app import create_app
 from kundepuls.config import get_settings
 from kundepuls.kpis import service
+from tests.conftest import CliRun
 from tests.kpis.factory import Data
 from tests.support import api_headers, run_cli, uvicorn_thread
 
@@ -17,21 +18,8 @@ ROW_KEYS = {"kpi", "value", "n", "ci_low", "ci_high", "low_sample"}
 sqlite_only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """Run the CLI entry point in this process (a child process is slow to import)."""
-    from kundepuls.cli import main
-
-    capsys.readouterr()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("sys.argv", ["kundepuls", *args])
-        with pytest.raises(SystemExit) as exit_info:
-            main()
-    out = capsys.readouterr()
-    return int(exit_info.value.code or 0), out.out, out.err
-
-
 @sqlite_only
-def test_cli_show_json_csv_and_table(data: Data, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_show_json_csv_and_table(data: Data, kundepuls_cli: Callable[..., CliRun]) -> None:
     result = run_cli("kpi", "show", "nps", "--by", "region", "--grain", "month",
                      "--from", "2026-01-01", "--to", "2026-03-31", "--format", "json")  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -43,17 +31,17 @@ def test_cli_show_json_csv_and_table(data: Data, capsys: pytest.CaptureFixture[s
         service.make_query(["region"], "month", "2026-01-01", "2026-03-31"),
     )  # fmt: skip
     assert [r["n"] for r in rows] == expected.n.tolist()
-    code, out, err = cli(capsys, "kpi", "show", "csat", "--by", "weekend", "--format", "csv")
-    assert code == 0, err
-    assert out.splitlines()[0] == "kpi,weekend,value,n,ci_low,ci_high,low_sample"
-    code, out, err = cli(capsys, "kpi", "show", "first_response_hours", "--by", "team")
-    assert code == 0, err
-    assert "95 % CI" in out
-    code, out, err = cli(capsys, "kpi", "list", "--format", "json")
-    assert {k["key"] for k in json.loads(out)} >= {"nps", "churn_rate", "fcr"}
-    code, out, err = cli(capsys, "kpi", "compare", "csat", "--by", "region", "--format", "json")
-    assert code == 0, err
-    assert {"diff", "diff_low", "diff_high", "p_value", "q_value"} <= set(json.loads(out)[0])
+    run = kundepuls_cli("kpi", "show", "csat", "--by", "weekend", "--format", "csv")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[0] == "kpi,weekend,value,n,ci_low,ci_high,low_sample"
+    run = kundepuls_cli("kpi", "show", "first_response_hours", "--by", "team")
+    assert run.returncode == 0, run.stderr
+    assert "95 % CI" in run.stdout
+    run = kundepuls_cli("kpi", "list", "--format", "json")
+    assert {k["key"] for k in json.loads(run.stdout)} >= {"nps", "churn_rate", "fcr"}
+    run = kundepuls_cli("kpi", "compare", "csat", "--by", "region", "--format", "json")
+    assert run.returncode == 0, run.stderr
+    assert {"diff", "diff_low", "diff_high", "p_value", "q_value"} <= set(json.loads(run.stdout)[0])
 
 
 @sqlite_only
@@ -69,15 +57,15 @@ def test_cli_show_json_csv_and_table(data: Data, capsys: pytest.CaptureFixture[s
 )
 def test_cli_bad_input_is_one_clear_line(
     database_url: str,
-    capsys: pytest.CaptureFixture[str],
+    kundepuls_cli: Callable[..., CliRun],
     args: tuple[str, ...],
     code: int,
     message: str,
 ) -> None:
-    exit_code, _out, err = cli(capsys, *args)
-    assert exit_code == code
-    assert message in " ".join(err.split())
-    assert "Traceback" not in err
+    run = kundepuls_cli(*args)
+    assert run.returncode == code
+    assert message in " ".join(run.stderr.split())
+    assert "Traceback" not in run.stderr
 
 
 @pytest.fixture

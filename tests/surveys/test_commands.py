@@ -6,11 +6,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
-from typer.testing import CliRunner
 
-from kundepuls import cli
 from kundepuls.config import Settings
 from kundepuls.surveys.models import Invitation
+from tests.conftest import run_in_process
 from tests.support import run_cli
 from tests.surveys.factories import SMTPServer, add_customer
 
@@ -41,9 +40,9 @@ questions:
 
 def _run(*args: str) -> str:
     """Run a command in this process (faster); ``run_cli`` covers the real entry point."""
-    result = CliRunner().invoke(cli.app, list(args), catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result.output
+    result = run_in_process(*args)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
 
 
 def test_create_list_show_preview_and_send(
