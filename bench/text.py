@@ -1,13 +1,13 @@
 """Comment analytics, measured: sentiment, themes, language and speed; NoReC next to NorBench.
 
 Run ``python bench/text.py``. The hand-labelled comments in ``tests/data/comments_eval.jsonl``
-(splits ``dev`` and ``heldout``), ``tests/data/comments_eval_heldout2.jsonl``,
-``tests/data/comments_eval_heldout3.jsonl`` and ``tests/data/comments_eval_heldout4.jsonl``
+(splits ``dev`` and ``heldout``) and ``tests/data/comments_eval_heldout{2,3,4,5}.jsonl``
 (each scored once as held-out, then used for development) are DEVELOPMENT data: the lexicon
 and the themes were tuned on all of them, so their scores are in-sample and optimistic. The
-held-out set is ``tests/data/comments_eval_heldout5.jsonl``, written apart from the lexicon
-and theme work; when that file exists it is scored as the held-out set (never tune on it),
-otherwise the bench says it is missing. NoReC test macro-F1 needs NoReC_sentence: set
+held-out set is ``tests/data/comments_eval_heldout6.jsonl``, written apart from the lexicon
+and theme work. Nobody reads it or tunes on it, and it is scored only when asked for with
+``--heldout``: once, at the end of a round of work, after which it becomes development data
+and a new set is written. NoReC test macro-F1 needs NoReC_sentence: set
 KUNDEPULS_NOREC_DIR or keep it in ``shared/data/norec_sentence`` above the checkout; without
 it that part is skipped.
 """
@@ -32,9 +32,8 @@ from kundepuls.text.service import analyze  # noqa: E402
 
 EVAL = ROOT / "tests" / "data" / "comments_eval.jsonl"
 EVAL2 = ROOT / "tests" / "data" / "comments_eval_heldout2.jsonl"
-EVAL3 = ROOT / "tests" / "data" / "comments_eval_heldout3.jsonl"
-EVAL4 = ROOT / "tests" / "data" / "comments_eval_heldout4.jsonl"
-HELDOUT = ROOT / "tests" / "data" / "comments_eval_heldout5.jsonl"
+DEVELOPMENT = [ROOT / "tests" / "data" / f"comments_eval_heldout{n}.jsonl" for n in (3, 4, 5)]
+HELDOUT = ROOT / "tests" / "data" / "comments_eval_heldout6.jsonl"
 PROBES = ROOT / "tests" / "data" / "comments_sentiment_probes.jsonl"
 NORBENCH = [
     ("NorBERT3-large", 0.784),
@@ -83,14 +82,14 @@ def table(title: str, rows: list[dict[str, object]], speed: bool = True) -> None
     )
 
 
-def comments() -> None:
+def comments(heldout: bool) -> None:
     development = read_eval(EVAL) + read_eval(EVAL2)
     table(
         f"== DEVELOPMENT data ({len(development)} comments: comments_eval.jsonl dev + heldout,"
         " comments_eval_heldout2.jsonl; the lexicon was tuned on all of them, in-sample)",
         development,
     )
-    for path in (EVAL3, EVAL4):
+    for path in DEVELOPMENT:
         rows = read_eval(path)
         table(
             f"== DEVELOPMENT data {path.name} ({len(rows)} comments; scored once as held-out,"
@@ -109,15 +108,20 @@ def comments() -> None:
         pred = [analyze(r["text"], known_language=language).sentiment for r in group]
         hits = sum(g == p for g, p in zip(gold, pred, strict=True))
         print(f"{language:4} {len(group):5}  {hits / len(group):8.3f}  {macro_f1(gold, pred):8.3f}")
-    if HELDOUT.exists():
+    if not HELDOUT.exists():
+        print(f"== Held-out set {HELDOUT.name} not found: no held-out score")
+    elif not heldout:
+        print(
+            f"== Held-out set {HELDOUT.name} not scored: pass --heldout, once, at the end of a"
+            " round of work"
+        )
+    else:
         held = read_eval(HELDOUT)
         table(
             f"== HELD-OUT set {HELDOUT.name} ({len(held)} comments;"
             " written apart from the lexicon and theme work, never tuned on)",
             held,
         )
-    else:
-        print(f"== Held-out set {HELDOUT.name} not found: no held-out score")
     texts = [r["text"] for r in development]
     lexicon = default_lexicon()
     lex_speed = rate(lexicon.analyze, texts, repeat=10)
@@ -211,6 +215,6 @@ def norec() -> None:
 
 
 if __name__ == "__main__":
-    comments()
+    comments(heldout="--heldout" in sys.argv[1:])
     demo()
     norec()
