@@ -223,3 +223,57 @@ def test_frequent_misspellings_of_strong_words() -> None:
 )
 def test_doubt_of_a_return_and_a_ruined_occasion_are_complaints(text: str, language: str) -> None:
     assert label(text, language) == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Tar det lang tid å bytte dekk i desember?", "nb"),
+        ("Kor lang tid tek ein reparasjon av sykkelen?", "nn"),
+        ("Is the charger sold without a cable?", "en"),
+    ],
+)
+def test_a_plain_question_is_no_complaint(text: str, language: str) -> None:
+    assert label(text, language) == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Hvorfor er det alltid så lang kø i kassa?", "nb"),
+        ("Kvifor tek det så lang tid å få svar?", "nn"),
+        ("Why does the refund take so long?", "en"),
+    ],
+)
+def test_a_why_question_still_complains(text: str, language: str) -> None:
+    assert label(text, language) == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Banken flyttet avtalen min uten å varsle meg", "nb"),
+        ("Dei bytte ut avtalen utan å informere kundane", "nn"),
+        ("They raised the monthly fee without warning", "en"),
+        ("The technician left without fixing the leak", "en"),
+        ("Nettsida hengjer seg kvar gong eg loggar inn", "nn"),
+        ("The video call keeps dropping on my laptop", "en"),
+    ],
+)
+def test_an_unannounced_or_unfinished_job_is_a_complaint(text: str, language: str) -> None:
+    assert label(text, language) == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Sykepleiaren var svært omsorgsfull med mora mi", "nn"),
+        ("Rørleggeren var ærlig om hva som faktisk trengtes", "nb"),
+        ("Elektrikaren fann feilen på ein halvtime", "nn"),
+        ("The pharmacist really knew her stuff", "en"),
+        ("The landlord was very accommodating about the move-in date", "en"),
+        ("Friendliest bakery in town", "en"),
+    ],
+)
+def test_care_honesty_and_know_how_are_praise(text: str, language: str) -> None:
+    assert label(text, language) == "positive"
