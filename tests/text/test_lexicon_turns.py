@@ -277,3 +277,17 @@ def test_an_unannounced_or_unfinished_job_is_a_complaint(text: str, language: st
 )
 def test_care_honesty_and_know_how_are_praise(text: str, language: str) -> None:
     assert label(text, language) == "positive"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Den hjelpa set me pris på", "nn"),
+        ("Slik oppfølging setter vi pris på", "nb"),
+        ("Hun visste virkelig hva hun holdt på med", "nb"),
+    ],
+)
+def test_a_subject_or_sure_adverb_inside_a_phrase_does_not_hide_it(
+    text: str, language: str
+) -> None:
+    assert label(text, language) == "positive"
