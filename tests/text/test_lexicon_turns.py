@@ -291,3 +291,16 @@ def test_a_subject_or_sure_adverb_inside_a_phrase_does_not_hide_it(
     text: str, language: str
 ) -> None:
     assert label(text, language) == "positive"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Har bare handlet der én gang, for tidlig å si noe.", "nb"),
+        ("Vi flytta inn i går, så det er for tidleg å seie.", "nn"),
+        ("Only had the phone for a week, too early to tell.", "en"),
+        ("Meh, it does the job", "en"),
+    ],
+)
+def test_too_early_to_judge_and_a_shrug_are_neutral(text: str, language: str) -> None:
+    assert label(text, language) == "neutral"
