@@ -304,3 +304,16 @@ def test_a_subject_or_sure_adverb_inside_a_phrase_does_not_hide_it(
 )
 def test_too_early_to_judge_and_a_shrug_are_neutral(text: str, language: str) -> None:
     assert label(text, language) == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Verkstaden brukar fire veker på å skifte dekk", "nn"),
+        ("Flyet sat på rullebanen i to timar", "nn"),
+        ("We sat on the runway for two hours", "en"),
+        ("Tusen takk for at dere bruker tre uker på et svar 👏", "nb"),
+    ],
+)
+def test_time_spent_on_a_task_is_a_wait(text: str, language: str) -> None:
+    assert label(text, language) == "negative"
