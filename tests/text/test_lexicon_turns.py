@@ -223,3 +223,97 @@ def test_frequent_misspellings_of_strong_words() -> None:
 )
 def test_doubt_of_a_return_and_a_ruined_occasion_are_complaints(text: str, language: str) -> None:
     assert label(text, language) == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Tar det lang tid å bytte dekk i desember?", "nb"),
+        ("Kor lang tid tek ein reparasjon av sykkelen?", "nn"),
+        ("Is the charger sold without a cable?", "en"),
+    ],
+)
+def test_a_plain_question_is_no_complaint(text: str, language: str) -> None:
+    assert label(text, language) == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Hvorfor er det alltid så lang kø i kassa?", "nb"),
+        ("Kvifor tek det så lang tid å få svar?", "nn"),
+        ("Why does the refund take so long?", "en"),
+    ],
+)
+def test_a_why_question_still_complains(text: str, language: str) -> None:
+    assert label(text, language) == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Banken flyttet avtalen min uten å varsle meg", "nb"),
+        ("Dei bytte ut avtalen utan å informere kundane", "nn"),
+        ("They raised the monthly fee without warning", "en"),
+        ("The technician left without fixing the leak", "en"),
+        ("Nettsida hengjer seg kvar gong eg loggar inn", "nn"),
+        ("The video call keeps dropping on my laptop", "en"),
+    ],
+)
+def test_an_unannounced_or_unfinished_job_is_a_complaint(text: str, language: str) -> None:
+    assert label(text, language) == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Sykepleiaren var svært omsorgsfull med mora mi", "nn"),
+        ("Rørleggeren var ærlig om hva som faktisk trengtes", "nb"),
+        ("Elektrikaren fann feilen på ein halvtime", "nn"),
+        ("The pharmacist really knew her stuff", "en"),
+        ("The landlord was very accommodating about the move-in date", "en"),
+        ("Friendliest bakery in town", "en"),
+    ],
+)
+def test_care_honesty_and_know_how_are_praise(text: str, language: str) -> None:
+    assert label(text, language) == "positive"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Den hjelpa set me pris på", "nn"),
+        ("Slik oppfølging setter vi pris på", "nb"),
+        ("Hun visste virkelig hva hun holdt på med", "nb"),
+    ],
+)
+def test_a_subject_or_sure_adverb_inside_a_phrase_does_not_hide_it(
+    text: str, language: str
+) -> None:
+    assert label(text, language) == "positive"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Har bare handlet der én gang, for tidlig å si noe.", "nb"),
+        ("Vi flytta inn i går, så det er for tidleg å seie.", "nn"),
+        ("Only had the phone for a week, too early to tell.", "en"),
+        ("Meh, it does the job", "en"),
+    ],
+)
+def test_too_early_to_judge_and_a_shrug_are_neutral(text: str, language: str) -> None:
+    assert label(text, language) == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Verkstaden brukar fire veker på å skifte dekk", "nn"),
+        ("Flyet sat på rullebanen i to timar", "nn"),
+        ("We sat on the runway for two hours", "en"),
+        ("Tusen takk for at dere bruker tre uker på et svar 👏", "nb"),
+    ],
+)
+def test_time_spent_on_a_task_is_a_wait(text: str, language: str) -> None:
+    assert label(text, language) == "negative"

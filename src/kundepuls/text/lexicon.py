@@ -75,6 +75,7 @@ class Clause:
     hits: int = 0
     positive: float = 0.0  # the positive part of ``raw``, discounted in irrealis clauses
     irrealis: bool = False  # a wish or condition ("would be great", "hadde vore fint om")
+    question: bool = False  # asked, not stated: "Kor lang tid tek det?"
     lukewarm: bool = False  # "ikkje så mykje meir å seie", "nothing special": a shrug
     balanced: bool = False  # "varierer", "depends", "evens out": good and bad cancel
     counterfactual: bool = False  # "ellers hadde jeg glemt den": nothing happened
@@ -237,6 +238,8 @@ class Lexicon:
             parts = tuple(phrase.split())
             self.irrealis.setdefault(parts[0], []).append(parts)
         self.irrealis_factor = float(modifiers["irrealis_factor"])
+        self.question_blame = float(modifiers["question_blame"])
+        self.rhetorical = frozenset(modifiers["rhetorical"])
         self.counterfactual: dict[str, list[tuple[str, ...]]] = {}
         for phrase in modifiers["counterfactual"]:
             parts = tuple(tokenize(phrase))
@@ -385,8 +388,14 @@ class Lexicon:
                     bare = False
                 if token in QUESTION_MARKS:
                     # A question asserts no praise: "Er det mulig å få god service her?"
+                    segment = clauses[-1].segment
+                    opened = min(c.start for c in clauses if c.segment == segment)
+                    # "Hvorfor tar det så lang tid?" blames as a statement would.
+                    neutral = self.rhetorical.isdisjoint(tokens[opened:i])
                     for clause in clauses:
-                        clause.irrealis |= clause.segment == clauses[-1].segment
+                        asked = clause.segment == segment
+                        clause.irrealis |= asked
+                        clause.question |= asked and neutral
                 self._split(clauses, i, token, weight_after, contrast)
                 if contrast:
                     weight_after = self.after
@@ -503,6 +512,10 @@ class Lexicon:
         for clause in clauses:
             if clause.counterfactual:
                 clause.raw = clause.positive = 0.0
+            if clause.question:
+                # A question asks about blame rather than laying it: only strong words
+                # ("Hvorfor er servicen så elendig?") still make it a complaint.
+                clause.raw -= (clause.raw - clause.positive) * (1 - self.question_blame)
             if clause.irrealis:
                 clause.raw -= clause.positive * (1 - self.irrealis_factor)
                 clause.positive *= self.irrealis_factor
