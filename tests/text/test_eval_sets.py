@@ -63,6 +63,20 @@ SETS = [
             "comments_eval_heldout5.jsonl",
         ],
     ),
+    (
+        "comments_eval_heldout7.jsonl",
+        "heldout7",
+        110,
+        [
+            FIRST,
+            "comments_eval_heldout2.jsonl",
+            "comments_eval_heldout3.jsonl",
+            "comments_sentiment_probes.jsonl",
+            "comments_eval_heldout4.jsonl",
+            "comments_eval_heldout5.jsonl",
+            "comments_eval_heldout6.jsonl",
+        ],
+    ),
 ]
 
 
