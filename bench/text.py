@@ -1,10 +1,10 @@
 """Comment analytics, measured: sentiment, themes, language and speed; NoReC next to NorBench.
 
 Run ``python bench/text.py``. The hand-labelled comments in ``tests/data/comments_eval.jsonl``
-(splits ``dev`` and ``heldout``) and ``tests/data/comments_eval_heldout{2,3,4,5}.jsonl``
+(splits ``dev`` and ``heldout``) and ``tests/data/comments_eval_heldout{2,…,6}.jsonl``
 (each scored once as held-out, then used for development) are DEVELOPMENT data: the lexicon
 and the themes were tuned on all of them, so their scores are in-sample and optimistic. The
-held-out set is ``tests/data/comments_eval_heldout6.jsonl``, written apart from the lexicon
+held-out set is ``tests/data/comments_eval_heldout7.jsonl``, written apart from the lexicon
 and theme work. Nobody reads it or tunes on it, and it is scored only when asked for with
 ``--heldout``: once, at the end of a round of work, after which it becomes development data
 and a new set is written. NoReC test macro-F1 needs NoReC_sentence: set
@@ -32,8 +32,8 @@ from kundepuls.text.service import analyze  # noqa: E402
 
 EVAL = ROOT / "tests" / "data" / "comments_eval.jsonl"
 EVAL2 = ROOT / "tests" / "data" / "comments_eval_heldout2.jsonl"
-DEVELOPMENT = [ROOT / "tests" / "data" / f"comments_eval_heldout{n}.jsonl" for n in (3, 4, 5)]
-HELDOUT = ROOT / "tests" / "data" / "comments_eval_heldout6.jsonl"
+DEVELOPMENT = [ROOT / "tests" / "data" / f"comments_eval_heldout{n}.jsonl" for n in (3, 4, 5, 6)]
+HELDOUT = ROOT / "tests" / "data" / "comments_eval_heldout7.jsonl"
 PROBES = ROOT / "tests" / "data" / "comments_sentiment_probes.jsonl"
 NORBENCH = [
     ("NorBERT3-large", 0.784),
