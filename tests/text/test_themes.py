@@ -296,3 +296,33 @@ def test_a_stem_ending_in_e_also_takes_the_feminine_a() -> None:
     reading = default_lexicon().analyze("Heimesida er full av feil")
     assert [m.theme for m in taxonomy.mentions(reading)] == ["web"]
     assert "website_app" in themes("Heimesida er full av feil")
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        ("The porter at the station was grumpy and unhelpful", {"staff"}, set()),
+        ("Our taxi driver was friendly and knew the way", {"staff"}, {"delivery"}),
+        ("The guard at the gate shouted at my kids", {"staff"}, set()),
+        ("Reception was slow to greet us but kind", {"staff"}, set()),
+        ("The claims team at the insurer settled it fast", set(), {"staff"}),
+        ("The fries were cold and limp", {"product_quality"}, set()),
+        ("Their soup is the best in the city", {"product_quality"}, set()),
+        ("I fill in the contact form and nobody answers", {"customer_service"}, set()),
+        ("The booking page keeps freezing on my phone", {"website_app"}, set()),
+        ("Whatever I add, the basket shows nothing", {"website_app"}, set()),
+        ("Black mould all over the bathroom ceiling", {"cleanliness"}, set()),
+        ("Most dishes on the menu were unavailable", {"selection"}, set()),
+        ("Wide aisles, easy to push a buggy through", set(), {"website_app"}),
+        ("Lovely rooms, you can't complain at this price", set(), {"price"}),
+        ("Slow service but the cake was worth the wait", set(), {"waiting_time"}),
+        ("What time should we arrive before the show starts?", set(), {"delivery"}),
+        ("The café took back the bottle without asking why", {"returns_refunds"}, set()),
+    ],
+)
+def test_role_nouns_food_nouns_and_remarks_name_the_right_themes(
+    text: str, present: set[str], absent: set[str]
+) -> None:
+    found = set(themes(text))
+    assert present <= found
+    assert not absent & found
