@@ -318,6 +318,15 @@ def test_a_stem_ending_in_e_also_takes_the_feminine_a() -> None:
         ("Slow service but the cake was worth the wait", set(), {"waiting_time"}),
         ("What time should we arrive before the show starts?", set(), {"delivery"}),
         ("The café took back the bottle without asking why", {"returns_refunds"}, set()),
+        ("The owner himself helped us choose a tent", {"staff"}, set()),
+        ("Nobody working there knew where anything was", {"staff"}, set()),
+        ("The courier needed ages to find our street", {"delivery"}, {"waiting_time"}),
+        ("The beds were hard as rock", {"product_quality"}, set()),
+        ("The modem loses connection whenever it rains", {"product_quality"}, set()),
+        ("Support closed my ticket with no reply at all", set(), {"opening_hours"}),
+        ("The website said open until nine, the door was locked", {"communication"}, set()),
+        ("Never got an explanation for the cancelled class", {"communication"}, set()),
+        ("Any plans to sell oat milk in larger cartons?", {"selection"}, set()),
     ],
 )
 def test_role_nouns_food_nouns_and_remarks_name_the_right_themes(
