@@ -327,6 +327,16 @@ def test_a_stem_ending_in_e_also_takes_the_feminine_a() -> None:
         ("The website said open until nine, the door was locked", {"communication"}, set()),
         ("Never got an explanation for the cancelled class", {"communication"}, set()),
         ("Any plans to sell oat milk in larger cartons?", {"selection"}, set()),
+        ("Dørvakten slapp oss ikke inn og var sur", {"staff"}, set()),
+        ("Venterommet hos legen var trangt og mørkt", {"store"}, {"waiting_time"}),
+        ("Beste middagen jeg har spist på lenge", set(), {"waiting_time"}),
+        ("Maten var verdt ventetiden", set(), {"price"}),
+        ("Kommer skoene i flere farger?", {"selection"}, set()),
+        ("Brillene mine er lette og sitter godt", {"product_quality"}, set()),
+        ("Senga var myk og god å sove i", {"product_quality"}, set()),
+        ("Eg svarar på denne fordi de bad om det", set(), {"customer_service"}),
+        ("Vi kom fram til stengt dør fordi timen var flyttet", set(), {"opening_hours"}),
+        ("Fekk to SMS-ar med ulik tid", {"communication"}, set()),
     ],
 )
 def test_role_nouns_food_nouns_and_remarks_name_the_right_themes(
