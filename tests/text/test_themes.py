@@ -337,6 +337,13 @@ def test_a_stem_ending_in_e_also_takes_the_feminine_a() -> None:
         ("Eg svarar på denne fordi de bad om det", set(), {"customer_service"}),
         ("Vi kom fram til stengt dør fordi timen var flyttet", set(), {"opening_hours"}),
         ("Fekk to SMS-ar med ulik tid", {"communication"}, set()),
+        ("Vakta ved inngangen var hyggelig", {"staff"}, set()),
+        ("Guten bak disken var kjempeflink", {"staff"}, set()),
+        ("Timen ble flyttet uten forklaring", {"communication"}, set()),
+        ("Lite å velje mellom i hylla med brød", {"selection"}, set()),
+        ("Ungene elsket lekekroken", {"store"}, set()),
+        ("Kassa ligg på andre sida av gata no", set(), {"website_app"}),
+        ("Fikk bare et standardsvar tilbake", {"customer_service"}, set()),
     ],
 )
 def test_role_nouns_food_nouns_and_remarks_name_the_right_themes(
