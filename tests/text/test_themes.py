@@ -296,3 +296,59 @@ def test_a_stem_ending_in_e_also_takes_the_feminine_a() -> None:
     reading = default_lexicon().analyze("Heimesida er full av feil")
     assert [m.theme for m in taxonomy.mentions(reading)] == ["web"]
     assert "website_app" in themes("Heimesida er full av feil")
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        ("The porter at the station was grumpy and unhelpful", {"staff"}, set()),
+        ("Our taxi driver was friendly and knew the way", {"staff"}, {"delivery"}),
+        ("The guard at the gate shouted at my kids", {"staff"}, set()),
+        ("Reception was slow to greet us but kind", {"staff"}, set()),
+        ("The claims team at the insurer settled it fast", set(), {"staff"}),
+        ("The fries were cold and limp", {"product_quality"}, set()),
+        ("Their soup is the best in the city", {"product_quality"}, set()),
+        ("I fill in the contact form and nobody answers", {"customer_service"}, set()),
+        ("The booking page keeps freezing on my phone", {"website_app"}, set()),
+        ("Whatever I add, the basket shows nothing", {"website_app"}, set()),
+        ("Black mould all over the bathroom ceiling", {"cleanliness"}, set()),
+        ("Most dishes on the menu were unavailable", {"selection"}, set()),
+        ("Wide aisles, easy to push a buggy through", set(), {"website_app"}),
+        ("Lovely rooms, you can't complain at this price", set(), {"price"}),
+        ("Slow service but the cake was worth the wait", set(), {"waiting_time"}),
+        ("What time should we arrive before the show starts?", set(), {"delivery"}),
+        ("The café took back the bottle without asking why", {"returns_refunds"}, set()),
+        ("The owner himself helped us choose a tent", {"staff"}, set()),
+        ("Nobody working there knew where anything was", {"staff"}, set()),
+        ("The courier needed ages to find our street", {"delivery"}, {"waiting_time"}),
+        ("The beds were hard as rock", {"product_quality"}, set()),
+        ("The modem loses connection whenever it rains", {"product_quality"}, set()),
+        ("Support closed my ticket with no reply at all", set(), {"opening_hours"}),
+        ("The website said open until nine, the door was locked", {"communication"}, set()),
+        ("Never got an explanation for the cancelled class", {"communication"}, set()),
+        ("Any plans to sell oat milk in larger cartons?", {"selection"}, set()),
+        ("Dørvakten slapp oss ikke inn og var sur", {"staff"}, set()),
+        ("Venterommet hos legen var trangt og mørkt", {"store"}, {"waiting_time"}),
+        ("Beste middagen jeg har spist på lenge", set(), {"waiting_time"}),
+        ("Maten var verdt ventetiden", set(), {"price"}),
+        ("Kommer skoene i flere farger?", {"selection"}, set()),
+        ("Brillene mine er lette og sitter godt", {"product_quality"}, set()),
+        ("Senga var myk og god å sove i", {"product_quality"}, set()),
+        ("Eg svarar på denne fordi de bad om det", set(), {"customer_service"}),
+        ("Vi kom fram til stengt dør fordi timen var flyttet", set(), {"opening_hours"}),
+        ("Fekk to SMS-ar med ulik tid", {"communication"}, set()),
+        ("Vakta ved inngangen var hyggelig", {"staff"}, set()),
+        ("Guten bak disken var kjempeflink", {"staff"}, set()),
+        ("Timen ble flyttet uten forklaring", {"communication"}, set()),
+        ("Lite å velje mellom i hylla med brød", {"selection"}, set()),
+        ("Ungene elsket lekekroken", {"store"}, set()),
+        ("Kassa ligg på andre sida av gata no", set(), {"website_app"}),
+        ("Fikk bare et standardsvar tilbake", {"customer_service"}, set()),
+    ],
+)
+def test_role_nouns_food_nouns_and_remarks_name_the_right_themes(
+    text: str, present: set[str], absent: set[str]
+) -> None:
+    found = set(themes(text))
+    assert present <= found
+    assert not absent & found
