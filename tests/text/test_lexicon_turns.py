@@ -317,3 +317,45 @@ def test_too_early_to_judge_and_a_shrug_are_neutral(text: str, language: str) ->
 )
 def test_time_spent_on_a_task_is_a_wait(text: str, language: str) -> None:
     assert label(text, language) == "negative"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The last update wiped all my playlists.",
+        "Booked a table online, arrived and they had no record of it.",
+        "The plumber never turned up on Tuesday.",
+        "Each time I add a second item the cart empties itself.",
+        "Order cancelled without a word of warning.",
+    ],
+)
+def test_a_failure_told_as_a_plain_event_is_a_complaint(text: str) -> None:
+    assert label(text, "en") == "negative"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "They exchanged the shoes, no questions asked.",
+        "The driver carried my bags to the door. Made my week.",
+        "The receptionist went out of her way to find us a quieter room.",
+    ],
+)
+def test_a_deed_of_care_is_praise(text: str) -> None:
+    assert label(text, "en") == "positive"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("The waiters were friendly. The prices, alas, were not.", "en"),
+        ("Great pool. The gym wasn't.", "en"),
+        ("Frokosten var god. Kaffen var ikke.", "nb"),
+    ],
+)
+def test_a_bare_was_not_denies_the_praise_before_it(text: str, language: str) -> None:
+    assert label(text, language) == "negative"
+
+
+def test_a_bare_was_not_after_blame_adds_no_praise() -> None:
+    assert label("The bus was late. The driver was not.", "en") != "positive"
