@@ -359,3 +359,17 @@ def test_a_bare_was_not_denies_the_praise_before_it(text: str, language: str) ->
 
 def test_a_bare_was_not_after_blame_adds_no_praise() -> None:
     assert label("The bus was late. The driver was not.", "en") != "positive"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("A booking fee for a free museum? Seriously?", "en", "negative"),
+        ("Parkering koster 90 kroner timen. Seriøst?", "nb", "negative"),
+        ("Really? You open on Sundays now.", "en", "neutral"),
+    ],
+)
+def test_a_lone_word_of_disbelief_asked_after_a_statement_blames_it(
+    text: str, language: str, expected: str
+) -> None:
+    assert label(text, language) == expected

@@ -241,6 +241,8 @@ class Lexicon:
         self.irrealis_factor = float(modifiers["irrealis_factor"])
         self.question_blame = float(modifiers["question_blame"])
         self.rhetorical = frozenset(modifiers["rhetorical"])
+        self.incredulous = frozenset(modifiers["incredulous"])
+        self.incredulous_weight = float(modifiers["incredulous_weight"])
         self.counterfactual: dict[str, list[tuple[str, ...]]] = {}
         for phrase in modifiers["counterfactual"]:
             parts = tuple(tokenize(phrase))
@@ -398,6 +400,9 @@ class Lexicon:
                         asked = clause.segment == segment
                         clause.irrealis |= asked
                         clause.question |= asked and neutral
+                    words = [t for t in tokens[opened:i] if not is_break(t)]
+                    if opened and words and self.incredulous.issuperset(words):
+                        self._add(clauses[-1], self.incredulous_weight)
                 self._split(clauses, i, token, weight_after, contrast)
                 if contrast:
                     weight_after = self.after
