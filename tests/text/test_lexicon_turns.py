@@ -373,3 +373,14 @@ def test_a_lone_word_of_disbelief_asked_after_a_statement_blames_it(
     text: str, language: str, expected: str
 ) -> None:
     assert label(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Nothing to complain about, no praise either. Decent enough.", "en"),
+        ("Ingen klager, men ingen ros heller. Grei nok.", "nb"),
+    ],
+)
+def test_withheld_praise_beside_no_complaints_is_neutral(text: str, language: str) -> None:
+    assert label(text, language) == "neutral"
