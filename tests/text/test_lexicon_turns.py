@@ -384,3 +384,11 @@ def test_a_lone_word_of_disbelief_asked_after_a_statement_blames_it(
 )
 def test_withheld_praise_beside_no_complaints_is_neutral(text: str, language: str) -> None:
     assert label(text, language) == "neutral"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Black mould around the bathroom window.", "Found bed bugs in the second night."],
+)
+def test_signs_of_poor_hygiene_are_a_complaint(text: str) -> None:
+    assert label(text, "en") == "negative"
