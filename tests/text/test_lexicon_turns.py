@@ -392,3 +392,7 @@ def test_withheld_praise_beside_no_complaints_is_neutral(text: str, language: st
 )
 def test_signs_of_poor_hygiene_are_a_complaint(text: str) -> None:
     assert label(text, "en") == "negative"
+
+
+def test_a_fault_played_down_after_but_is_not_a_complaint() -> None:
+    assert label("Checkout was slow but no big deal.", "en") != "negative"
