@@ -396,3 +396,7 @@ def test_signs_of_poor_hygiene_are_a_complaint(text: str) -> None:
 
 def test_a_fault_played_down_after_but_is_not_a_complaint() -> None:
     assert label("Checkout was slow but no big deal.", "en") != "negative"
+
+
+def test_a_status_that_stays_for_days_is_a_wait() -> None:
+    assert label('The app showed "preparing your order" for two hours.', "en") == "negative"
