@@ -399,4 +399,4 @@ def test_a_fault_played_down_after_but_is_not_a_complaint() -> None:
 
 
 def test_a_status_that_stays_for_days_is_a_wait() -> None:
-    assert label('The app showed "preparing your order" for two hours.', "en") == "negative"
+    assert label('The order page said "preparing" for two hours.', "en") == "negative"
