@@ -400,3 +400,10 @@ def test_a_fault_played_down_after_but_is_not_a_complaint() -> None:
 
 def test_a_status_that_stays_for_days_is_a_wait() -> None:
     assert label('The order page said "preparing" for two hours.', "en") == "negative"
+
+
+@pytest.mark.parametrize(
+    "text", ["Never booking with this airline again.", "We won't be shopping here again."]
+)
+def test_a_customer_who_says_they_will_not_return_is_lost(text: str) -> None:
+    assert label(text, "en") == "negative"
