@@ -350,6 +350,7 @@ def test_a_deed_of_care_is_praise(text: str) -> None:
     [
         ("The waiters were friendly. The prices, alas, were not.", "en"),
         ("Great pool. The gym wasn't.", "en"),
+        ("The starters were tasty, the mains were not.", "en"),
         ("Frokosten var god. Kaffen var ikke.", "nb"),
     ],
 )

@@ -561,6 +561,11 @@ class Lexicon:
             if said is None or said.raw < 0 or not self._ends_on_echo(tokens, clause, table):
                 continue
             self._add(clause, said.raw * self.negation_factor)
+            if said.segment == clause.segment:
+                # "The room was great, the view wasn't.": the turn weighs as after "but";
+                # across sentences the last sentence decides anyway.
+                said.weight *= self.before
+                clause.weight *= self.after
             said = clause
 
     def _ends_on_echo(self, tokens: list[str], clause: Clause, table: _Table) -> bool:
