@@ -317,3 +317,94 @@ def test_too_early_to_judge_and_a_shrug_are_neutral(text: str, language: str) ->
 )
 def test_time_spent_on_a_task_is_a_wait(text: str, language: str) -> None:
     assert label(text, language) == "negative"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The last update wiped all my playlists.",
+        "Booked a table online, arrived and they had no record of it.",
+        "The plumber never turned up on Tuesday.",
+        "Each time I add a second item the cart empties itself.",
+        "Order cancelled without a word of warning.",
+    ],
+)
+def test_a_failure_told_as_a_plain_event_is_a_complaint(text: str) -> None:
+    assert label(text, "en") == "negative"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "They exchanged the shoes, no questions asked.",
+        "The driver carried my bags to the door. Made my week.",
+        "The receptionist went out of her way to find us a quieter room.",
+    ],
+)
+def test_a_deed_of_care_is_praise(text: str) -> None:
+    assert label(text, "en") == "positive"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("The waiters were friendly. The prices, alas, were not.", "en"),
+        ("Great pool. The gym wasn't.", "en"),
+        ("The starters were tasty, the mains were not.", "en"),
+        ("Frokosten var god. Kaffen var ikke.", "nb"),
+    ],
+)
+def test_a_bare_was_not_denies_the_praise_before_it(text: str, language: str) -> None:
+    assert label(text, language) == "negative"
+
+
+def test_a_bare_was_not_after_blame_adds_no_praise() -> None:
+    assert label("The bus was late. The driver was not.", "en") != "positive"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("A booking fee for a free museum? Seriously?", "en", "negative"),
+        ("Parkering koster 90 kroner timen. Seriøst?", "nb", "negative"),
+        ("Really? You open on Sundays now.", "en", "neutral"),
+    ],
+)
+def test_a_lone_word_of_disbelief_asked_after_a_statement_blames_it(
+    text: str, language: str, expected: str
+) -> None:
+    assert label(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Nothing to complain about, no praise either. Decent enough.", "en"),
+        ("Ingen klager, men ingen ros heller. Grei nok.", "nb"),
+    ],
+)
+def test_withheld_praise_beside_no_complaints_is_neutral(text: str, language: str) -> None:
+    assert label(text, language) == "neutral"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Black mould around the bathroom window.", "Found bed bugs in the second night."],
+)
+def test_signs_of_poor_hygiene_are_a_complaint(text: str) -> None:
+    assert label(text, "en") == "negative"
+
+
+def test_a_fault_played_down_after_but_is_not_a_complaint() -> None:
+    assert label("Checkout was slow but no big deal.", "en") != "negative"
+
+
+def test_a_status_that_stays_for_days_is_a_wait() -> None:
+    assert label('The order page said "preparing" for two hours.', "en") == "negative"
+
+
+@pytest.mark.parametrize(
+    "text", ["Never booking with this airline again.", "We won't be shopping here again."]
+)
+def test_a_customer_who_says_they_will_not_return_is_lost(text: str) -> None:
+    assert label(text, "en") == "negative"

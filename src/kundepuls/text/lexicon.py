@@ -195,6 +195,7 @@ class Lexicon:
         self.exclamatory = frozenset(modifiers["exclamatory"]["negators"])
         self.exclamatory_markers = frozenset(modifiers["exclamatory"]["markers"])
         self.bare_negation_weight = float(modifiers["bare_negation_weight"])
+        self.echo_auxiliaries = frozenset(modifiers["echo_auxiliaries"])
         self.lukewarm = frozenset(tuple(tokenize(p)) for p in modifiers["lukewarm"])
         self.lukewarm_factor = float(modifiers["lukewarm_factor"])
         self.balanced = frozenset(tuple(tokenize(p)) for p in modifiers["balanced"])
@@ -240,6 +241,8 @@ class Lexicon:
         self.irrealis_factor = float(modifiers["irrealis_factor"])
         self.question_blame = float(modifiers["question_blame"])
         self.rhetorical = frozenset(modifiers["rhetorical"])
+        self.incredulous = frozenset(modifiers["incredulous"])
+        self.incredulous_weight = float(modifiers["incredulous_weight"])
         self.counterfactual: dict[str, list[tuple[str, ...]]] = {}
         for phrase in modifiers["counterfactual"]:
             parts = tuple(tokenize(phrase))
@@ -343,6 +346,7 @@ class Lexicon:
                 clause.raw -= 2 * clause.positive
                 clause.positive = 0.0
         self._stock_praise_as_blame(clauses)
+        self._echo_negation(tokens, clauses, table)
         if self.contrast.isdisjoint(tokens):
             self._last_sentence_decides(clauses)
         raw = sum(c.raw * c.weight for c in clauses) + self._rating(text)
@@ -396,6 +400,9 @@ class Lexicon:
                         asked = clause.segment == segment
                         clause.irrealis |= asked
                         clause.question |= asked and neutral
+                    words = [t for t in tokens[opened:i] if not is_break(t)]
+                    if opened and words and self.incredulous.issuperset(words):
+                        self._add(clauses[-1], self.incredulous_weight)
                 self._split(clauses, i, token, weight_after, contrast)
                 if contrast:
                     weight_after = self.after
@@ -539,6 +546,36 @@ class Lexicon:
             clause.raw -= 2 * clause.stock
             clause.positive -= clause.stock
             clause.stock = 0.0
+
+    def _echo_negation(self, tokens: list[str], clauses: list[Clause], table: _Table) -> None:
+        """Let a clause that ends on a bare "was not" deny the praise of the clause before.
+
+        "Staff were lovely. The food, sadly, was not." is a complaint about the food: the
+        elided "lovely" is negated as if it had been said again.
+        """
+        said: Clause | None = None
+        for clause in clauses:
+            if clause.raw:
+                said = clause
+                continue
+            if said is None or said.raw < 0 or not self._ends_on_echo(tokens, clause, table):
+                continue
+            self._add(clause, said.raw * self.negation_factor)
+            if said.segment == clause.segment:
+                # "The room was great, the view wasn't.": the turn weighs as after "but";
+                # across sentences the last sentence decides anyway.
+                said.weight *= self.before
+                clause.weight *= self.after
+            said = clause
+
+    def _ends_on_echo(self, tokens: list[str], clause: Clause, table: _Table) -> bool:
+        """Whether ``clause`` ends on an auxiliary and a negator ("was not", "wasn't")."""
+        words = [t for t in tokens[clause.start : clause.end] if not is_break(t)]
+        if not words or not self._is_negator(words[-1], table):
+            return False
+        if words[-1].endswith("n't"):
+            return words[-1][:-3] in self.echo_auxiliaries
+        return len(words) > 1 and words[-2] in self.echo_auxiliaries
 
     def _last_sentence_decides(self, clauses: list[Clause]) -> None:
         """Weigh the last sentence as after a "men" when it turns against the ones before.
