@@ -32,6 +32,7 @@ label by two thresholds.
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -120,6 +121,14 @@ def squash(raw: float, alpha: float = ALPHA) -> float:
     0.632
     """
     return raw / math.sqrt(raw * raw + alpha) if raw else 0.0
+
+
+def _by_first_word(phrases: Iterable[tuple[str, ...]]) -> dict[str, list[tuple[str, ...]]]:
+    """Phrases (as words) grouped by their first word, for lookup while scanning tokens."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for parts in phrases:
+        index.setdefault(parts[0], []).append(parts)
+    return index
 
 
 def to_label(
@@ -234,19 +243,15 @@ class Lexicon:
         self.duration_weight = float(modifiers["duration_weight"])
         self.calendar = frozenset(modifiers["duration_calendar"])
         self.duration_reach = int(modifiers["duration_reach"])
-        self.irrealis: dict[str, list[tuple[str, ...]]] = {}
-        for phrase in modifiers["irrealis"]:
-            parts = tuple(phrase.split())
-            self.irrealis.setdefault(parts[0], []).append(parts)
+        self.irrealis = _by_first_word(tuple(p.split()) for p in modifiers["irrealis"])
         self.irrealis_factor = float(modifiers["irrealis_factor"])
         self.question_blame = float(modifiers["question_blame"])
         self.rhetorical = frozenset(modifiers["rhetorical"])
         self.incredulous = frozenset(modifiers["incredulous"])
         self.incredulous_weight = float(modifiers["incredulous_weight"])
-        self.counterfactual: dict[str, list[tuple[str, ...]]] = {}
-        for phrase in modifiers["counterfactual"]:
-            parts = tuple(tokenize(phrase))
-            self.counterfactual.setdefault(parts[0], []).append(parts)
+        self.counterfactual = _by_first_word(
+            tuple(tokenize(p)) for p in modifiers["counterfactual"]
+        )
         self.irony = frozenset(modifiers["irony_markers"])
         self.rating_weight = float(modifiers["rating"]["weight"])
         self.rating_high = float(modifiers["rating"]["high"])
