@@ -133,6 +133,7 @@ def record(
 ) -> tuple[dict[str, str], Answers]:
     """Validate and save one step; returns errors per field (and saves nothing) when bad,
     and the answers as they now stand."""
+    repository.lock_invitation(session, invitation.invitation_id)
     answers = current(session, invitation)
     errors: dict[str, str] = {}
     lang = invitation.language

@@ -93,6 +93,14 @@ def update_invitation(session: Session, invitation_id: str, values: dict[str, An
         session.expire(cached)
 
 
+def lock_invitation(session: Session, invitation_id: str) -> None:
+    """Hold the invitation's row until the transaction ends (no-op on SQLite, which writes
+    one transaction at a time): racing answers to one link then take the invitation first
+    and its response second, always in that order, and so cannot deadlock."""
+    query = sa.select(Invitation.invitation_id).where(Invitation.invitation_id == invitation_id)
+    session.execute(query.with_for_update())
+
+
 def cancel_reminder(session: Session, invitation_id: str) -> None:
     """Drop the queued reminder of an invitation (its answer arrived)."""
     session.connection().execute(_CANCEL_REMINDER, {"iid": invitation_id})
