@@ -53,7 +53,7 @@ def test_fits_reports_heldout_accuracy_and_blends() -> None:
     assert model.fitted
     report = model.report()
     assert report["comments"] == len(rows)
-    for key in ("heldout_accuracy", "lexicon_heldout_accuracy", "blend_heldout_accuracy"):
+    for key in ("heldout_accuracy", "builtin_heldout_accuracy", "blend_heldout_accuracy"):
         assert 0.4 < report[key] <= 1.0
     result = analyze("Elendig levering", model=model)
     assert result.sentiment == "negative"
@@ -81,8 +81,8 @@ def test_blended_reading_is_one_label_and_a_polarity() -> None:
         [r["text"] for r in rows], [r["sentiment"] for r in rows]
     )
     assert model.blend in (0.0, 0.25, 0.5, 0.75, 1.0)
-    for text, lexicon_score in [("Elendig levering", -0.8), ("Kjempefornøyd!", 0.9), ("Ok", 0.0)]:
-        label, score = model.blend_reading(text, lexicon_score)
+    for text, builtin_score in [("Elendig levering", -0.8), ("Kjempefornøyd!", 0.9), ("Ok", 0.0)]:
+        label, score = model.blend_reading(text, builtin_score)
         assert label in ("negative", "neutral", "positive")
         assert -1.0 <= score <= 1.0
     assert (

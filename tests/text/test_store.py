@@ -106,7 +106,7 @@ def test_reanalyze_command(
     result = kundepuls_cli("text", "reanalyze")
     assert result.returncode == 0, result.stderr
     assert "Analysed 4 comments." in result.stdout
-    assert "Lexicon only" in result.stdout
+    assert "Built-in reading only" in result.stdout
     session.expire_all()
     assert session.get(CommentAnalysis, "r2") is not None
 

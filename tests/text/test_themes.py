@@ -12,7 +12,8 @@ from kundepuls.text.themes import _taxonomy_from, default_taxonomy, load_taxonom
 
 
 def themes(text: str) -> dict[str, str]:
-    return {m.theme: m.sentiment for m in analyze(text).themes}
+    """The taxonomy's themes of ``text`` (the rules, without the comment model)."""
+    return {m.theme: m.sentiment for m in analyze(text, learnt=False).themes}
 
 
 def test_the_issue_example() -> None:

@@ -82,12 +82,12 @@ def reanalyze_command(
 def _describe(report: dict[str, object]) -> str:
     if not report["fitted"]:
         return (
-            f"Lexicon only: {report['comments']} scored comments, "
+            f"Built-in reading only: {report['comments']} scored comments, "
             f"{report['minimum']} needed to learn from them."
         )
     return (
         f"Learned from {report['comments']} scored comments; held-out accuracy "
-        f"{report['heldout_accuracy']:.3f} (lexicon {report['lexicon_heldout_accuracy']:.3f}, "
+        f"{report['heldout_accuracy']:.3f} (built-in {report['builtin_heldout_accuracy']:.3f}, "
         f"blend {report['blend_heldout_accuracy']:.3f} with weight {report['blend_weight']})."
     )
 

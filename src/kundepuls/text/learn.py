@@ -4,8 +4,9 @@ Every survey comment arrives with a score, which labels it for free: NPS 0–6 n
 neutral, 9–10 positive; else CSAT 1–2 / 3 / 4–5; else CES 1–3 / 4–5 / 6–7. With at least
 ``MIN_COMMENTS`` labelled comments a TF-IDF (word and character n-gram) logistic regression
 is fitted, its accuracy measured on a held-out fifth, and its probabilities blended with the
-lexicon's reading with a weight chosen on the other four fifths; below the minimum the
-lexicon alone is used.
+built-in reading (the lexicon blended with the comment model, see ``service.analyze``) with
+a weight chosen on the other four fifths; below the minimum the built-in reading is used
+alone.
 """
 
 from collections.abc import Sequence
@@ -21,7 +22,6 @@ from kundepuls.text.lexicon import (
     NEGATIVE_THRESHOLD,
     POSITIVE_THRESHOLD,
     Label,
-    default_lexicon,
     to_label,
 )
 
@@ -53,13 +53,13 @@ class InstallationModel:
     """A sentiment classifier fitted on one installation's scored comments.
 
     Both signals are read as probabilities of the three labels: the n-gram model's own, and
-    the lexicon's score turned into probabilities by a small logistic regression fitted on the
-    same comments (how this installation's scores go with the lexicon's readings). The blend
-    is ``(1 − blend) · lexicon + blend · model``; its label is the most probable one and its
-    score P(positive) − P(negative).
+    the built-in reading's score turned into probabilities by a small logistic regression
+    fitted on the same comments (how this installation's scores go with kundepuls's own
+    readings). The blend is ``(1 − blend) · built-in + blend · model``; its label is the most
+    probable one and its score P(positive) − P(negative).
 
     Attributes ending in ``_`` are set by :meth:`fit`: ``heldout_accuracy_`` (model alone),
-    ``lexicon_accuracy_`` and ``blend_accuracy_`` on a held-out fifth, ``n_``. ``blend`` is
+    ``builtin_accuracy_`` and ``blend_accuracy_`` on a held-out fifth, ``n_``. ``blend`` is
     chosen on out-of-fold predictions of the other four fifths, never on the held-out fifth
     it is reported on.
 
@@ -78,7 +78,7 @@ class InstallationModel:
     calibration_: Any = field(default=None, repr=False)
     n_: int = 0
     heldout_accuracy_: float | None = None
-    lexicon_accuracy_: float | None = None
+    builtin_accuracy_: float | None = None
     blend_accuracy_: float | None = None
 
     def _pipeline(self) -> Any:
@@ -98,8 +98,9 @@ class InstallationModel:
         self.n_ = len(texts)
         if self.n_ < self.min_comments or len(set(labels)) < 2:
             return self
-        lexicon = default_lexicon()
-        scores = np.array([lexicon.analyze(t).score for t in texts])
+        from kundepuls.text.service import analyze  # the built-in reading, before any blend
+
+        scores = np.array([analyze(t).score for t in texts])
         gold = np.asarray(labels)
         order = np.random.default_rng(self.seed).permutation(self.n_)
         cut = int(self.n_ * (1 - HELDOUT_SHARE))
@@ -109,17 +110,17 @@ class InstallationModel:
         self.blend = self._choose_blend(train_texts, gold[train], scores[train])
         held_texts = [texts[i] for i in held]
         model_proba = self.pipeline_.predict_proba(held_texts)
-        lexicon_held = self._lexicon_proba(scores[held])
-        self.heldout_accuracy_ = _accuracy(gold[held], self._labels(lexicon_held, model_proba, 1))
-        self.lexicon_accuracy_ = _accuracy(gold[held], [to_label(s) for s in scores[held]])
+        builtin_held = self._builtin_proba(scores[held])
+        self.heldout_accuracy_ = _accuracy(gold[held], self._labels(builtin_held, model_proba, 1))
+        self.builtin_accuracy_ = _accuracy(gold[held], [to_label(s) for s in scores[held]])
         self.blend_accuracy_ = _accuracy(
-            gold[held], self._labels(lexicon_held, model_proba, self.blend)
+            gold[held], self._labels(builtin_held, model_proba, self.blend)
         )
         self._fit_parts(texts, gold, scores)
         return self
 
     def _choose_blend(self, texts: list[str], labels: np.ndarray, scores: np.ndarray) -> float:
-        """The weight that labels out-of-fold predictions best (ties go to the lexicon)."""
+        """The weight that labels out-of-fold predictions best (ties go to the built-in reading)."""
         from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
         folds = min(FOLDS, int(np.unique(labels, return_counts=True)[1].min()))
@@ -128,10 +129,10 @@ class InstallationModel:
         out_of_fold = cross_val_predict(
             self._pipeline(), texts, labels, cv=StratifiedKFold(folds), method="predict_proba"
         )
-        lexicon = self._lexicon_proba(scores)
+        builtin = self._builtin_proba(scores)
         return max(
             BLEND_WEIGHTS,
-            key=lambda w: (_accuracy(labels, self._labels(lexicon, out_of_fold, w)), -w),
+            key=lambda w: (_accuracy(labels, self._labels(builtin, out_of_fold, w)), -w),
         )
 
     def _fit_parts(self, texts: list[str], labels: np.ndarray, scores: np.ndarray) -> None:
@@ -139,29 +140,29 @@ class InstallationModel:
 
         self.pipeline_ = self._pipeline().fit(texts, labels)
         self.calibration_ = LogisticRegression(class_weight="balanced").fit(
-            _lexicon_features(scores), labels
+            _builtin_features(scores), labels
         )
 
-    def _lexicon_proba(self, scores: np.ndarray) -> np.ndarray:
-        """The lexicon's scores as probabilities, in the model's class order."""
-        proba: np.ndarray = self.calibration_.predict_proba(_lexicon_features(scores))
+    def _builtin_proba(self, scores: np.ndarray) -> np.ndarray:
+        """The built-in reading's scores as probabilities, in the model's class order."""
+        proba: np.ndarray = self.calibration_.predict_proba(_builtin_features(scores))
         columns = list(self.calibration_.classes_)
         return proba[:, [columns.index(c) for c in self.pipeline_.classes_]]
 
-    def _labels(self, lexicon: np.ndarray, model: np.ndarray, weight: float) -> list[str]:
-        blended = (1 - weight) * lexicon + weight * model
+    def _labels(self, builtin: np.ndarray, model: np.ndarray, weight: float) -> list[str]:
+        blended = (1 - weight) * builtin + weight * model
         return [str(c) for c in self.pipeline_.classes_[blended.argmax(axis=1)]]
 
     @property
     def fitted(self) -> bool:
         return self.pipeline_ is not None
 
-    def blend_reading(self, text: str, lexicon_score: float) -> tuple[Label, float]:
-        """The blended label and score of one comment (the lexicon's when not fitted)."""
+    def blend_reading(self, text: str, builtin_score: float) -> tuple[Label, float]:
+        """The blended label and score of one comment (the built-in one when not fitted)."""
         if not self.fitted:
-            return to_label(lexicon_score), lexicon_score
-        lexicon = self._lexicon_proba(np.array([lexicon_score]))
-        proba = (1 - self.blend) * lexicon + self.blend * self.pipeline_.predict_proba([text])
+            return to_label(builtin_score), builtin_score
+        builtin = self._builtin_proba(np.array([builtin_score]))
+        proba = (1 - self.blend) * builtin + self.blend * self.pipeline_.predict_proba([text])
         classes = [str(c) for c in self.pipeline_.classes_]
         score = sum(p * _POLES.get(c, 0.0) for p, c in zip(proba[0], classes, strict=True))
         return cast(Label, classes[int(proba[0].argmax())]), float(score)
@@ -173,7 +174,7 @@ class InstallationModel:
             "fitted": self.fitted,
             "minimum": self.min_comments,
             "heldout_accuracy": self.heldout_accuracy_,
-            "lexicon_heldout_accuracy": self.lexicon_accuracy_,
+            "builtin_heldout_accuracy": self.builtin_accuracy_,
             "blend_heldout_accuracy": self.blend_accuracy_,
             "blend_weight": self.blend,
         }
@@ -182,8 +183,8 @@ class InstallationModel:
 _POLES = {"positive": 1.0, "negative": -1.0}
 
 
-def _lexicon_features(scores: np.ndarray) -> np.ndarray:
-    """The lexicon's score, and which side of the label thresholds it falls on."""
+def _builtin_features(scores: np.ndarray) -> np.ndarray:
+    """The built-in score, and which side of the label thresholds it falls on."""
     features: np.ndarray = np.c_[scores, scores > POSITIVE_THRESHOLD, scores < NEGATIVE_THRESHOLD]
     return features
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from kundepuls.text import repository
+from kundepuls.text.cx import load_comment_model
 from kundepuls.text.discovery import Cluster, discover
 from kundepuls.text.language import detect_language
 from kundepuls.text.learn import InstallationModel
@@ -61,10 +62,13 @@ def analyze(
     known_language: str | None = None,
     customer_name: str | None = None,
     model: InstallationModel | None = None,
+    learnt: bool = True,
 ) -> CommentResult:
     """Language, sentiment, themes (each with its own sentiment) and masked text of a comment.
 
-    ``model``, when fitted on this installation's scored comments, is blended in.
+    The rules (lexicon and taxonomy) are blended with the comment model (``cx.py``) unless
+    ``learnt`` is false; ``model``, when fitted on this installation's scored comments, is
+    blended in last.
 
     Examples
     --------
@@ -84,9 +88,19 @@ def analyze(
     if reading.hits == 0 and language in ("nb", "nn") and words >= NOREC_MIN_WORDS:
         score, version = _norec_score(head, score, version)
     label = to_label(score)
+    comment_model = load_comment_model()
+    probabilities = comment_model.read_one(head) if learnt else None
+    if probabilities is not None:
+        label, score = comment_model.blend_sentiment(probabilities, label, score)
+        version = f"{version}+{comment_model.version}"
     if model is not None and model.fitted:
         (label, score), version = model.blend_reading(head, score), f"{version}+installation"
-    themes = default_taxonomy().mentions(reading)
+    taxonomy = default_taxonomy()
+    found = {m.theme: m for m in taxonomy.mentions(reading, score)}
+    keys = list(found)
+    if probabilities is not None:
+        keys = comment_model.themes(probabilities, keys, set(taxonomy.themes))
+    themes = [found.get(t) or ThemeMention(t, label, score) for t in keys]
     return CommentResult(language, label, score, themes, masked, version)
 
 

@@ -255,13 +255,17 @@ class Taxonomy:
                     out |= {(j, key) for j in range(i, i + len(parts))}
         return out
 
-    def mentions(self, reading: LexiconResult) -> list[ThemeMention]:
-        """The themes of a comment read by the lexicon, each with its own sentiment."""
+    def mentions(self, reading: LexiconResult, overall: float | None = None) -> list[ThemeMention]:
+        """The themes of a comment read by the lexicon, each with its own sentiment.
+
+        A theme whose clauses hold no sentiment takes the comment's: ``overall`` when given
+        (the score after blending), else the lexicon's.
+        """
         out = []
         matches = self.matches(reading.tokens, lambda i: _voiced(reading, i))
         for key, hits in matches.items():
             raw = _theme_raw(reading, [index for index, _ in hits])
-            score = squash(raw) if raw else reading.score
+            score = squash(raw) if raw else reading.score if overall is None else overall
             terms = sorted({term for _, term in hits})
             out.append(ThemeMention(key, to_label(score), score, terms))
         out.sort(key=lambda m: min(i for i, _ in matches[m.theme]))
