@@ -1,9 +1,13 @@
 """Language of a comment: ``nb`` (Bokmål), ``nn`` (Nynorsk), ``en`` (English) or ``other``.
 
-Function words settle most comments at once ("ikkje", "eg", "kva" against "ikke", "jeg",
-"hva"; "-leg" against "-lig"). What they leave open goes to lingua, restricted to a set of
-candidates; lingua calls short Bokmål Danish, so Danish counts as Bokmål unless the text has
-Danish-only words, and the customer's known language breaks ties.
+Two steps. First the family: function words, sentiment words and Scandinavian words decide
+most comments at once; what they leave open goes to lingua, restricted to a set of
+candidates. Lingua calls short Bokmål Danish (Danish counts as Bokmål unless the text has
+Danish-only words) and short Norwegian English ("Kundeservice er en vits"), which the
+Scandinavian words without any English one overrule. Then the written standard: forms that
+only one standard writes ("ikkje", "eg", "kva" against "ikke", "jeg", "hva"), endings
+("-leg", "-ar", "-ane", "-heit" against "-lig", "-het") and compound heads ("kundetenesta");
+the customer's known language breaks ties, and without it lingua, leaning to Bokmål.
 """
 
 from functools import cache
@@ -38,10 +42,15 @@ _ENGLISH_LOOKALIKES = frozenset({"open", "sit", "held", "vet", "gang", "mens", "
 _NN_ENDINGS = (
     *("leg", "lege", "legt", "legare", "legast", "ane", "are", "ast"),
     *("heit", "heita", "heiter", "nøgd", "nøgde"),
+    # heads of compounds ("kundetenesta", "forsikringssaka", "verkstaden")
+    *("saka", "tenesta", "teneste", "tenester", "dagar", "staden", "stader", "veka", "veker"),
+    *("tilbod", "tilbodet"),
 )
 _NB_ENDINGS = (
     *("lig", "lige", "ligt", "ligere", "ligst", "ligste"),
     *("het", "heten", "heter", "fornøyd", "fornøyde"),
+    *("tjeneste", "tjenesten", "tjenester", "dager", "uker", "uken", "stedet", "steder"),
+    *("tilbud", "tilbudet", "utvalg", "utvalget"),
 )
 _AR_ENDINGS = ("ar", "aren", "arar", "arane")  # "seljar", "seljaren", "seljarar", "seljarane"
 _NOT_NN = (
@@ -52,10 +61,15 @@ _NOT_NN = (
 )
 # "-tar" is a verb or a loan ("deltar", "gitar"), "-par" a pair; "-ttar", "-ppar" are plurals
 _NOT_NN_UNLESS = ("ttar", "ppar")
-LEXICAL_NN = 0.5
-TIE = "lingua"
-TIE_MARGIN = 0.3
-SC_MIN = 2
+# Sentiment words of the Nynorsk lexicon that the Bokmål one lacks: many are Bokmål too
+# ("fort"), so they weigh a quarter of a form only Nynorsk writes.
+_LEXICAL_NN = 0.25
+# Lingua (low accuracy) leans to Nynorsk on plain Norwegian; it must be this much surer of
+# Nynorsk than of Bokmål (and Danish) to break a tie, as most Norwegians write Bokmål.
+_NYNORSK_MARGIN = 0.3
+# Scandinavian evidence (shared words, Norwegian words, words with æ, ø or å) that outweighs
+# lingua's English when the text has no English word.
+_SCANDINAVIAN_MIN = 2
 _NORDIC_LETTERS = frozenset("æøå")
 _ENGLISH_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz'-")
 _CODES: dict[str, Language] = {"BOKMAL": "nb", "NYNORSK": "nn", "ENGLISH": "en"}
@@ -121,7 +135,7 @@ def _votes(tokens: list[str]) -> dict[str, float]:
     for token in tokens:
         if token in nynorsk:
             votes["no"] += 0.5
-            votes["nn"] += LEXICAL_NN
+            votes["nn"] += _LEXICAL_NN
         elif token in norwegian:
             votes["no"] += 0.5
         elif token in english:
@@ -149,18 +163,16 @@ def _votes(tokens: list[str]) -> dict[str, float]:
 
 
 def _standard(votes: dict[str, float], prior: Language | None, text: str) -> Language:
-    """Bokmål or Nynorsk for a Norwegian text: its forms, then the prior, then the default."""
+    """Bokmål or Nynorsk for a Norwegian text: its forms, then the prior, then lingua."""
     if votes["nb"] != votes["nn"]:
         return "nb" if votes["nb"] > votes["nn"] else "nn"
     if prior in ("nb", "nn"):
         return prior
-    if TIE == "nb":
-        return "nb"
     detector = _detector()
     values = detector.compute_language_confidence_values(text) if detector else []
     confidence = {v.language.name: v.value for v in values}
     bokmal = confidence.get("BOKMAL", 0.0) + confidence.get("DANISH", 0.0)
-    return "nn" if confidence.get("NYNORSK", 0.0) > bokmal + TIE_MARGIN else "nb"
+    return "nn" if confidence.get("NYNORSK", 0.0) > bokmal + _NYNORSK_MARGIN else "nb"
 
 
 @cache
@@ -189,7 +201,7 @@ def _from_lingua(text: str, votes: dict[str, float], prior: Language | None) -> 
     # Scandinavian words and no English ones: lingua reads short Norwegian as English
     # ("Kundeservice er en vits"); Danish and Swedish would have shown their own words.
     scandinavian = (
-        votes["sc"] + votes["no"] >= SC_MIN
+        votes["sc"] + votes["no"] >= _SCANDINAVIAN_MIN
         and votes["en"] == 0
         and not swedish
         and votes["da"] == 0
@@ -199,10 +211,12 @@ def _from_lingua(text: str, votes: dict[str, float], prior: Language | None) -> 
     if best in nordic or (top_value < 0.5 and prior in ("nb", "nn")):
         return _standard(votes, prior, text)
     if top_value < 0.5:
-        # Lingua is unsure (short text): the prior or Scandinavian mass decides.
+        # Lingua is unsure (short text): Scandinavian words, the prior or mass decide.
+        if scandinavian:
+            return _standard(votes, prior, text)
         if prior is not None:
             return prior
-        if scandinavian or (votes["no"] > 0 and votes["en"] == 0 and not swedish):
+        if votes["no"] > 0 and votes["en"] == 0 and not swedish:
             return _standard(votes, prior, text)
         mass = sum(confidence.get(k, 0.0) for k in ("BOKMAL", "NYNORSK", "DANISH"))
         return _standard(votes, prior, text) if mass >= 0.3 else "other"
