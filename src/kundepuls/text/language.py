@@ -162,15 +162,21 @@ def _votes(tokens: list[str]) -> dict[str, float]:
     return votes
 
 
-def _standard(votes: dict[str, float], prior: Language | None, text: str) -> Language:
+def _standard(
+    votes: dict[str, float],
+    prior: Language | None,
+    text: str,
+    confidence: dict[str, float] | None = None,
+) -> Language:
     """Bokmål or Nynorsk for a Norwegian text: its forms, then the prior, then lingua."""
     if votes["nb"] != votes["nn"]:
         return "nb" if votes["nb"] > votes["nn"] else "nn"
     if prior in ("nb", "nn"):
         return prior
-    detector = _detector()
-    values = detector.compute_language_confidence_values(text) if detector else []
-    confidence = {v.language.name: v.value for v in values}
+    if confidence is None:
+        detector = _detector()
+        values = detector.compute_language_confidence_values(text) if detector else []
+        confidence = {v.language.name: v.value for v in values}
     bokmal = confidence.get("BOKMAL", 0.0) + confidence.get("DANISH", 0.0)
     return "nn" if confidence.get("NYNORSK", 0.0) > bokmal + _NYNORSK_MARGIN else "nb"
 
@@ -209,21 +215,21 @@ def _from_lingua(text: str, votes: dict[str, float], prior: Language | None) -> 
     if scandinavian:
         nordic.add("ENGLISH")
     if best in nordic or (top_value < 0.5 and prior in ("nb", "nn")):
-        return _standard(votes, prior, text)
+        return _standard(votes, prior, text, confidence)
     if top_value < 0.5:
         # Lingua is unsure (short text): Scandinavian words, the prior or mass decide.
         if scandinavian:
-            return _standard(votes, prior, text)
+            return _standard(votes, prior, text, confidence)
         if prior is not None:
             return prior
         if votes["no"] > 0 and votes["en"] == 0 and not swedish:
-            return _standard(votes, prior, text)
+            return _standard(votes, prior, text, confidence)
         mass = sum(confidence.get(k, 0.0) for k in ("BOKMAL", "NYNORSK", "DANISH"))
-        return _standard(votes, prior, text) if mass >= 0.3 else "other"
+        return _standard(votes, prior, text, confidence) if mass >= 0.3 else "other"
     if prior == "en" and confidence.get("ENGLISH", 0.0) >= 0.1:
         return "en"
     code = _CODES.get(best, "other")
-    return _standard(votes, prior, text) if code in ("nb", "nn") else code
+    return _standard(votes, prior, text, confidence) if code in ("nb", "nn") else code
 
 
 def detect_language(text: str, known_language: str | None = None) -> Language:
