@@ -33,9 +33,12 @@ _WORDS = _function_words()
 _NB, _NN, _EN, _DANISH, _SWEDISH = (_WORDS[k] for k in ("nb", "nn", "en", "da", "sv"))
 _NB_WEAK, _NN_WEAK = _WORDS["nb_weak"], _WORDS["nn_weak"]
 _NORWEGIAN, _SCANDINAVIAN = _WORDS["norwegian"], _WORDS["scandinavian"]
-# Markers of a written standard that are also English words: they pick Bokmål or Nynorsk
-# once the text is Norwegian, but are no evidence that it is.
-_ENGLISH_LOOKALIKES = frozenset({"open", "sit", "held", "vet", "gang", "mens", "ho", "tek", "same"})
+# Markers of a written standard that are also words of English or another language ("open",
+# French "en", "et"): they pick Bokmål or Nynorsk once the text is Norwegian, but are no
+# evidence that it is.
+_LOOKALIKES = frozenset(
+    {"open", "sit", "held", "vet", "gang", "mens", "ho", "tek", "same", "en", "et"}
+)
 # Endings of one written standard, and words that end so without being of it: Nynorsk
 # "-leg" adjectives, "-ar"/"-ane" plurals, "-are"/"-ast" comparison, "-heit" nouns against
 # Bokmål "-lig", "-het".
@@ -57,10 +60,12 @@ _NOT_NN = (
     *("tannlege", "fastlege", "dyrlege", "barnelege", "overlege"),
     *("vane", "fane", "bane", "plane", "vare", "svare", "klare", "spare", "fare"),
     *("fast", "kast", "rast", "mast"),
-    *("bar", "klar", "svar", "par", "far", "kar", "uar", "tar", "dollar", "seminar", "radar"),
+    *("bar", "klar", "svar", "par", "far", "kar", "uar", "dollar", "seminar", "radar"),
+    # loans and compounds of "tar" ("deltar"); "kostar", "ventar" are Nynorsk verbs
+    *("kommentar", "vegetar", "gitar", "inventar", "nektar", "hektar", "deltar", "mottar"),
+    *("antar", "foretar", "inntar", "opptar", "avtar", "overtar", "påtar"),
 )
-# "-tar" is a verb or a loan ("deltar", "gitar"), "-par" a pair; "-ttar", "-ppar" are plurals
-_NOT_NN_UNLESS = ("ttar", "ppar")
+_NOT_NN_UNLESS = ("ppar",)  # "-par" is a pair, "-ppar" a plural ("prislappar")
 # Sentiment words of the Nynorsk lexicon that the Bokmål one lacks: many are Bokmål too
 # ("fort"), so they weigh a quarter of a form only Nynorsk writes.
 _LEXICAL_NN = 0.25
@@ -142,7 +147,7 @@ def _votes(tokens: list[str]) -> dict[str, float]:
             votes["en"] += 0.5
         if token in _NB or token in _NN:
             votes["nb" if token in _NB else "nn"] += 1
-            votes["no"] += token not in _ENGLISH_LOOKALIKES
+            votes["no"] += token not in _LOOKALIKES
         elif token in _NN_WEAK or token in _NB_WEAK:
             votes["nn" if token in _NN_WEAK else "nb"] += 0.5
             votes["no"] += 0.5
@@ -214,6 +219,8 @@ def _from_lingua(text: str, votes: dict[str, float], prior: Language | None) -> 
     )
     if scandinavian:
         nordic.add("ENGLISH")
+        if any(ch in _NORDIC_LETTERS for ch in text.lower()):
+            nordic.add(best)  # æ, ø, å: not Finnish or Dutch, whatever lingua says
     if best in nordic or (top_value < 0.5 and prior in ("nb", "nn")):
         return _standard(votes, prior, text, confidence)
     if top_value < 0.5:
