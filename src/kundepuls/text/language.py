@@ -76,7 +76,6 @@ _NYNORSK_MARGIN = 0.3
 # lingua's English when the text has no English word.
 _SCANDINAVIAN_MIN = 2
 _NORDIC_LETTERS = frozenset("æøå")
-_ENGLISH_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz'-")
 _CODES: dict[str, Language] = {"BOKMAL": "nb", "NYNORSK": "nn", "ENGLISH": "en"}
 _CANDIDATES = [
     "BOKMAL",
@@ -159,8 +158,8 @@ def _votes(tokens: list[str]) -> dict[str, float]:
             votes["no"] += 0.5 * token.endswith(("lig", "lige", "leg", "lege", "legt"))
         if token in _SCANDINAVIAN:
             votes["sc"] += 1
-        elif not _ENGLISH_LETTERS.issuperset(token):
-            votes["sc"] += 0.5 * any(ch in _NORDIC_LETTERS for ch in token)
+        elif not token.isascii():
+            votes["sc"] += 0.5 * any(ch in _NORDIC_LETTERS for ch in token)  # "år", "kø"
         votes["en"] += token in _EN
         votes["da"] += token in _DANISH
         votes["sv"] += token in _SWEDISH
