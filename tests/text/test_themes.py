@@ -353,3 +353,63 @@ def test_role_nouns_food_nouns_and_remarks_name_the_right_themes(
     found = set(themes(text))
     assert present <= found
     assert not absent & found
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        # Nynorsk spellings and inflections
+        ("Fekk pengane attende etter berre to dagar", {"returns_refunds"}, set()),
+        ("Dei lova å ringje meg attende, men ingenting skjedde", {"customer_service"}, set()),
+        ("Dei endra vilkåra utan å seie frå", {"communication"}, set()),
+        ("Dei svara på meldinga mi same kvelden", {"customer_service"}, set()),
+        ("Er bakeriet open på laurdagar?", {"opening_hours"}, {"store"}),
+        ("Billeg og god pizza", {"price"}, set()),
+        ("Apotekaren var svært tolmodig med mor", {"staff"}, set()),
+        ("Mannskapet om bord var blide og hjelpsame", {"staff"}, set()),
+        ("Telefontida er altfor kort", {"customer_service", "opening_hours"}, set()),
+        ("Bilmekanikaren fann feilen med ein gong", {"staff"}, set()),
+        ("Reseptsjonisten smilte ikkje ein gong", {"staff"}, set()),
+        ("Oppdateringane om flyet kom altfor seint", {"communication"}, set()),
+        ("Stor takk til dei på verkstaden", {"staff"}, set()),
+        ("Dei hadde ikkje ein einaste genser i XL", {"selection"}, set()),
+        ("Kjem det fleire av dei blå buksene?", {"selection"}, set()),
+        ("Har de havremjølk?", {"selection"}, set()),
+        ("Har de ope i morgon?", {"opening_hours"}, {"selection"}),
+        ("Mobilen slår seg av heile tida", {"product_quality"}, set()),
+        ("Ein time i heiskøen før vi kom opp", set(), {"store"}),
+        ("Kor lang tid tek frakta til Tromsø?", {"delivery"}, {"waiting_time"}),
+        ("Vurderer å byte til ein annan bank", set(), {"returns_refunds"}),
+        ("Apoteket opnar ikkje før klokka ti", {"opening_hours"}, {"waiting_time"}),
+        ("Opningstidene på nettsida stemmer ikkje med skiltet", {"communication"}, set()),
+        # Bokmål
+        ("Vi ventet en time på maten", {"waiting_time"}, {"product_quality"}),
+        ("Dusjen i garderoben luktet mugg", {"cleanliness"}, {"product_quality"}),
+        ("Osten luktet rart", {"product_quality"}, {"cleanliness"}),
+        ("Bussen var 15 min forsinket", {"waiting_time"}, set()),
+        ("Måtte kjøre 30 minutter til nærmeste utsalg", set(), {"waiting_time"}),
+        ("Hva koster det å bytte glass på klokka?", set(), {"returns_refunds"}),
+        ("Savner havremelk", {"selection"}, set()),
+        ("Fikk purring selv om alt var betalt", {"communication"}, set()),
+        ("Timen hos tannlegen ble flyttet to ganger", set(), {"staff"}),
+        ("Kjøpte batterier til fjernkontrollen", set(), {"product_quality"}),
+        ("Batteriet holder knapt en dag", {"product_quality"}, set()),
+        ("Sykkelstativene utenfor er alltid fulle", {"store"}, set()),
+        # English
+        ("Still waiting for my refund from March", {"returns_refunds"}, {"waiting_time"}),
+        ("The parcel came today and the mug inside was broken", {"delivery"}, {"product_quality"}),
+        ("Nice lady at the checkout", {"staff"}, {"payment", "website_app"}),
+        ("They charged me for 50 minutes of parking", set(), {"waiting_time"}),
+        ("Great range of organic products", set(), {"product_quality"}),
+        ("Do you accept Mastercard?", {"payment"}, set()),
+        ("They raised the fee without saying anything", {"communication"}, set()),
+        ("Is there any way to speak to a real person?", {"customer_service"}, set()),
+        ("Fifty kroner for a coffee is too expensive", {"price"}, {"product_quality"}),
+    ],
+)
+def test_nynorsk_forms_and_context_phrases_name_the_right_themes(
+    text: str, present: set[str], absent: set[str]
+) -> None:
+    found = set(themes(text))
+    assert present <= found
+    assert not absent & found
