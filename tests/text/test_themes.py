@@ -413,3 +413,23 @@ def test_nynorsk_forms_and_context_phrases_name_the_right_themes(
     found = set(themes(text))
     assert present <= found
     assert not absent & found
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        ("Rask og venleg hjelp ved skranken", {"waiting_time"}, set()),
+        ("Quick answer from the support team", {"waiting_time", "customer_service"}, set()),
+        ("The shop was cramped and messy", {"store"}, set()),
+        ("The guard at the shop was rude", {"staff"}, {"store"}),
+        ("The bus driver waited for me at the stop", {"staff"}, {"waiting_time"}),
+        ("Sjåføren køyrde forbi meg på haldeplassen", {"staff"}, {"delivery"}),
+        ("Fin konsert, men kva driv de med i garderoben?", set(), {"delivery"}),
+    ],
+)
+def test_speed_of_help_the_shop_described_and_bus_drivers(
+    text: str, present: set[str], absent: set[str]
+) -> None:
+    found = set(themes(text))
+    assert present <= found
+    assert not absent & found
