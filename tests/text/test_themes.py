@@ -433,3 +433,22 @@ def test_speed_of_help_the_shop_described_and_bus_drivers(
     found = set(themes(text))
     assert present <= found
     assert not absent & found
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        ("Parkering 30 kr timen er for mykje", {"price"}, {"store"}),
+        ("Enkelt å betale parkeringen med mobilen", {"payment"}, {"store"}),
+        ("Sendte et spørsmål i går og venter på svar", {"customer_service"}, {"waiting_time"}),
+        ("Takk for god service i helga", set(), {"customer_service"}),
+        ("Fekk SMS med sporing same kveld", {"communication"}, {"delivery"}),
+        ("Halve tilbudsavisa var utsolgt", {"selection"}, {"price"}),
+    ],
+)
+def test_parking_fees_pending_replies_and_thanks_are_read_in_context(
+    text: str, present: set[str], absent: set[str]
+) -> None:
+    found = set(themes(text))
+    assert present <= found
+    assert not absent & found
