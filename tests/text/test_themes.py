@@ -452,3 +452,26 @@ def test_parking_fees_pending_replies_and_thanks_are_read_in_context(
     found = set(themes(text))
     assert present <= found
     assert not absent & found
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        ("Lokalet er altfor trong for barnevogner", {"store"}, set()),
+        ("Fann endeleg det eg trong", set(), {"store"}),
+        ("Det var ingen å spørje om hjelp", {"staff"}, set()),
+        ("Dei hadde ikkje storleiken min", {"selection"}, set()),
+        ("Skulle ønskje de hadde ope lenger", {"opening_hours"}, {"selection"}),
+        ("Lei av alle reklame-SMS-ane", {"communication"}, set()),
+        ("Kjolen nuppet seg etter to vask", {"product_quality"}, set()),
+        ("Varene kom i knust eske", {"delivery"}, {"product_quality"}),
+        ("Please stay open later on Fridays", {"opening_hours"}, set()),
+        ("Så stengde dei chatten midt i samtalen", {"customer_service"}, {"opening_hours"}),
+    ],
+)
+def test_more_word_forms_and_their_false_friends(
+    text: str, present: set[str], absent: set[str]
+) -> None:
+    found = set(themes(text))
+    assert present <= found
+    assert not absent & found
