@@ -475,3 +475,18 @@ def test_more_word_forms_and_their_false_friends(
     found = set(themes(text))
     assert present <= found
     assert not absent & found
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("Jeg har akkurat bestilt en ny sofa", "selection"),  # "har akkurat" is "have just"
+        ("Eg hadde akkurat kome heim då han ringde", "selection"),
+        ("Har aldri hørt om dere før", "communication"),
+        ("Tek de imot returar utan kvittering?", "payment"),
+        ("Do you accept returns without a receipt?", "payment"),
+        ("Eg svara på undersøkinga fordi de spurde", "customer_service"),
+    ],
+)
+def test_everyday_phrases_that_only_look_like_theme_words(text: str, absent: str) -> None:
+    assert absent not in themes(text)
