@@ -490,3 +490,25 @@ def test_more_word_forms_and_their_false_friends(
 )
 def test_everyday_phrases_that_only_look_like_theme_words(text: str, absent: str) -> None:
     assert absent not in themes(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        ("Dei klarte ikkje å levera før jul", {"delivery"}, set()),
+        ("Eg prøvde å ringja dykk heile veka", {"customer_service"}, set()),
+        ("Lite å velja mellom i frysedisken", {"selection"}, set()),
+        ("Pengane kom attende på kontoen same dag", {"returns_refunds"}, set()),
+        ("Eg fekk ikkje snakka med nokon som visste noko", {"customer_service"}, set()),
+        ("Eg har ikkje snakka med nokon der, berre handla", set(), {"customer_service"}),
+        ("Ingen helste då vi kom inn", {"staff"}, set()),
+        ("Seljaren kunne ikkje svara på spørsmål om garantien", {"staff"}, {"customer_service"}),
+        ("Hvorfor har dere ikke svart på e-posten min?", {"customer_service"}, {"selection"}),
+    ],
+)
+def test_nynorsk_a_infinitives_and_unanswered_questions(
+    text: str, present: set[str], absent: set[str]
+) -> None:
+    found = set(themes(text))
+    assert present <= found
+    assert not absent & found
