@@ -512,3 +512,26 @@ def test_nynorsk_a_infinitives_and_unanswered_questions(
     found = set(themes(text))
     assert present <= found
     assert not absent & found
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        ("Straumrekninga vart dobbelt så høg i januar", {"price"}, set()),
+        ("Our water bill doubled overnight", {"price"}, set()),
+        ("They fixed the zip for free", {"price"}, set()),
+        ("Må eg verkeleg betale returen sjølv?", {"price", "returns_refunds"}, set()),
+        ("Feilmelding i kassa på nettsida kvar gong", {"payment", "website_app"}, set()),
+        ("Appen frys akkurat når eg skal betale", {"payment", "website_app"}, set()),
+        ("Ryddig verkstad og blide folk", {"cleanliness", "staff"}, set()),
+        ("Flyttebyrået knuste ein lampe", {"delivery"}, set()),
+        ("Har de denne i str 40?", {"selection"}, set()),
+        ("Gebyret stod ikkje nemnt nokon stad", {"communication"}, set()),
+    ],
+)
+def test_bill_surges_paid_returns_tidy_workshops_and_unmentioned_fees(
+    text: str, present: set[str], absent: set[str]
+) -> None:
+    found = set(themes(text))
+    assert present <= found
+    assert not absent & found
