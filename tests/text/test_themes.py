@@ -535,3 +535,24 @@ def test_bill_surges_paid_returns_tidy_workshops_and_unmentioned_fees(
     found = set(themes(text))
     assert present <= found
     assert not absent & found
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        ("Where is my order? It's been ten days", {"delivery"}, set()),
+        ("They left the box on the doorstep in the rain", {"delivery"}, set()),
+        ("The refund showed up within a day", {"returns_refunds"}, {"delivery"}),
+        ("Closes far too early on Saturdays", {"opening_hours"}, set()),
+        ("Stengjer altfor tidleg i helgane", {"opening_hours"}, set()),
+        ("The toilets were grubby", {"cleanliness"}, set()),
+        ("You never have oat milk", {"selection"}, set()),
+        ("The music was so loud we couldn't talk", {"store"}, set()),
+    ],
+)
+def test_orders_doorsteps_closing_time_and_music(
+    text: str, present: set[str], absent: set[str]
+) -> None:
+    found = set(themes(text))
+    assert present <= found
+    assert not absent & found
