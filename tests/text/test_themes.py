@@ -548,6 +548,9 @@ def test_bill_surges_paid_returns_tidy_workshops_and_unmentioned_fees(
         ("The toilets were grubby", {"cleanliness"}, set()),
         ("You never have oat milk", {"selection"}, set()),
         ("The music was so loud we couldn't talk", {"store"}, set()),
+        ("Mangler varer i hyllene hver mandag", {"selection"}, set()),
+        ("Easy to track my steps in the new app", {"website_app"}, {"communication"}),
+        ("The invoice arrived a week early", {"payment"}, {"delivery"}),
     ],
 )
 def test_orders_doorsteps_closing_time_and_music(
