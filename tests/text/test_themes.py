@@ -551,6 +551,11 @@ def test_bill_surges_paid_returns_tidy_workshops_and_unmentioned_fees(
         ("Mangler varer i hyllene hver mandag", {"selection"}, set()),
         ("Easy to track my steps in the new app", {"website_app"}, {"communication"}),
         ("The invoice arrived a week early", {"payment"}, {"delivery"}),
+        ("Billettappen låste seg igjen", {"website_app"}, set()),
+        ("Stolen knirkar når ein set seg", {"product_quality"}, set()),
+        ("Alt gjekk knirkefritt", set(), {"product_quality"}),
+        ("Umogleg å få time hjå fastlegen", {"waiting_time"}, set()),
+        ("Flyet var seint og vi fekk ein matkupong på 150 kr", set(), {"price"}),
     ],
 )
 def test_orders_doorsteps_closing_time_and_music(
