@@ -486,6 +486,9 @@ def test_more_word_forms_and_their_false_friends(
         ("Tek de imot returar utan kvittering?", "payment"),
         ("Do you accept returns without a receipt?", "payment"),
         ("Eg svara på undersøkinga fordi de spurde", "customer_service"),
+        ("De ryddet opp i feilen på fakturaen med en gang", "cleanliness"),
+        ("Bilen ble tatt inn på verkstedet samme dag", "selection"),
+        ("Kvaliteten var høyere enn forventet", "price"),
     ],
 )
 def test_everyday_phrases_that_only_look_like_theme_words(text: str, absent: str) -> None:
