@@ -489,6 +489,9 @@ def test_more_word_forms_and_their_false_friends(
         ("De ryddet opp i feilen på fakturaen med en gang", "cleanliness"),
         ("Bilen ble tatt inn på verkstedet samme dag", "selection"),
         ("Kvaliteten var høyere enn forventet", "price"),
+        ("Svarer fordi dere spurte så pent", "customer_service"),
+        ("Eg har alt eg treng heime no", "selection"),
+        ("Har de hatt ei fin helg?", "selection"),
     ],
 )
 def test_everyday_phrases_that_only_look_like_theme_words(text: str, absent: str) -> None:
