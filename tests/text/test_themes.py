@@ -492,6 +492,9 @@ def test_more_word_forms_and_their_false_friends(
         ("Svarer fordi dere spurte så pent", "customer_service"),
         ("Eg har alt eg treng heime no", "selection"),
         ("Har de hatt ei fin helg?", "selection"),
+        ("We shop here every Friday", "store"),
+        ("Answering since you asked nicely", "customer_service"),
+        ("Do you have any plans for a loyalty card?", "selection"),
     ],
 )
 def test_everyday_phrases_that_only_look_like_theme_words(text: str, absent: str) -> None:
