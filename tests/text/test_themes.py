@@ -536,6 +536,8 @@ def test_nynorsk_a_infinitives_and_unanswered_questions(
         ("Flyttebyrået knuste ein lampe", {"delivery"}, set()),
         ("Har de denne i str 40?", {"selection"}, set()),
         ("Gebyret stod ikkje nemnt nokon stad", {"communication"}, set()),
+        ("Kvar er returskjemaet? Finn det ikkje på nettsida", {"website_app"}, set()),
+        ("Umogleg å finne fram på nettsida", {"website_app"}, set()),
     ],
 )
 def test_bill_surges_paid_returns_tidy_workshops_and_unmentioned_fees(
