@@ -353,3 +353,225 @@ def test_role_nouns_food_nouns_and_remarks_name_the_right_themes(
     found = set(themes(text))
     assert present <= found
     assert not absent & found
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        # Nynorsk spellings and inflections
+        ("Fekk pengane attende etter berre to dagar", {"returns_refunds"}, set()),
+        ("Dei lova å ringje meg attende, men ingenting skjedde", {"customer_service"}, set()),
+        ("Dei endra vilkåra utan å seie frå", {"communication"}, set()),
+        ("Dei svara på meldinga mi same kvelden", {"customer_service"}, set()),
+        ("Er bakeriet open på laurdagar?", {"opening_hours"}, {"store"}),
+        ("Billeg og god pizza", {"price"}, set()),
+        ("Apotekaren var svært tolmodig med mor", {"staff"}, set()),
+        ("Mannskapet om bord var blide og hjelpsame", {"staff"}, set()),
+        ("Telefontida er altfor kort", {"customer_service", "opening_hours"}, set()),
+        ("Bilmekanikaren fann feilen med ein gong", {"staff"}, set()),
+        ("Reseptsjonisten smilte ikkje ein gong", {"staff"}, set()),
+        ("Oppdateringane om flyet kom altfor seint", {"communication"}, set()),
+        ("Stor takk til dei på verkstaden", {"staff"}, set()),
+        ("Dei hadde ikkje ein einaste genser i XL", {"selection"}, set()),
+        ("Kjem det fleire av dei blå buksene?", {"selection"}, set()),
+        ("Har de havremjølk?", {"selection"}, set()),
+        ("Har de ope i morgon?", {"opening_hours"}, {"selection"}),
+        ("Mobilen slår seg av heile tida", {"product_quality"}, set()),
+        ("Ein time i heiskøen før vi kom opp", set(), {"store"}),
+        ("Kor lang tid tek frakta til Tromsø?", {"delivery"}, {"waiting_time"}),
+        ("Vurderer å byte til ein annan bank", set(), {"returns_refunds"}),
+        ("Apoteket opnar ikkje før klokka ti", {"opening_hours"}, {"waiting_time"}),
+        ("Opningstidene på nettsida stemmer ikkje med skiltet", {"communication"}, set()),
+        # Bokmål
+        ("Vi ventet en time på maten", {"waiting_time"}, {"product_quality"}),
+        ("Dusjen i garderoben luktet mugg", {"cleanliness"}, {"product_quality"}),
+        ("Osten luktet rart", {"product_quality"}, {"cleanliness"}),
+        ("Bussen var 15 min forsinket", {"waiting_time"}, set()),
+        ("Måtte kjøre 30 minutter til nærmeste utsalg", set(), {"waiting_time"}),
+        ("Hva koster det å bytte glass på klokka?", set(), {"returns_refunds"}),
+        ("Savner havremelk", {"selection"}, set()),
+        ("Fikk purring selv om alt var betalt", {"communication"}, set()),
+        ("Timen hos tannlegen ble flyttet to ganger", set(), {"staff"}),
+        ("Kjøpte batterier til fjernkontrollen", set(), {"product_quality"}),
+        ("Batteriet holder knapt en dag", {"product_quality"}, set()),
+        ("Sykkelstativene utenfor er alltid fulle", {"store"}, set()),
+        # English
+        ("Still waiting for my refund from March", {"returns_refunds"}, {"waiting_time"}),
+        ("The parcel came today and the mug inside was broken", {"delivery"}, {"product_quality"}),
+        ("Nice lady at the checkout", {"staff"}, {"payment", "website_app"}),
+        ("They charged me for 50 minutes of parking", set(), {"waiting_time"}),
+        ("Great range of organic products", set(), {"product_quality"}),
+        ("Do you accept Mastercard?", {"payment"}, set()),
+        ("They raised the fee without saying anything", {"communication"}, set()),
+        ("Is there any way to speak to a real person?", {"customer_service"}, set()),
+        ("Fifty kroner for a coffee is too expensive", {"price"}, {"product_quality"}),
+    ],
+)
+def test_nynorsk_forms_and_context_phrases_name_the_right_themes(
+    text: str, present: set[str], absent: set[str]
+) -> None:
+    found = set(themes(text))
+    assert present <= found
+    assert not absent & found
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        ("Rask og venleg hjelp ved skranken", {"waiting_time"}, set()),
+        ("Quick answer from the support team", {"waiting_time", "customer_service"}, set()),
+        ("The shop was cramped and messy", {"store"}, set()),
+        ("The guard at the shop was rude", {"staff"}, {"store"}),
+        ("The bus driver waited for me at the stop", {"staff"}, {"waiting_time"}),
+        ("Sjåføren køyrde forbi meg på haldeplassen", {"staff"}, {"delivery"}),
+        ("Fin konsert, men kva driv de med i garderoben?", set(), {"delivery"}),
+    ],
+)
+def test_speed_of_help_the_shop_described_and_bus_drivers(
+    text: str, present: set[str], absent: set[str]
+) -> None:
+    found = set(themes(text))
+    assert present <= found
+    assert not absent & found
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        ("Parkering 30 kr timen er for mykje", {"price"}, {"store"}),
+        ("Enkelt å betale parkeringen med mobilen", {"payment"}, {"store"}),
+        ("Sendte et spørsmål i går og venter på svar", {"customer_service"}, {"waiting_time"}),
+        ("Takk for god service i helga", set(), {"customer_service"}),
+        ("Fekk SMS med sporing same kveld", {"communication"}, {"delivery"}),
+        ("Halve tilbudsavisa var utsolgt", {"selection"}, {"price"}),
+    ],
+)
+def test_parking_fees_pending_replies_and_thanks_are_read_in_context(
+    text: str, present: set[str], absent: set[str]
+) -> None:
+    found = set(themes(text))
+    assert present <= found
+    assert not absent & found
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        ("Lokalet er altfor trong for barnevogner", {"store"}, set()),
+        ("Fann endeleg det eg trong", set(), {"store"}),
+        ("Det var ingen å spørje om hjelp", {"staff"}, set()),
+        ("Dei hadde ikkje storleiken min", {"selection"}, set()),
+        ("Skulle ønskje de hadde ope lenger", {"opening_hours"}, {"selection"}),
+        ("Lei av alle reklame-SMS-ane", {"communication"}, set()),
+        ("Kjolen nuppet seg etter to vask", {"product_quality"}, set()),
+        ("Varene kom i knust eske", {"delivery"}, {"product_quality"}),
+        ("Please stay open later on Fridays", {"opening_hours"}, set()),
+        ("Så stengde dei chatten midt i samtalen", {"customer_service"}, {"opening_hours"}),
+    ],
+)
+def test_more_word_forms_and_their_false_friends(
+    text: str, present: set[str], absent: set[str]
+) -> None:
+    found = set(themes(text))
+    assert present <= found
+    assert not absent & found
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("Jeg har akkurat bestilt en ny sofa", "selection"),  # "har akkurat" is "have just"
+        ("Eg hadde akkurat kome heim då han ringde", "selection"),
+        ("Har aldri hørt om dere før", "communication"),
+        ("Tek de imot returar utan kvittering?", "payment"),
+        ("Do you accept returns without a receipt?", "payment"),
+        ("Eg svara på undersøkinga fordi de spurde", "customer_service"),
+        ("De ryddet opp i feilen på fakturaen med en gang", "cleanliness"),
+        ("Bilen ble tatt inn på verkstedet samme dag", "selection"),
+        ("Kvaliteten var høyere enn forventet", "price"),
+        ("Svarer fordi dere spurte så pent", "customer_service"),
+        ("Eg har alt eg treng heime no", "selection"),
+        ("Har de hatt ei fin helg?", "selection"),
+        ("We shop here every Friday", "store"),
+        ("Answering since you asked nicely", "customer_service"),
+        ("Do you have any plans for a loyalty card?", "selection"),
+    ],
+)
+def test_everyday_phrases_that_only_look_like_theme_words(text: str, absent: str) -> None:
+    assert absent not in themes(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        ("Dei klarte ikkje å levera før jul", {"delivery"}, set()),
+        ("Eg prøvde å ringja dykk heile veka", {"customer_service"}, set()),
+        ("Lite å velja mellom i frysedisken", {"selection"}, set()),
+        ("Pengane kom attende på kontoen same dag", {"returns_refunds"}, set()),
+        ("Eg fekk ikkje snakka med nokon som visste noko", {"customer_service"}, set()),
+        ("Eg har ikkje snakka med nokon der, berre handla", set(), {"customer_service"}),
+        ("Ingen helste då vi kom inn", {"staff"}, set()),
+        ("Seljaren kunne ikkje svara på spørsmål om garantien", {"staff"}, {"customer_service"}),
+        ("Hvorfor har dere ikke svart på e-posten min?", {"customer_service"}, {"selection"}),
+    ],
+)
+def test_nynorsk_a_infinitives_and_unanswered_questions(
+    text: str, present: set[str], absent: set[str]
+) -> None:
+    found = set(themes(text))
+    assert present <= found
+    assert not absent & found
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        ("Straumrekninga vart dobbelt så høg i januar", {"price"}, set()),
+        ("Our water bill doubled overnight", {"price"}, set()),
+        ("They fixed the zip for free", {"price"}, set()),
+        ("Må eg verkeleg betale returen sjølv?", {"price", "returns_refunds"}, set()),
+        ("Feilmelding i kassa på nettsida kvar gong", {"payment", "website_app"}, set()),
+        ("Appen frys akkurat når eg skal betale", {"payment", "website_app"}, set()),
+        ("Ryddig verkstad og blide folk", {"cleanliness", "staff"}, set()),
+        ("Flyttebyrået knuste ein lampe", {"delivery"}, set()),
+        ("Har de denne i str 40?", {"selection"}, set()),
+        ("Gebyret stod ikkje nemnt nokon stad", {"communication"}, set()),
+        ("Kvar er returskjemaet? Finn det ikkje på nettsida", {"website_app"}, set()),
+        ("Umogleg å finne fram på nettsida", {"website_app"}, set()),
+    ],
+)
+def test_bill_surges_paid_returns_tidy_workshops_and_unmentioned_fees(
+    text: str, present: set[str], absent: set[str]
+) -> None:
+    found = set(themes(text))
+    assert present <= found
+    assert not absent & found
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        ("Where is my order? It's been ten days", {"delivery"}, set()),
+        ("They left the box on the doorstep in the rain", {"delivery"}, set()),
+        ("The refund showed up within a day", {"returns_refunds"}, {"delivery"}),
+        ("Closes far too early on Saturdays", {"opening_hours"}, set()),
+        ("Stengjer altfor tidleg i helgane", {"opening_hours"}, set()),
+        ("The toilets were grubby", {"cleanliness"}, set()),
+        ("You never have oat milk", {"selection"}, set()),
+        ("The music was so loud we couldn't talk", {"store"}, set()),
+        ("Mangler varer i hyllene hver mandag", {"selection"}, set()),
+        ("Easy to track my steps in the new app", {"website_app"}, {"communication"}),
+        ("The invoice arrived a week early", {"payment"}, {"delivery"}),
+        ("Billettappen låste seg igjen", {"website_app"}, set()),
+        ("Stolen knirkar når ein set seg", {"product_quality"}, set()),
+        ("Alt gjekk knirkefritt", set(), {"product_quality"}),
+        ("Umogleg å få time hjå fastlegen", {"waiting_time"}, set()),
+        ("Flyet var seint og vi fekk ein matkupong på 150 kr", set(), {"price"}),
+    ],
+)
+def test_orders_doorsteps_closing_time_and_music(
+    text: str, present: set[str], absent: set[str]
+) -> None:
+    found = set(themes(text))
+    assert present <= found
+    assert not absent & found

@@ -241,7 +241,9 @@ class Taxonomy:
                     note(i, key, term, token)
         if self.durations is not None:
             key = self.durations.theme
-            for i in self.durations.find(tokens, strong):
+            # A weakly named delivery ("where is my order? it's been ten days") still tells
+            # that the long wait is its delivery time.
+            for i in self.durations.find(tokens, strong.keys() | weak.keys()):
                 if (i, key) not in excepted:
                     strong.setdefault(key, []).append((i, tokens[i]))
         return strong or weak
