@@ -68,26 +68,24 @@ class CommentModel:
 
     def read(self, texts: list[str]) -> list[CommentReading]:
         """Sentiment probabilities and per-theme probabilities of each text."""
-        x = self.featurizer.transform_ngrams(texts)
-        scores = np.asarray(x @ self._coef) + self._intercept
-        known = np.diff(x.indptr) - 3  # each row also stores the three (empty) lexicon columns
-        sentiment = scores[:, :3] - scores[:, :3].max(axis=1, keepdims=True)
-        sentiment = np.exp(sentiment)
-        sentiment /= sentiment.sum(axis=1, keepdims=True)
-        themes = 1.0 / (1.0 + np.exp(-scores[:, 3:]))
-        return [
-            CommentReading(
-                dict(zip(LABELS, map(float, s), strict=True)),
-                dict(zip(self.theme_names, map(float, t), strict=True)),
-                int(k),
-            )
-            for s, t, k in zip(sentiment, themes, known, strict=True)
-        ]
+        return [self._reading(*self.featurizer.ngrams(text)) for text in texts]
 
     def read_one(self, text: str) -> CommentReading | None:
         """The reading of one text, or None when the model knows none of its n-grams."""
-        reading = self.read([text])[0]
+        reading = self._reading(*self.featurizer.ngrams(text))
         return reading if reading.known else None
+
+    def _reading(self, columns: list[int], values: list[float]) -> CommentReading:
+        # One comment at a time: the rows of its n-grams, weighted, instead of a sparse product.
+        scores = np.asarray(values) @ self._coef[columns] + self._intercept
+        sentiment = np.exp(scores[:3] - scores[:3].max())
+        sentiment /= sentiment.sum()
+        themes = 1.0 / (1.0 + np.exp(-scores[3:]))
+        return CommentReading(
+            dict(zip(LABELS, map(float, sentiment), strict=True)),
+            dict(zip(self.theme_names, map(float, themes), strict=True)),
+            len(columns),
+        )
 
     def blend_sentiment(
         self, reading: CommentReading, label: Label, score: float

@@ -257,6 +257,12 @@ class Featurizer:
             return ngrams
         return sparse.hstack([ngrams, self.vectors.pool(texts)], format="csr")
 
+    def ngrams(self, text: str) -> tuple[list[int], list[float]]:
+        """The columns and TF-IDF values of the known word and character n-grams of ``text``."""
+        word_columns, word_values = self._block(word_ngrams(text), self._word_index)
+        char_columns, char_values = self._block(self._char_columns(text), None)
+        return word_columns + char_columns, word_values + char_values
+
     def transform_ngrams(self, texts: list[str]) -> sparse.csr_matrix:
         """The TF-IDF n-gram and lexicon block of ``texts``."""
         indptr, indices, data = [0], [], []
@@ -265,10 +271,9 @@ class Featurizer:
             lexicon = self.lexicon.features(texts) * self.lexicon_scale
         base = self.sparse_width - 3
         for row, text in enumerate(texts):
-            wc, wv = self._block(word_ngrams(text), self._word_index)
-            cc, cv = self._block(self._char_columns(text), None)
-            indices.extend([*wc, *cc, base, base + 1, base + 2])
-            data.extend([*wv, *cv, *lexicon[row]])
+            columns, values = self.ngrams(text)
+            indices.extend([*columns, base, base + 1, base + 2])
+            data.extend([*values, *lexicon[row]])
             indptr.append(len(indices))
         return sparse.csr_matrix(
             (np.asarray(data), np.asarray(indices), np.asarray(indptr)),
