@@ -8,7 +8,7 @@ import pytest
 
 from kundepuls.text import train_cx
 from kundepuls.text.cx import CommentReading, load_comment_model, read_model
-from kundepuls.text.lexicon import LABELS
+from kundepuls.text.lexicon import LABELS, Label, to_label
 from kundepuls.text.service import analyze
 
 DATA = Path(__file__).parents[1] / "data"
@@ -68,11 +68,12 @@ def _reading(sentiment: tuple[float, float, float], **themes: float) -> CommentR
     ],
 )
 def test_the_sentiment_blend(
-    probabilities: tuple[float, float, float], rules: str, expected: str
+    probabilities: tuple[float, float, float], rules: Label, expected: str
 ) -> None:
-    label, score = load_comment_model().blend_sentiment(_reading(probabilities), rules, 0.5)  # type: ignore[arg-type]
+    rules_score = {"negative": -0.5, "neutral": 0.0, "positive": 0.5}[rules]
+    label, score = load_comment_model().blend_sentiment(_reading(probabilities), rules, rules_score)
     assert label == expected
-    assert -1.0 <= score <= 1.0
+    assert to_label(score) == label
 
 
 def test_themes_are_kept_dropped_and_added_only_from_the_taxonomy() -> None:

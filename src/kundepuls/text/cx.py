@@ -7,7 +7,8 @@ on the comments they were tuned on. A linear model over the same word (1–2) an
 (``tests/data``, ``train_cx``), makes different mistakes, so the two are blended:
 
 * sentiment: ``(1 − w) · onehot(rule label) + w · P(model)``, label the most probable one,
-  score ``(1 − w) · rule score + w · (P(positive) − P(negative))``;
+  score ``(1 − w) · rule score + w · (P(positive) − P(negative))``, kept on the label's
+  side of the lexicon's thresholds;
 * themes: a rule's theme stays unless the model gives it less than ``drop``; a theme the
   rules missed is added when the model gives it more than ``add`` (only themes of the
   taxonomy in use, so an edited taxonomy keeps the last word).
@@ -26,10 +27,16 @@ from typing import Any
 
 import numpy as np
 
-from kundepuls.text.lexicon import LABELS, Label
+from kundepuls.text.lexicon import LABELS, NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD, Label
 from kundepuls.text.norec import Featurizer, Matrix
 
 ARTEFACT = "cx_model.npz"
+_STEP = 0.01  # how far past a threshold a polar score is kept
+_BANDS: dict[Label, tuple[float, float]] = {
+    "negative": (-1.0, NEGATIVE_THRESHOLD - _STEP),
+    "neutral": (NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD),
+    "positive": (POSITIVE_THRESHOLD + _STEP, 1.0),
+}
 
 
 @dataclass
@@ -92,6 +99,8 @@ class CommentModel:
     ) -> tuple[Label, float]:
         """The rules' label and score blended with the model's probabilities.
 
+        The score is kept on its label's side of the thresholds, so that the two agree.
+
         Examples
         --------
         >>> model = load_comment_model()
@@ -103,7 +112,8 @@ class CommentModel:
         probability = {k: w * p + (1 - w) * (k == label) for k, p in reading.sentiment.items()}
         best = max(LABELS, key=probability.__getitem__)
         polarity = reading.sentiment["positive"] - reading.sentiment["negative"]
-        return best, (1 - w) * score + w * polarity
+        low, high = _BANDS[best]
+        return best, min(max((1 - w) * score + w * polarity, low), high)
 
     def themes(self, reading: CommentReading, found: list[str], allowed: set[str]) -> list[str]:
         """The themes to keep of those ``found`` by the rules, then those to add, in order."""
