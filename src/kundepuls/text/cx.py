@@ -15,8 +15,8 @@ on the comments they were tuned on. A linear model over the same word (1–2) an
 
 ``w``, ``drop`` and ``add`` were chosen on three sets each scored with the rules as they were
 when that set was fresh (see ``train_cx``), and are stored in the artefact with its version.
-Inference is one sparse product per comment; no comment is stored in the artefact, only
-vocabularies, idf and weights.
+Reading a comment is a weighted sum of the weight rows of its known n-grams; no comment is
+stored in the artefact, only vocabularies, idf and weights.
 """
 
 import json

@@ -73,7 +73,6 @@ def fit(rows: list[dict[str, Any]], themes: list[str]) -> CommentModel:
     texts = [str(r["text"]) for r in rows]
     featurizer = fit_featurizer(texts, int(SETTINGS["min_df"]), 0.0)
     x = featurizer.transform_ngrams(texts)
-
     labels = np.array([LABELS.index(r["sentiment"]) for r in rows])
     sentiment = _logistic(x, labels)
     themed = [i for i, r in enumerate(rows) if r["set"] not in SENTIMENT_ONLY]
