@@ -243,6 +243,11 @@ class Lexicon:
         self.duration_weight = float(modifiers["duration_weight"])
         self.calendar = frozenset(modifiers["duration_calendar"])
         self.duration_reach = int(modifiers["duration_reach"])
+        self.plain_verbs = frozenset(modifiers["duration_plain"]["verbs"])
+        self.plain_units = frozenset(modifiers["duration_plain"]["units"])
+        self.plain_weight = float(modifiers["duration_plain"]["weight"])
+        self.plain_unless = frozenset(modifiers["duration_plain"]["unless"])
+        self.ellipsis = frozenset(modifiers["ellipsis"])
         self.irrealis = _by_first_word(tuple(p.split()) for p in modifiers["irrealis"])
         self.irrealis_factor = float(modifiers["irrealis_factor"])
         self.question_blame = float(modifiers["question_blame"])
@@ -350,6 +355,7 @@ class Lexicon:
             for clause in clauses:
                 clause.raw -= 2 * clause.positive
                 clause.positive = 0.0
+        self._trailing_turns(tokens, clauses)
         self._stock_praise_as_blame(clauses)
         self._echo_negation(tokens, clauses, table)
         if self.contrast.isdisjoint(tokens):
@@ -533,6 +539,24 @@ class Lexicon:
                 clause.positive *= self.irrealis_factor
         return [c for c in clauses if c.end > c.start]
 
+    def _trailing_turns(self, tokens: list[str], clauses: list[Clause]) -> None:
+        """Read a last clause of disbelief or of praise trailing off as a complaint.
+
+        "Frakt 149 kr for sokkar, seriøst" ends on a word of disbelief, not of praise; and
+        "Appen krasja to gonger. Supert system..." trails off: after blame, praise that ends
+        on an ellipsis is irony.
+        """
+        if len(clauses) < 2:
+            return
+        last = clauses[-1]
+        words = [t for t in tokens[last.start : last.end] if not is_break(t)]
+        blame = sum(min(c.raw, 0.0) for c in clauses[:-1])
+        if len(words) == 1 and words[0] in self.incredulous and is_break(tokens[last.start - 1]):
+            last.raw, last.positive = self.incredulous_weight, 0.0
+        elif blame < 0 and last.positive > 0 and tokens[last.end - 1] in self.ellipsis:
+            last.raw -= 2 * last.positive
+            last.positive = 0.0
+
     def _stock_praise_as_blame(self, clauses: list[Clause]) -> None:
         """Read stock praise as sarcasm in a comment that blames and praises nothing else.
 
@@ -639,7 +663,12 @@ class Lexicon:
             if is_break(token) or token in self.quick:
                 return 0.0
             if token in self.units and tokens[j - 1] not in self.calendar:
-                return self.duration_weight  # not "i år", "this week": a date, not a wait
+                # not "i år", "this week": a date, not a wait; "Leveringa tok fire dagar"
+                # tells how long a delivery took, which days of it are not a complaint.
+                plain = tokens[i] in self.plain_verbs and tokens[i + 1] not in self.plain_unless
+                if plain and token in self.plain_units:
+                    return self.plain_weight
+                return self.duration_weight
         return 0.0
 
     def _split(
