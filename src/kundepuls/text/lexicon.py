@@ -512,6 +512,10 @@ class Lexicon:
                     current.stock += value
                 if negation <= 0:
                     last, last_value = (i + length - 1, current), value
+                if length > 1 and self._is_negator(tokens[i + length - 1], table):
+                    # "still not fixed", "fortsatt ikke løst": a phrase that ends on a
+                    # negator negates the word after it too.
+                    negation = self.scope + 1 + length
                 multiplier, reach = 1.0, 0
                 if negation > 0 and not two_sided:
                     # A negator flips one word: "løste ikke problemet" is not praise of a
