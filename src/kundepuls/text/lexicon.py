@@ -664,8 +664,10 @@ class Lexicon:
         """The weight of a long wait: "tok tre uker", "ventet i over en time", "took ages"."""
         for j in range(i + 1, min(i + 1 + self.duration_reach, len(tokens))):
             token = tokens[j]
-            if is_break(token) or token in self.quick:
+            if is_break(token):
                 return 0.0
+            if token in self.quick and not self.units.isdisjoint(tokens[j + 1 : j + 4]):
+                return 0.0  # "tok bare to dager", not "stått på «under transport» i ti dager"
             if token in self.units and tokens[j - 1] not in self.calendar:
                 # not "i år", "this week": a date, not a wait; "Leveringa tok fire dagar"
                 # tells how long a delivery took, which days of it are not a complaint.
