@@ -408,3 +408,90 @@ def test_a_status_that_stays_for_days_is_a_wait() -> None:
 )
 def test_a_customer_who_says_they_will_not_return_is_lost(text: str) -> None:
     assert label(text, "en") == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Kaffemaskina har slutta å varme vatnet", "nn"),
+        ("Timen hos tannlegen ble utsatt igjen", "nb"),
+        ("Berre ein tilsett på jobb og kø heilt ut døra", "nn"),
+        ("Leiligheten var ikke vasket da vi kom", "nb"),
+        ("Ingen på kontoret veit kvar saka mi er", "nn"),
+        ("Automaten godtar ikke mynter", "nb"),
+        ("Han var meir oppteken av mobilen enn av kundane", "nn"),
+        ("The scanner keeps rejecting my coupons", "en"),
+        ("The dentist rushed through the check-up", "en"),
+        ("They raised the fee without telling anyone", "en"),
+    ],
+)
+def test_complaints_told_as_events(text: str, language: str) -> None:
+    assert label(text, language) == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Frisøren gikk langt for å finne en ledig time til meg", "nb"),
+        ("Anbefalast til alle som treng ny sykkel", "nn"),
+        ("Byttet skoene uten spørsmål. Sånn skal det gjøres.", "nb"),
+        ("The pharmacist was patient with my poor Norwegian", "en"),
+    ],
+)
+def test_praise_told_as_what_happened(text: str, language: str) -> None:
+    assert label(text, language) == "positive"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Flyttinga tok tre dagar.", "nn", "neutral"),  # days a job took: a fact
+        ("Flyttingen tok tre uker.", "nb", "negative"),  # weeks: a wait
+        ("It took me four days to get through to them", "en", "negative"),
+        ("Bestillinga har stått på «under behandling» i ti dagar.", "nn", "negative"),
+        ("Svaret kom på under ein time", "nn", "neutral"),  # a quick word before the unit
+    ],
+)
+def test_how_long_something_took(text: str, language: str, expected: str) -> None:
+    assert label(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Fire hundre kroner for en t-skjorte, seriøst", "nb"),
+        ("Appen logget meg ut tre ganger. Supert system...", "nb"),
+        ("Where is my refund? Ordered a month ago.", "en"),
+        ("Kvar er pengane mine?", "nn"),
+        ("The bike is still not repaired", "en"),
+    ],
+)
+def test_disbelief_trailing_irony_and_chasing_are_complaints(text: str, language: str) -> None:
+    assert label(text, language) == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Takk for at de minner meg på timen, da glemmer jeg den ikke 🙂", "nb", "positive"),
+        ("Den nye smaken likte eg ikkje.", "nn", "negative"),
+        ("Fikk et gebyr jeg aldri hadde hørt om", "nb", "negative"),
+    ],
+)
+def test_a_negator_after_the_subject_flips_the_verb(
+    text: str, language: str, expected: str
+) -> None:
+    assert label(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Helt grei frisør. Ingenting å klage på, ingenting å juble for.", "nb"),
+        ("Har ikke prøvd kaffetrakteren ennå.", "nb"),
+        ("Ikkje noko å kommentere.", "nn"),
+        ("Fint om dere hadde hatt flere størrelser", "nb"),
+    ],
+)
+def test_shrugs_and_wishes_are_neutral(text: str, language: str) -> None:
+    assert label(text, language) == "neutral"

@@ -197,6 +197,7 @@ class Lexicon:
         self.litotes_factor = float(modifiers["litotes_factor"])
         self.two_sided = frozenset(modifiers["two_sided"])
         self.post_verbal = frozenset(modifiers["post_verbal"])
+        self.subjects = frozenset(modifiers["post_verbal_subjects"])
         self.soft_contrast = frozenset(modifiers["soft_contrast"])
         self.disjunction = frozenset(modifiers["disjunction"])
         self.transparent = frozenset(modifiers["transparent"])
@@ -455,7 +456,7 @@ class Lexicon:
                 bare = bare or weight_after == self.after
                 two_sided = token in self.two_sided
                 exclamatory = token in self.exclamatory
-                if last == (i - 1, current) and token in self.post_verbal:
+                if token in self.post_verbal and self._right_after(tokens, last, i, current):
                     # After the verb it negates (V2: "løste ikke problemet", "liker ikkje"),
                     # a negator flips that verb and not the next word.
                     factor = self.negation_factor if last_value > 0 else self.litotes_factor
@@ -495,7 +496,10 @@ class Lexicon:
                 current.positive -= last_value
                 current.stock = 0.0
                 value *= self.adverb_factor
-            if value:
+            if value and negation > 0 and not token[:1].isalnum():
+                # "glemmer jeg den ikke 😊": an emoji after a negator is not negated.
+                self._add(current, value)
+            elif value:
                 value *= multiplier if reach > 0 else 1.0
                 if negation > 0:
                     # Litotes is weaker than praise: "ikke dårlig" is less than "bra".
@@ -512,10 +516,6 @@ class Lexicon:
                     current.stock += value
                 if negation <= 0:
                     last, last_value = (i + length - 1, current), value
-                if length > 1 and self._is_negator(tokens[i + length - 1], table):
-                    # "still not fixed", "fortsatt ikke løst": a phrase that ends on a
-                    # negator negates the word after it too.
-                    negation = self.scope + 1 + length
                 multiplier, reach = 1.0, 0
                 if negation > 0 and not two_sided:
                     # A negator flips one word: "løste ikke problemet" is not praise of a
@@ -523,6 +523,10 @@ class Lexicon:
                     # before "or" ("no better or worse", "ikke bedre eller verre").
                     after = tokens[i + length] if i + length < n else ""
                     negation = 3 if after in self.disjunction else 1
+                if length > 1 and self._is_negator(tokens[i + length - 1], table):
+                    # "still not fixed", "fortsatt ikke løst": a phrase that ends on a
+                    # negator negates the word after it too.
+                    negation = self.scope + 1 + length
             # "aldri hatt eit einaste problem": articles are no distance for a negator.
             transparent = not (value or phrase) and token in self.transparent
             negation = max(negation - (0 if transparent else length), 0)
@@ -560,6 +564,27 @@ class Lexicon:
         elif blame < 0 and last.positive > 0 and tokens[last.end - 1] in self.ellipsis:
             last.raw -= 2 * last.positive
             last.positive = 0.0
+
+    def _right_after(
+        self, tokens: list[str], last: tuple[int, Clause | None], i: int, current: Clause
+    ) -> bool:
+        """Whether token ``i`` follows the last scored word, perhaps past its subject.
+
+        V2 puts the subject between a verb and its negator when the negator ends the
+        clause: "glemmer jeg den ikke", "likte eg ikkje." (not "gebyr eg aldri har fått").
+        """
+        at, clause = last
+        if clause is not current or at >= i:
+            return False
+        if at == i - 1:
+            return True
+        after = tokens[i + 1] if i + 1 < len(tokens) else "."
+        between = tokens[at + 1 : i]
+        return (
+            not after[:1].isalnum()
+            and len(between) <= 2
+            and all(t in self.subjects for t in between)
+        )
 
     def _stock_praise_as_blame(self, clauses: list[Clause]) -> None:
         """Read stock praise as sarcasm in a comment that blames and praises nothing else.
