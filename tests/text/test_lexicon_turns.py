@@ -495,3 +495,16 @@ def test_a_negator_after_the_subject_flips_the_verb(
 )
 def test_shrugs_and_wishes_are_neutral(text: str, language: str) -> None:
     assert label(text, language) == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Kiosken hadde ikkje Vipps", "nn", "negative"),  # what a shop lacked
+        ("None of the branches had the charger", "en", "negative"),
+        ("Never had one single issue with the gym", "en", "positive"),  # a word in scope
+        ("Kort kø på apoteket i dag, det hadde jeg ikke trodd.", "nb", "positive"),
+    ],
+)
+def test_what_a_shop_did_not_have(text: str, language: str, expected: str) -> None:
+    assert label(text, language) == expected

@@ -388,7 +388,7 @@ class Lexicon:
         i, n = 0, len(tokens)
         while i < n:
             token = tokens[i]
-            if pending and i >= pending_until:
+            if pending and i >= pending_until and negation <= 0:
                 self._add(clauses[-1], pending)
                 pending = 0.0
             contrast = token in self.contrast or (
