@@ -508,3 +508,8 @@ def test_shrugs_and_wishes_are_neutral(text: str, language: str) -> None:
 )
 def test_what_a_shop_did_not_have(text: str, language: str, expected: str) -> None:
     assert label(text, language) == expected
+
+
+def test_a_wish_starts_at_its_marker() -> None:
+    assert label("Lovely sofa for half what I'd pay in town", "en") == "positive"
+    assert label("Would be lovely with more benches", "en") == "neutral"

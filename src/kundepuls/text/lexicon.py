@@ -434,6 +434,12 @@ class Lexicon:
             if token in self.irrealis and any(
                 tuple(tokens[i : i + len(c)]) == c for c in self.irrealis[token]
             ):
+                # "Great jacket for half the price I'd pay at home": the wish or condition
+                # starts at its marker; praise before it was said outright.
+                if current.hits:
+                    current.end = i
+                    current = Clause(i, i, current.segment, weight=current.weight)
+                    clauses.append(current)
                 current.irrealis = True
             if token in self.counterfactual and any(
                 tuple(tokens[i : i + len(c)]) == c for c in self.counterfactual[token]
