@@ -513,3 +513,11 @@ def test_what_a_shop_did_not_have(text: str, language: str, expected: str) -> No
 def test_a_wish_starts_at_its_marker() -> None:
     assert label("Lovely sofa for half what I'd pay in town", "en") == "positive"
     assert label("Would be lovely with more benches", "en") == "neutral"
+
+
+def test_a_modal_particle_is_no_distance_to_the_negator() -> None:
+    assert label("Bussen går før vi slutter, så vi rekker den jo ikke", "nb") == "negative"
+
+
+def test_as_agreed_alone_is_a_fact() -> None:
+    assert label("Montøren kom tirsdag som avtalt.", "nb") == "neutral"

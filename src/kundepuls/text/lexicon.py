@@ -238,6 +238,7 @@ class Lexicon:
         self.expected = frozenset(modifiers["expected"])
         self.expected_weight = float(modifiers["expected_weight"])
         self.expected_after = int(modifiers["expected_after"])
+        self.particles = frozenset(modifiers["expected_particles"])
         self.durations = frozenset(modifiers["duration_verbs"])
         self.units = frozenset(modifiers["duration_units"])
         self.quick = frozenset(modifiers["duration_quick"])
@@ -684,11 +685,17 @@ class Lexicon:
         """A pending weight for the expected event at ``i`` if a negator is about it."""
         if negation > 0:
             return self.expected_weight, i + negation, -1
-        for j in range(i + 1, min(i + 1 + self.expected_after, len(tokens))):
+        # Modal particles are no distance: "rekker det jo ikke", "kom vel aldri".
+        end = min(i + 1 + self.expected_after, len(tokens))
+        j = i + 1
+        while j < end:
             if self._is_negator(tokens[j], table):
                 return self.expected_weight, j + self.scope + 1, j
             if is_break(tokens[j]):
                 break
+            if tokens[j] in self.particles:
+                end = min(end + 1, len(tokens))
+            j += 1
         return 0.0, 0, -1
 
     def _duration(self, tokens: list[str], i: int) -> float:
