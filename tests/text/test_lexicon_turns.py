@@ -521,3 +521,8 @@ def test_a_modal_particle_is_no_distance_to_the_negator() -> None:
 
 def test_as_agreed_alone_is_a_fact() -> None:
     assert label("Montøren kom tirsdag som avtalt.", "nb") == "neutral"
+
+
+def test_a_status_that_said_one_thing_for_days_is_a_wait() -> None:
+    assert label("Appen sa «sendt» i fire dager før noe skjedde.", "nb") == "negative"
+    assert label("Hun sa det var en fin jakke.", "nb") == "positive"

@@ -474,13 +474,16 @@ class Lexicon:
                     pending = 0.0  # a new negator: an earlier pending event stands alone
             elif phrase is None:
                 value = self.word_weight(token, table) or 0.0
+                unmet = False
                 if not value and token in self.expected and not pending:
                     pending, pending_until, used_negator = self._expected(
                         tokens, i, negation, table
                     )
                     bare = bare and not pending
-                elif value <= 0 and token in self.durations:
-                    value = min(value, self._duration(tokens, i))  # "waited an hour"
+                    unmet = bool(pending)
+                if value <= 0 and token in self.durations and not unmet:
+                    # "waited an hour", "sporingen sa «levert» i tre dager"
+                    value = min(value, self._duration(tokens, i))
             if phrase is None and not value and (token,) in self.balanced:
                 phrase = (1, 0.0)  # "Varierer", "depends": one word is a verdict too
             if phrase is not None and not value:
