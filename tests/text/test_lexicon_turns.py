@@ -526,3 +526,16 @@ def test_as_agreed_alone_is_a_fact() -> None:
 def test_a_status_that_said_one_thing_for_days_is_a_wait() -> None:
     assert label("Appen sa «sendt» i fire dager før noe skjedde.", "nb") == "negative"
     assert label("Hun sa det var en fin jakke.", "nb") == "positive"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Parkering til 90 kr timen. Helt sykt.", "nb", "negative"),
+        ("Sykt god pizza", "nb", "positive"),
+        ("Svært enkel app, sjølv for oss som ikkje er flinke med telefon", "nn", "positive"),
+        ("Går det an å få faktura på e-post?", "nn", "neutral"),
+    ],
+)
+def test_dangling_intensifiers_and_even_for(text: str, language: str, expected: str) -> None:
+    assert label(text, language) == expected

@@ -239,6 +239,8 @@ class Lexicon:
         self.expected_weight = float(modifiers["expected_weight"])
         self.expected_after = int(modifiers["expected_after"])
         self.particles = frozenset(modifiers["expected_particles"])
+        self.dangling = frozenset(modifiers["dangling"]["words"])
+        self.dangling_weight = float(modifiers["dangling"]["weight"])
         self.durations = frozenset(modifiers["duration_verbs"])
         self.units = frozenset(modifiers["duration_units"])
         self.quick = frozenset(modifiers["duration_quick"])
@@ -397,6 +399,10 @@ class Lexicon:
                 token in self.soft_contrast and i > 0 and tokens[i - 1] == ","
             )
             if is_break(token) or contrast:
+                if reach > 0 and tokens[i - 1] in self.dangling:
+                    # "Det er heilt sjukt.": an intensifier with nothing to intensify
+                    # is a verdict of its own.
+                    self._add(clauses[-1], self.dangling_weight)
                 if pending:
                     self._add(clauses[-1], pending)
                     pending = 0.0
@@ -544,6 +550,8 @@ class Lexicon:
             i += length
         if pending or bare:
             self._add(clauses[-1], pending or self.bare_negation_weight)
+        if reach > 0 and tokens[-1] in self.dangling:
+            self._add(clauses[-1], self.dangling_weight)
         clauses[-1].end = n
         for clause in clauses:
             if clause.counterfactual:
