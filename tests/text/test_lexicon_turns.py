@@ -539,3 +539,19 @@ def test_a_status_that_said_one_thing_for_days_is_a_wait() -> None:
 )
 def test_dangling_intensifiers_and_even_for(text: str, language: str, expected: str) -> None:
     assert label(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Servitøren overså bordet vårt i et kvarter", "nb"),
+        ("Ingen gadd å hjelpe oss", "nb"),
+        ("Svømmehallen er alltid overfylt i helgene", "nb"),
+        ("Yoghurten hadde gått ut på dato", "nb"),
+        ("Nobody picked up when I rang the clinic", "en"),
+        ("The router has been down since Monday", "en"),
+        ("The bread was past its sell-by date", "en"),
+    ],
+)
+def test_everyday_complaints(text: str, language: str) -> None:
+    assert label(text, language) == "negative"
