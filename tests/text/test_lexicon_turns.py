@@ -555,3 +555,18 @@ def test_dangling_intensifiers_and_even_for(text: str, language: str, expected: 
 )
 def test_everyday_complaints(text: str, language: str) -> None:
     assert label(text, language) == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Selv om selgeren var blid, ble ikke feilen rettet", "nb", "negative"),
+        ("Although the nurse was kind, nothing was done about the pain", "en", "negative"),
+        ("Sjølv om det var travelt, fekk vi maten fort", "nn", "positive"),
+        ("Kundeservice legger bare på når man klager", "nb", "negative"),
+    ],
+)
+def test_a_sentence_opened_by_a_concession_ends_on_its_main_clause(
+    text: str, language: str, expected: str
+) -> None:
+    assert label(text, language) == expected

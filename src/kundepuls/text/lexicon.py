@@ -385,6 +385,7 @@ class Lexicon:
         # sentiment word ("fikk ingen problemer"); it is settled at ``pending_until``.
         pending, pending_until, used_negator = 0.0, 0, -1
         two_sided = exclamatory = False
+        opening = False  # a sentence opened by a concessive whose main clause is still to come
         bare = False  # a negator after a contrast that found nothing to negate yet
         last: tuple[int, Clause | None] = (-2, None)  # the last word scored, not negated
         last_value = 0.0
@@ -423,6 +424,9 @@ class Lexicon:
                     if opened and words and self.incredulous.issuperset(words):
                         self._add(clauses[-1], self.incredulous_weight)
                 self._split(clauses, i, token, weight_after, contrast)
+                if opening and token == "," and not contrast:
+                    clauses[-1].weight *= self.after  # "Selv om X, (så) Y"
+                opening = False
                 if contrast:
                     weight_after = self.after
                 negation, multiplier, reach = 0, 1.0, 0
@@ -432,7 +436,9 @@ class Lexicon:
             if token in self.concessive and any(
                 tuple(tokens[i : i + len(c)]) == c for c in self.concessive[token]
             ):
-                # What follows "selv om", "even though" weighs less than what came before.
+                # What follows "selv om", "even though" weighs less than what came before;
+                # opening a sentence, it makes the main clause after it weigh as after "men".
+                opening = i == 0 or is_break(tokens[i - 1])
                 if current.hits:
                     current.end = i
                     current = Clause(i, i, current.segment, weight=current.weight)
