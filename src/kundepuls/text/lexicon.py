@@ -424,7 +424,7 @@ class Lexicon:
                     if opened and words and self.incredulous.issuperset(words):
                         self._add(clauses[-1], self.incredulous_weight)
                 self._split(clauses, i, token, weight_after, contrast)
-                if opening and token == "," and not contrast:
+                if opening and token in {","} and not contrast:
                     clauses[-1].weight *= self.after  # "Selv om X, (så) Y"
                 opening = False
                 if contrast:
