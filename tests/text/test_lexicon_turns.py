@@ -570,3 +570,7 @@ def test_a_sentence_opened_by_a_concession_ends_on_its_main_clause(
     text: str, language: str, expected: str
 ) -> None:
     assert label(text, language) == expected
+
+
+def test_nynorsk_phrases_with_gong_come_from_the_bokmal_ones() -> None:
+    assert label("Skjermen virka med ein gong", "nn") == label("Skjermen virket med en gang", "nb")
