@@ -574,3 +574,21 @@ def test_a_sentence_opened_by_a_concession_ends_on_its_main_clause(
 
 def test_nynorsk_phrases_with_gong_come_from_the_bokmal_ones() -> None:
     assert label("Skjermen virka med ein gong", "nn") == label("Skjermen virket med en gang", "nb")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Fantastisk, nå er bestillingen kansellert igjen", "nb", "negative"),
+        ("Oh lovely, the lift is broken again", "en", "negative"),
+        ("Nydelig, rent og ryddig", "nb", "positive"),  # praise all through
+        ("Friendly staff as usual... not", "en", "negative"),
+        ("Cannot recommend her enough, a careful dentist", "en", "positive"),
+        ("Aldri hatt ein betre pizza", "nn", "positive"),
+        ("Null kommunikasjon om endringa", "nn", "negative"),
+    ],
+)
+def test_sarcastic_openers_taken_back_praise_and_praise_past_words(
+    text: str, language: str, expected: str
+) -> None:
+    assert label(text, language) == expected

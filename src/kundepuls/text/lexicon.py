@@ -252,6 +252,7 @@ class Lexicon:
         self.plain_weight = float(modifiers["duration_plain"]["weight"])
         self.plain_unless = frozenset(modifiers["duration_plain"]["unless"])
         self.ellipsis = frozenset(modifiers["ellipsis"])
+        self.openers = frozenset(modifiers["sarcastic_openers"])
         self.irrealis = _by_first_word(tuple(p.split()) for p in modifiers["irrealis"])
         self.irrealis_factor = float(modifiers["irrealis_factor"])
         self.question_blame = float(modifiers["question_blame"])
@@ -360,6 +361,8 @@ class Lexicon:
                 clause.raw -= 2 * clause.positive
                 clause.positive = 0.0
         self._trailing_turns(tokens, clauses)
+        if self.contrast.isdisjoint(tokens):
+            self._sarcastic_opener(tokens, clauses)
         self._stock_praise_as_blame(clauses)
         self._echo_negation(tokens, clauses, table)
         if self.contrast.isdisjoint(tokens):
@@ -585,6 +588,11 @@ class Lexicon:
         blame = sum(min(c.raw, 0.0) for c in clauses[:-1])
         if len(words) == 1 and words[0] in self.incredulous and is_break(tokens[last.start - 1]):
             last.raw, last.positive = self.incredulous_weight, 0.0
+        elif len(words) == 1 and words[0] in self.post_verbal | {"not"} and not last.raw:
+            # "Top service as always... not": a negator on its own takes back the praise.
+            for clause in clauses[:-1]:
+                clause.raw -= 2 * clause.positive
+                clause.positive = 0.0
         elif blame < 0 and last.positive > 0 and tokens[last.end - 1] in self.ellipsis:
             last.raw -= 2 * last.positive
             last.positive = 0.0
@@ -609,6 +617,30 @@ class Lexicon:
             and len(between) <= 2
             and all(t in self.subjects for t in between)
         )
+
+    def _sarcastic_opener(self, tokens: list[str], clauses: list[Clause]) -> None:
+        """Read a lone praise word that opens a complaint as sarcasm.
+
+        "Flott, nå er pakken borte igjen", "Brilliant, the app crashed again": one word of
+        praise and a comma, then blame in the same sentence.
+        """
+        if len(clauses) < 2:
+            return
+        first = clauses[0]
+        words = [t for t in tokens[first.start : first.end] if not is_break(t)]
+        if words and words[0] in self.openers:
+            words = words[1:]
+        if (
+            len(words) != 1
+            or first.positive <= 0
+            or first.raw < first.positive
+            or tokens[first.end - 1] not in {","}
+        ):
+            return
+        rest = sum(c.raw for c in clauses[1:] if c.segment == first.segment)
+        if rest < 0:
+            first.raw -= 2 * first.positive
+            first.positive = 0.0
 
     def _stock_praise_as_blame(self, clauses: list[Clause]) -> None:
         """Read stock praise as sarcasm in a comment that blames and praises nothing else.
