@@ -592,3 +592,17 @@ def test_sarcastic_openers_taken_back_praise_and_praise_past_words(
     text: str, language: str, expected: str
 ) -> None:
     assert label(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Savner havremelk i kjøledisken", "nb", "neutral"),  # a wish for an item
+        ("Saknar ein betre meny for born", "nn", "negative"),  # the present one is poor
+        ("Savner et bedre bookingsystem", "nb", "negative"),
+    ],
+)
+def test_missing_an_item_is_a_wish_missing_something_better_a_complaint(
+    text: str, language: str, expected: str
+) -> None:
+    assert label(text, language) == expected
