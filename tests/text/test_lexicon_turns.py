@@ -606,3 +606,7 @@ def test_missing_an_item_is_a_wish_missing_something_better_a_complaint(
     text: str, language: str, expected: str
 ) -> None:
     assert label(text, language) == expected
+
+
+def test_not_needing_a_repair_is_no_unmet_event() -> None:
+    assert label("Rørleggaren var ærleg og sa at eg ikkje trong nytt rør", "nn") == "positive"
