@@ -610,3 +610,7 @@ def test_missing_an_item_is_a_wish_missing_something_better_a_complaint(
 
 def test_not_needing_a_repair_is_no_unmet_event() -> None:
     assert label("Rørleggaren var ærleg og sa at eg ikkje trong nytt rør", "nn") == "positive"
+
+
+def test_it_goes_fine_after_a_small_complaint_is_a_shrug() -> None:
+    assert label("Litt trongt i garderoben, men det går fint.", "nn") == "neutral"
