@@ -614,3 +614,14 @@ def test_not_needing_a_repair_is_no_unmet_event() -> None:
 
 def test_it_goes_fine_after_a_small_complaint_is_a_shrug() -> None:
     assert label("Litt trongt i garderoben, men det går fint.", "nn") == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Frisøren lovet å sette av en time, men navnet mitt sto ikke i boka", "nb"),
+        ("They promised to keep the table, but it was given away", "en"),
+    ],
+)
+def test_a_promise_told_before_but_was_broken(text: str, language: str) -> None:
+    assert label(text, language) == "negative"
