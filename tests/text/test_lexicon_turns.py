@@ -625,3 +625,15 @@ def test_it_goes_fine_after_a_small_complaint_is_a_shrug() -> None:
 )
 def test_a_promise_told_before_but_was_broken(text: str, language: str) -> None:
     assert label(text, language) == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Godt vær i dag, kjøpte litt frukt.", "nb"),  # the weather is no verdict
+        ("Grei nok, men jeg savner kanskje flere vegetarretter.", "nb"),  # a hedged wish
+        ("Kom som den skulle. Savnet et varsel, men ellers greit.", "nb"),
+    ],
+)
+def test_weather_hedged_wishes_and_otherwise_fine_are_neutral(text: str, language: str) -> None:
+    assert label(text, language) == "neutral"
