@@ -637,3 +637,8 @@ def test_a_promise_told_before_but_was_broken(text: str, language: str) -> None:
 )
 def test_weather_hedged_wishes_and_otherwise_fine_are_neutral(text: str, language: str) -> None:
     assert label(text, language) == "neutral"
+
+
+def test_a_short_denial_of_a_claim_blames() -> None:
+    assert label('The hotel advertised a "sea view". It was not.', "en") == "negative"
+    assert label("The hotel has a sea view.", "en") == "neutral"

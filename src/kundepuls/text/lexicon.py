@@ -668,9 +668,16 @@ class Lexicon:
         elided "lovely" is negated as if it had been said again.
         """
         said: Clause | None = None
-        for clause in clauses:
+        for index, clause in enumerate(clauses):
             if clause.raw:
                 said = clause
+                continue
+            if said is None and index and self._ends_on_echo(tokens, clause, table):
+                # 'Bought a "waterproof" jacket. It isn't.': a short denial of what the
+                # sentence before claimed, with no praise word to negate, still blames.
+                words = [t for t in tokens[clause.start : clause.end] if not is_break(t)]
+                if len(words) <= 3:
+                    self._add(clause, self.bare_negation_weight)
                 continue
             if said is None or said.raw < 0 or not self._ends_on_echo(tokens, clause, table):
                 continue
