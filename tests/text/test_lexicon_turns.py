@@ -642,3 +642,18 @@ def test_weather_hedged_wishes_and_otherwise_fine_are_neutral(text: str, languag
 def test_a_short_denial_of_a_claim_blames() -> None:
     assert label('The hotel advertised a "sea view". It was not.', "en") == "negative"
     assert label("The hotel has a sea view.", "en") == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Måtte selv etterlyse refusjonen", "nb", "negative"),
+        ("Butikken og leverandøren skulda på kvarandre", "nn", "negative"),
+        ("Hotellrommet luktet mugg", "nb", "negative"),
+        ("The flat smelled of damp", "en", "negative"),
+        ("They've put the price up twice this year", "en", "negative"),
+        ("Budet bar pakka opp i tredje etasje", "nn", "positive"),
+    ],
+)
+def test_chores_blame_smells_and_carrying(text: str, language: str, expected: str) -> None:
+    assert label(text, language) == expected
