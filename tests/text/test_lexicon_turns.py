@@ -657,3 +657,19 @@ def test_a_short_denial_of_a_claim_blames() -> None:
 )
 def test_chores_blame_smells_and_carrying(text: str, language: str, expected: str) -> None:
     assert label(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Hvordan reklamerer jeg på en defekt lader?", "nb", "neutral"),
+        ("What does it cost to swap a broken screen?", "en", "neutral"),
+        ("Kva kostar det å sende attende ei skadd jakke?", "nn", "neutral"),
+        ("Laderen er defekt. Hvordan kan dere selge slikt?", "nb", "negative"),
+        ("Kva er vitsen med ein app som aldri verkar?", "nn", "negative"),
+    ],
+)
+def test_an_opening_enquiry_names_trouble_without_blame(
+    text: str, language: str, expected: str
+) -> None:
+    assert label(text, language) == expected

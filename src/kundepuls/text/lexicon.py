@@ -77,6 +77,7 @@ class Clause:
     positive: float = 0.0  # the positive part of ``raw``, discounted in irrealis clauses
     irrealis: bool = False  # a wish or condition ("would be great", "hadde vore fint om")
     question: bool = False  # asked, not stated: "Kor lang tid tek det?"
+    enquiry: bool = False  # a comment that opens by asking: "Korleis klagar eg på ei skadd vare?"
     lukewarm: bool = False  # "ikkje så mykje meir å seie", "nothing special": a shrug
     balanced: bool = False  # "varierer", "depends", "evens out": good and bad cancel
     counterfactual: bool = False  # "ellers hadde jeg glemt den": nothing happened
@@ -256,6 +257,8 @@ class Lexicon:
         self.irrealis = _by_first_word(tuple(p.split()) for p in modifiers["irrealis"])
         self.irrealis_factor = float(modifiers["irrealis_factor"])
         self.question_blame = float(modifiers["question_blame"])
+        self.enquiry_openers = frozenset(modifiers["enquiry"]["openers"])
+        self.enquiry_blame = float(modifiers["enquiry"]["blame"])
         self.rhetorical = frozenset(modifiers["rhetorical"])
         self.incredulous = frozenset(modifiers["incredulous"])
         self.incredulous_weight = float(modifiers["incredulous_weight"])
@@ -419,10 +422,14 @@ class Lexicon:
                     opened = min(c.start for c in clauses if c.segment == segment)
                     # "Hvorfor tar det så lang tid?" blames as a statement would.
                     neutral = self.rhetorical.isdisjoint(tokens[opened:i])
+                    # A comment that opens with a plain enquiry ("Hvordan klager jeg på en
+                    # skadet vare?") names trouble without laying blame.
+                    enquiry = neutral and opened == 0 and tokens[0] in self.enquiry_openers
                     for clause in clauses:
                         asked = clause.segment == segment
                         clause.irrealis |= asked
                         clause.question |= asked and neutral
+                        clause.enquiry |= asked and enquiry
                     words = [t for t in tokens[opened:i] if not is_break(t)]
                     if opened and words and self.incredulous.issuperset(words):
                         self._add(clauses[-1], self.incredulous_weight)
@@ -568,7 +575,8 @@ class Lexicon:
             if clause.question:
                 # A question asks about blame rather than laying it: only strong words
                 # ("Hvorfor er servicen så elendig?") still make it a complaint.
-                clause.raw -= (clause.raw - clause.positive) * (1 - self.question_blame)
+                blame = self.enquiry_blame if clause.enquiry else self.question_blame
+                clause.raw -= (clause.raw - clause.positive) * (1 - blame)
             if clause.irrealis:
                 clause.raw -= clause.positive * (1 - self.irrealis_factor)
                 clause.positive *= self.irrealis_factor
