@@ -22,6 +22,14 @@ ones before weighs as after "men" ("Great product. Terrible delivery."). A prais
 right before a blame word intensifies it ("imponerende dårlig"), and a counterfactual clause
 ("ellers hadde jeg glemt den") counts for nothing.
 
+Sarcasm has more marks: a lone praise word that opens a sentence of blame ("Flott, nå er pakken
+borte igjen"), praise that trails off on an ellipsis after blame ("Kjempebra system..."), a
+trailing "... not", and a last word of disbelief (", seriøst"). A comment that opens with a
+plain enquiry ("Hvordan reklamerer jeg på en defekt lader?") keeps little of its blame. How
+many days something took is mostly a fact; weeks, hours or "ventet i fire dager" are a wait.
+A sentence opened by "selv om", "although" ends on its main clause, weighed as after "men";
+a wish starts at its marker, so praise before it in the clause still counts.
+
 Nynorsk forms are made from the Bokmål entries ("-lig" → "-leg", "ikke" → "ikkje" in
 phrases), and every Norwegian entry is also known as typed without æ, ø and å.
 
