@@ -673,3 +673,16 @@ def test_an_opening_enquiry_names_trouble_without_blame(
     text: str, language: str, expected: str
 ) -> None:
     assert label(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Sofaen ligger fortsatt på lageret deres", "nb"),
+        ("Fekk ei kvittering og så ingenting meir", "nn"),
+        ("Booked a repair in May and still nothing", "en"),
+        ("Paid for express shipping, it came a week later", "en"),
+    ],
+)
+def test_orders_that_stall(text: str, language: str) -> None:
+    assert label(text, language) == "negative"
