@@ -686,3 +686,19 @@ def test_an_opening_enquiry_names_trouble_without_blame(
 )
 def test_orders_that_stall(text: str, language: str) -> None:
     assert label(text, language) == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Flott, litt dyrt kanskje", "nb"),  # a mild reservation, not sarcasm
+        ("Excellent, although a bit pricey", "en"),  # a conceded fault
+        ("Fantastisk, aldri hatt det bedre", "nb"),
+    ],
+)
+def test_praise_opening_a_mild_reservation_stays_praise(text: str, language: str) -> None:
+    assert label(text, language) == "positive"
+
+
+def test_praise_opening_a_recurring_fault_is_sarcasm() -> None:
+    assert label("Supert, kortet ble avvist igjen", "nb") == "negative"

@@ -262,6 +262,8 @@ class Lexicon:
         self.plain_unless = frozenset(modifiers["duration_plain"]["unless"])
         self.ellipsis = frozenset(modifiers["ellipsis"])
         self.openers = frozenset(modifiers["sarcastic_openers"])
+        self.sarcasm_blame = float(modifiers["sarcastic_blame"])
+        self.recurring = frozenset(modifiers["sarcastic_recurring"])
         self.irrealis = _by_first_word(tuple(p.split()) for p in modifiers["irrealis"])
         self.irrealis_factor = float(modifiers["irrealis_factor"])
         self.question_blame = float(modifiers["question_blame"])
@@ -653,8 +655,14 @@ class Lexicon:
             or tokens[first.end - 1] not in {","}
         ):
             return
-        rest = sum(c.raw for c in clauses[1:] if c.segment == first.segment)
-        if rest < 0:
+        rest = [c for c in clauses[1:] if c.segment == first.segment]
+        # Mild or conceded blame after the praise is a reservation, not sarcasm: "Flott,
+        # litt dyrt kanskje", "Excellent, although a bit pricey".
+        # "… igjen", "another …": blame that recurs needs no more to make the praise irony.
+        again = any(not self.recurring.isdisjoint(tokens[c.start : c.end]) for c in rest)
+        limit = 0.0 if again else self.sarcasm_blame
+        blame = sum(c.raw for c in rest)
+        if blame < 0 and blame <= limit and all(c.weight >= 1 for c in rest):
             first.raw -= 2 * first.positive
             first.positive = 0.0
 
