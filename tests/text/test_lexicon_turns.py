@@ -702,3 +702,14 @@ def test_praise_opening_a_mild_reservation_stays_praise(text: str, language: str
 
 def test_praise_opening_a_recurring_fault_is_sarcasm() -> None:
     assert label("Supert, kortet ble avvist igjen", "nb") == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Beste kanelbolle i byen, seriøst", "nb"),  # disbelief vouching for praise
+        ("Treg kø, men nydelig kaffe...", "nb"),  # an ellipsis after "men" is no irony
+    ],
+)
+def test_sincere_trailing_words_stay_praise(text: str, language: str) -> None:
+    assert label(text, language) == "positive"

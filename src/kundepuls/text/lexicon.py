@@ -604,14 +604,22 @@ class Lexicon:
         last = clauses[-1]
         words = [t for t in tokens[last.start : last.end] if not is_break(t)]
         blame = sum(min(c.raw, 0.0) for c in clauses[:-1])
+        praise = sum(c.positive for c in clauses[:-1])
         if len(words) == 1 and words[0] in self.incredulous and is_break(tokens[last.start - 1]):
-            last.raw, last.positive = self.incredulous_weight, 0.0
+            # "Beste pizza i byen, seriøst" vouches for the praise before it instead.
+            last.raw = 0.0 if praise else self.incredulous_weight
+            last.positive = 0.0
         elif len(words) == 1 and words[0] in self.post_verbal | {"not"} and not last.raw:
             # "Top service as always... not": a negator on its own takes back the praise.
             for clause in clauses[:-1]:
                 clause.raw -= 2 * clause.positive
                 clause.positive = 0.0
-        elif blame < 0 and last.positive > 0 and tokens[last.end - 1] in self.ellipsis:
+        elif (
+            blame <= self.sarcasm_blame
+            and last.positive > 0
+            and tokens[last.end - 1] in self.ellipsis
+            and tokens[last.start] not in self.contrast  # "…, men kjempebra produkt..."
+        ):
             last.raw -= 2 * last.positive
             last.positive = 0.0
 
