@@ -713,3 +713,18 @@ def test_praise_opening_a_recurring_fault_is_sarcasm() -> None:
 )
 def test_sincere_trailing_words_stay_praise(text: str, language: str) -> None:
     assert label(text, language) == "positive"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Hadde ikke forventet så god mat på en bensinstasjon", "nb", "positive"),
+        ("Didn't expect such friendly staff at an airport", "en", "positive"),
+        ("Didn't expect such rude staff", "en", "negative"),
+        ("The courier never notified me", "en", "negative"),
+    ],
+)
+def test_a_surprise_negates_the_expectation_not_the_praise(
+    text: str, language: str, expected: str
+) -> None:
+    assert label(text, language) == expected
