@@ -728,3 +728,18 @@ def test_a_surprise_negates_the_expectation_not_the_praise(
     text: str, language: str, expected: str
 ) -> None:
     assert label(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Det var siste gang jeg handlet i den kjeden", "nb", "negative"),
+        ("Bakeriet er eit lyspunkt i bygda", "nn", "positive"),
+        ("Ekspeditøren så ikke på meg en eneste gang", "nb", "negative"),
+        ("Honestly I've given up on their support", "en", "negative"),
+    ],
+)
+def test_farewells_bright_spots_and_being_overlooked(
+    text: str, language: str, expected: str
+) -> None:
+    assert label(text, language) == expected
