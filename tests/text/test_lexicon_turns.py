@@ -743,3 +743,15 @@ def test_farewells_bright_spots_and_being_overlooked(
     text: str, language: str, expected: str
 ) -> None:
     assert label(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Byttet dekk. Tok fem minutter.", "nb", "neutral"),  # a few minutes: quick
+        ("Byttet dekk. Tok førti minutter.", "nb", "negative"),
+        ("Returned the shoes. Took two minutes.", "en", "neutral"),
+    ],
+)
+def test_a_few_minutes_is_no_wait(text: str, language: str, expected: str) -> None:
+    assert label(text, language) == expected

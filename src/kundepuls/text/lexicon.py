@@ -260,6 +260,8 @@ class Lexicon:
         self.plain_units = frozenset(modifiers["duration_plain"]["units"])
         self.plain_weight = float(modifiers["duration_plain"]["weight"])
         self.plain_unless = frozenset(modifiers["duration_plain"]["unless"])
+        self.minutes = frozenset(modifiers["duration_plain"]["minutes"])
+        self.few = frozenset(modifiers["duration_plain"]["few"])
         self.ellipsis = frozenset(modifiers["ellipsis"])
         self.openers = frozenset(modifiers["sarcastic_openers"])
         self.sarcasm_blame = float(modifiers["sarcastic_blame"])
@@ -800,6 +802,8 @@ class Lexicon:
                 plain = tokens[i] in self.plain_verbs and tokens[i + 1] not in self.plain_unless
                 if plain and token in self.plain_units:
                     return self.plain_weight
+                if plain and token in self.minutes and tokens[j - 1] in self.few:
+                    return 0.0  # "tok fem minutter": quick
                 return self.duration_weight
         return 0.0
 
