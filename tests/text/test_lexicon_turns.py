@@ -755,3 +755,15 @@ def test_farewells_bright_spots_and_being_overlooked(
 )
 def test_a_few_minutes_is_no_wait(text: str, language: str, expected: str) -> None:
     assert label(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Tok fri fra jobben for ingenting, ingen kom", "nb"),
+        ("Måtte køyre til Førde for å hente sykkelen", "nn"),
+        ("Had to drive to the depot to pick it up myself", "en"),
+    ],
+)
+def test_effort_wasted_on_the_customer(text: str, language: str) -> None:
+    assert label(text, language) == "negative"
