@@ -217,6 +217,11 @@ class Lexicon:
         self.echo_auxiliaries = frozenset(modifiers["echo_auxiliaries"])
         self.lukewarm = frozenset(tuple(tokenize(p)) for p in modifiers["lukewarm"])
         self.lukewarm_factor = float(modifiers["lukewarm_factor"])
+        self.inert = frozenset(
+            tuple(tokenize(form))
+            for phrase in modifiers["inert"]
+            for form in (phrase, *plain_spellings(phrase))
+        )
         self.balanced = frozenset(tuple(tokenize(p)) for p in modifiers["balanced"])
         self.balanced_factor = float(modifiers["balanced_factor"])
         self.alternation: dict[str, list[tuple[str, ...]]] = {}
@@ -524,7 +529,9 @@ class Lexicon:
                 span = tokens[i : i + length]
                 current.lukewarm |= self._contains(span, self.lukewarm)
                 current.balanced |= self._contains(span, self.balanced)
-                current.hits += 1  # a lukewarm verdict the lexicon knows ("greitt nok", "not sure")
+                # A lukewarm verdict the lexicon knows ("greitt nok", "not sure") is a hit; an
+                # inert phrase ("best før", "fint vær") only keeps its words from scoring.
+                current.hits += tuple(span) not in self.inert
                 negation = pending_until = 0
                 pending = 0.0
                 bare = False
