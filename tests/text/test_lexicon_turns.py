@@ -767,3 +767,15 @@ def test_a_few_minutes_is_no_wait(text: str, language: str, expected: str) -> No
 )
 def test_effort_wasted_on_the_customer(text: str, language: str) -> None:
     assert label(text, language) == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Kjøpte ullsokker til de kalde dagene", "nb", "neutral"),  # weather, not cold food
+        ("Kaffen var kald", "nb", "negative"),
+        ("Fint ver i dag, kjøpte litt brød", "nn", "neutral"),
+    ],
+)
+def test_the_weather_is_no_verdict(text: str, language: str, expected: str) -> None:
+    assert label(text, language) == expected
