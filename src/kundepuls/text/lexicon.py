@@ -119,6 +119,8 @@ class _Table:
     compounds: dict[str, float | None] = field(default_factory=dict)
     # Negators of this language only ("no" is a negator in English, "now" in Nynorsk).
     negators: frozenset[str] = frozenset()
+    # The phrases again by their first two words, so a token is compared with few of them.
+    pairs: dict[tuple[str, str], list[tuple[tuple[str, ...], float]]] = field(default_factory=dict)
 
 
 def squash(raw: float, alpha: float = ALPHA) -> float:
@@ -183,9 +185,12 @@ def _table(entries: dict[str, float], negators: frozenset[str] = frozenset()) ->
             words[term] = weight
         else:
             phrases.setdefault(parts[0], []).append((parts[:MAX_PHRASE], weight))
+    pairs: dict[tuple[str, str], list[tuple[tuple[str, ...], float]]] = {}
     for options in phrases.values():
         options.sort(key=lambda item: -len(item[0]))
-    return _Table(words, phrases, negators=negators)
+        for parts, weight in options:
+            pairs.setdefault((parts[0], parts[1]), []).append((parts, weight))
+    return _Table(words, phrases, negators=negators, pairs=pairs)
 
 
 class Lexicon:
@@ -350,11 +355,18 @@ class Lexicon:
 
     def _phrase(self, tokens: list[str], i: int, table: _Table) -> tuple[int, float] | None:
         # A phrase of another of the languages ("top notch" in Norwegian) still counts.
-        options = table.phrases.get(tokens[i]) or self.tables["all"].phrases.get(tokens[i], [])
-        for parts, weight in options:
+        token = tokens[i]
+        options = table.phrases.get(token)
+        if not options:
+            table = self.tables["all"]
+            options = table.phrases.get(token)
+            if not options:
+                return None
+        pair = (token, tokens[i + 1] if i + 1 < len(tokens) else "")
+        for parts, weight in table.pairs.get(pair, ()):
             if tuple(tokens[i : i + len(parts)]) == parts:
                 return len(parts), weight
-        if not options or self.fillers.isdisjoint(tokens[i + 1 : i + MAX_PHRASE]):
+        if self.fillers.isdisjoint(tokens[i + 1 : i + MAX_PHRASE]):
             return None
         # "kommer garantert tilbake", "will definitely be back": a sure-adverb inside a
         # phrase does not hide it.
