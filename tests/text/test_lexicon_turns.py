@@ -779,3 +779,16 @@ def test_effort_wasted_on_the_customer(text: str, language: str) -> None:
 )
 def test_the_weather_is_no_verdict(text: str, language: str, expected: str) -> None:
     assert label(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("The electrician was a no-show twice", "en", "negative"),
+        ("Restauranten dobbeltbooket bordet", "nb", "negative"),
+        ("They mixed up the two deliveries", "en", "negative"),
+        ("Mixed up the dates myself, and they fixed it for free", "en", "positive"),
+    ],
+)
+def test_bookings_gone_wrong_and_by_whom(text: str, language: str, expected: str) -> None:
+    assert label(text, language) == expected
