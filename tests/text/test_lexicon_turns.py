@@ -792,3 +792,15 @@ def test_the_weather_is_no_verdict(text: str, language: str, expected: str) -> N
 )
 def test_bookings_gone_wrong_and_by_whom(text: str, language: str, expected: str) -> None:
     assert label(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Bakaren hugsa namnet mitt", "nn"),
+        ("Fikk returnere skoene uten kvittering", "nb"),
+        ("The garage called back within the hour", "en"),
+    ],
+)
+def test_small_kindnesses_told_as_events(text: str, language: str) -> None:
+    assert label(text, language) == "positive"
