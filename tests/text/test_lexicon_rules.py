@@ -187,7 +187,9 @@ def test_articles_do_not_use_up_the_scope_of_a_negator() -> None:
 
 def test_as_expected_makes_a_wait_lukewarm() -> None:
     assert label("Det tok to dager før pakken kom, som forventet.", "nb") == "neutral"
-    assert label("It took two days for the parcel to arrive", "en") == "negative"
+    # How many days a delivery took is a fact (LABELLING.md); weeks are a wait.
+    assert label("It took two weeks for the parcel to arrive", "en") == "negative"
+    assert label("It took two days for the parcel to arrive", "en") == "neutral"
     assert label("I didn't have to wait at all", "en") == "positive"
 
 

@@ -408,3 +408,399 @@ def test_a_status_that_stays_for_days_is_a_wait() -> None:
 )
 def test_a_customer_who_says_they_will_not_return_is_lost(text: str) -> None:
     assert label(text, "en") == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Kaffemaskina har slutta å varme vatnet", "nn"),
+        ("Timen hos tannlegen ble utsatt igjen", "nb"),
+        ("Berre ein tilsett på jobb og kø heilt ut døra", "nn"),
+        ("Leiligheten var ikke vasket da vi kom", "nb"),
+        ("Ingen på kontoret veit kvar saka mi er", "nn"),
+        ("Automaten godtar ikke mynter", "nb"),
+        ("Han var meir oppteken av mobilen enn av kundane", "nn"),
+        ("The scanner keeps rejecting my coupons", "en"),
+        ("The dentist rushed through the check-up", "en"),
+        ("They raised the fee without telling anyone", "en"),
+    ],
+)
+def test_complaints_told_as_events(text: str, language: str) -> None:
+    assert label(text, language) == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Frisøren gikk langt for å finne en ledig time til meg", "nb"),
+        ("Anbefalast til alle som treng ny sykkel", "nn"),
+        ("Byttet skoene uten spørsmål. Sånn skal det gjøres.", "nb"),
+        ("The pharmacist was patient with my poor Norwegian", "en"),
+    ],
+)
+def test_praise_told_as_what_happened(text: str, language: str) -> None:
+    assert label(text, language) == "positive"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Flyttinga tok tre dagar.", "nn", "neutral"),  # days a job took: a fact
+        ("Flyttingen tok tre uker.", "nb", "negative"),  # weeks: a wait
+        ("It took me four days to get through to them", "en", "negative"),
+        ("Bestillinga har stått på «under behandling» i ti dagar.", "nn", "negative"),
+        ("Svaret kom på under ein time", "nn", "neutral"),  # a quick word before the unit
+    ],
+)
+def test_how_long_something_took(text: str, language: str, expected: str) -> None:
+    assert label(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Fire hundre kroner for en t-skjorte, seriøst", "nb"),
+        ("Appen logget meg ut tre ganger. Supert system...", "nb"),
+        ("Where is my refund? Ordered a month ago.", "en"),
+        ("Kvar er pengane mine?", "nn"),
+        ("The bike is still not repaired", "en"),
+    ],
+)
+def test_disbelief_trailing_irony_and_chasing_are_complaints(text: str, language: str) -> None:
+    assert label(text, language) == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Takk for at de minner meg på timen, da glemmer jeg den ikke 🙂", "nb", "positive"),
+        ("Den nye smaken likte eg ikkje.", "nn", "negative"),
+        ("Fikk et gebyr jeg aldri hadde hørt om", "nb", "negative"),
+    ],
+)
+def test_a_negator_after_the_subject_flips_the_verb(
+    text: str, language: str, expected: str
+) -> None:
+    assert label(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Helt grei frisør. Ingenting å klage på, ingenting å juble for.", "nb"),
+        ("Har ikke prøvd kaffetrakteren ennå.", "nb"),
+        ("Ikkje noko å kommentere.", "nn"),
+        ("Fint om dere hadde hatt flere størrelser", "nb"),
+    ],
+)
+def test_shrugs_and_wishes_are_neutral(text: str, language: str) -> None:
+    assert label(text, language) == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Kiosken hadde ikkje Vipps", "nn", "negative"),  # what a shop lacked
+        ("None of the branches had the charger", "en", "negative"),
+        ("Never had one single issue with the gym", "en", "positive"),  # a word in scope
+        ("Kort kø på apoteket i dag, det hadde jeg ikke trodd.", "nb", "positive"),
+    ],
+)
+def test_what_a_shop_did_not_have(text: str, language: str, expected: str) -> None:
+    assert label(text, language) == expected
+
+
+def test_a_wish_starts_at_its_marker() -> None:
+    assert label("Lovely sofa for half what I'd pay in town", "en") == "positive"
+    assert label("Would be lovely with more benches", "en") == "neutral"
+
+
+def test_a_modal_particle_is_no_distance_to_the_negator() -> None:
+    assert label("Bussen går før vi slutter, så vi rekker den jo ikke", "nb") == "negative"
+
+
+def test_as_agreed_alone_is_a_fact() -> None:
+    assert label("Montøren kom tirsdag som avtalt.", "nb") == "neutral"
+
+
+def test_a_status_that_said_one_thing_for_days_is_a_wait() -> None:
+    assert label("Appen sa «sendt» i fire dager før noe skjedde.", "nb") == "negative"
+    assert label("Hun sa det var en fin jakke.", "nb") == "positive"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Parkering til 90 kr timen. Helt sykt.", "nb", "negative"),
+        ("Sykt god pizza", "nb", "positive"),
+        ("Svært enkel app, sjølv for oss som ikkje er flinke med telefon", "nn", "positive"),
+        ("Går det an å få faktura på e-post?", "nn", "neutral"),
+    ],
+)
+def test_dangling_intensifiers_and_even_for(text: str, language: str, expected: str) -> None:
+    assert label(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Servitøren overså bordet vårt i et kvarter", "nb"),
+        ("Ingen gadd å hjelpe oss", "nb"),
+        ("Svømmehallen er alltid overfylt i helgene", "nb"),
+        ("Yoghurten hadde gått ut på dato", "nb"),
+        ("Nobody picked up when I rang the clinic", "en"),
+        ("The router has been down since Monday", "en"),
+        ("The bread was past its sell-by date", "en"),
+    ],
+)
+def test_everyday_complaints(text: str, language: str) -> None:
+    assert label(text, language) == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Selv om selgeren var blid, ble ikke feilen rettet", "nb", "negative"),
+        ("Although the nurse was kind, nothing was done about the pain", "en", "negative"),
+        ("Sjølv om det var travelt, fekk vi maten fort", "nn", "positive"),
+        ("Kundeservice legger bare på når man klager", "nb", "negative"),
+    ],
+)
+def test_a_sentence_opened_by_a_concession_ends_on_its_main_clause(
+    text: str, language: str, expected: str
+) -> None:
+    assert label(text, language) == expected
+
+
+def test_nynorsk_phrases_with_gong_come_from_the_bokmal_ones() -> None:
+    assert label("Skjermen virka med ein gong", "nn") == label("Skjermen virket med en gang", "nb")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Fantastisk, nå er bestillingen kansellert igjen", "nb", "negative"),
+        ("Oh lovely, the lift is broken again", "en", "negative"),
+        ("Nydelig, rent og ryddig", "nb", "positive"),  # praise all through
+        ("Friendly staff as usual... not", "en", "negative"),
+        ("Cannot recommend her enough, a careful dentist", "en", "positive"),
+        ("Aldri hatt ein betre pizza", "nn", "positive"),
+        ("Null kommunikasjon om endringa", "nn", "negative"),
+    ],
+)
+def test_sarcastic_openers_taken_back_praise_and_praise_past_words(
+    text: str, language: str, expected: str
+) -> None:
+    assert label(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Savner havremelk i kjøledisken", "nb", "neutral"),  # a wish for an item
+        ("Saknar ein betre meny for born", "nn", "negative"),  # the present one is poor
+        ("Savner et bedre bookingsystem", "nb", "negative"),
+    ],
+)
+def test_missing_an_item_is_a_wish_missing_something_better_a_complaint(
+    text: str, language: str, expected: str
+) -> None:
+    assert label(text, language) == expected
+
+
+def test_not_needing_a_repair_is_no_unmet_event() -> None:
+    assert label("Rørleggaren var ærleg og sa at eg ikkje trong nytt rør", "nn") == "positive"
+
+
+def test_it_goes_fine_after_a_small_complaint_is_a_shrug() -> None:
+    assert label("Litt trongt i garderoben, men det går fint.", "nn") == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Frisøren lovet å sette av en time, men navnet mitt sto ikke i boka", "nb"),
+        ("They promised to keep the table, but it was given away", "en"),
+    ],
+)
+def test_a_promise_told_before_but_was_broken(text: str, language: str) -> None:
+    assert label(text, language) == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Godt vær i dag, kjøpte litt frukt.", "nb"),  # the weather is no verdict
+        ("Grei nok, men jeg savner kanskje flere vegetarretter.", "nb"),  # a hedged wish
+        ("Kom som den skulle. Savnet et varsel, men ellers greit.", "nb"),
+    ],
+)
+def test_weather_hedged_wishes_and_otherwise_fine_are_neutral(text: str, language: str) -> None:
+    assert label(text, language) == "neutral"
+
+
+def test_a_short_denial_of_a_claim_blames() -> None:
+    assert label('The hotel advertised a "sea view". It was not.', "en") == "negative"
+    assert label("The hotel has a sea view.", "en") == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Måtte selv etterlyse refusjonen", "nb", "negative"),
+        ("Butikken og leverandøren skulda på kvarandre", "nn", "negative"),
+        ("Hotellrommet luktet mugg", "nb", "negative"),
+        ("The flat smelled of damp", "en", "negative"),
+        ("They've put the price up twice this year", "en", "negative"),
+        ("Budet bar pakka opp i tredje etasje", "nn", "positive"),
+    ],
+)
+def test_chores_blame_smells_and_carrying(text: str, language: str, expected: str) -> None:
+    assert label(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Hvordan reklamerer jeg på en defekt lader?", "nb", "neutral"),
+        ("What does it cost to swap a broken screen?", "en", "neutral"),
+        ("Kva kostar det å sende attende ei skadd jakke?", "nn", "neutral"),
+        ("Laderen er defekt. Hvordan kan dere selge slikt?", "nb", "negative"),
+        ("Kva er vitsen med ein app som aldri verkar?", "nn", "negative"),
+    ],
+)
+def test_an_opening_enquiry_names_trouble_without_blame(
+    text: str, language: str, expected: str
+) -> None:
+    assert label(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Sofaen ligger fortsatt på lageret deres", "nb"),
+        ("Fekk ei kvittering og så ingenting meir", "nn"),
+        ("Booked a repair in May and still nothing", "en"),
+        ("Paid for express shipping, it came a week later", "en"),
+    ],
+)
+def test_orders_that_stall(text: str, language: str) -> None:
+    assert label(text, language) == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Flott, litt dyrt kanskje", "nb"),  # a mild reservation, not sarcasm
+        ("Excellent, although a bit pricey", "en"),  # a conceded fault
+        ("Fantastisk, aldri hatt det bedre", "nb"),
+    ],
+)
+def test_praise_opening_a_mild_reservation_stays_praise(text: str, language: str) -> None:
+    assert label(text, language) == "positive"
+
+
+def test_praise_opening_a_recurring_fault_is_sarcasm() -> None:
+    assert label("Supert, kortet ble avvist igjen", "nb") == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Beste kanelbolle i byen, seriøst", "nb"),  # disbelief vouching for praise
+        ("Treg kø, men nydelig kaffe...", "nb"),  # an ellipsis after "men" is no irony
+    ],
+)
+def test_sincere_trailing_words_stay_praise(text: str, language: str) -> None:
+    assert label(text, language) == "positive"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Hadde ikke forventet så god mat på en bensinstasjon", "nb", "positive"),
+        ("Didn't expect such friendly staff at an airport", "en", "positive"),
+        ("Didn't expect such rude staff", "en", "negative"),
+        ("The courier never notified me", "en", "negative"),
+    ],
+)
+def test_a_surprise_negates_the_expectation_not_the_praise(
+    text: str, language: str, expected: str
+) -> None:
+    assert label(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Det var siste gang jeg handlet i den kjeden", "nb", "negative"),
+        ("Bakeriet er eit lyspunkt i bygda", "nn", "positive"),
+        ("Ekspeditøren så ikke på meg en eneste gang", "nb", "negative"),
+        ("Honestly I've given up on their support", "en", "negative"),
+    ],
+)
+def test_farewells_bright_spots_and_being_overlooked(
+    text: str, language: str, expected: str
+) -> None:
+    assert label(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Byttet dekk. Tok fem minutter.", "nb", "neutral"),  # a few minutes: quick
+        ("Byttet dekk. Tok førti minutter.", "nb", "negative"),
+        ("Returned the shoes. Took two minutes.", "en", "neutral"),
+    ],
+)
+def test_a_few_minutes_is_no_wait(text: str, language: str, expected: str) -> None:
+    assert label(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Tok fri fra jobben for ingenting, ingen kom", "nb"),
+        ("Måtte køyre til Førde for å hente sykkelen", "nn"),
+        ("Had to drive to the depot to pick it up myself", "en"),
+    ],
+)
+def test_effort_wasted_on_the_customer(text: str, language: str) -> None:
+    assert label(text, language) == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Kjøpte ullsokker til de kalde dagene", "nb", "neutral"),  # weather, not cold food
+        ("Kaffen var kald", "nb", "negative"),
+        ("Fint ver i dag, kjøpte litt brød", "nn", "neutral"),
+    ],
+)
+def test_the_weather_is_no_verdict(text: str, language: str, expected: str) -> None:
+    assert label(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("The electrician was a no-show twice", "en", "negative"),
+        ("Restauranten dobbeltbooket bordet", "nb", "negative"),
+        ("They mixed up the two deliveries", "en", "negative"),
+        ("Mixed up the dates myself, and they fixed it for free", "en", "positive"),
+    ],
+)
+def test_bookings_gone_wrong_and_by_whom(text: str, language: str, expected: str) -> None:
+    assert label(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Bakaren hugsa namnet mitt", "nn"),
+        ("Fikk returnere skoene uten kvittering", "nb"),
+        ("The garage called back within the hour", "en"),
+    ],
+)
+def test_small_kindnesses_told_as_events(text: str, language: str) -> None:
+    assert label(text, language) == "positive"

@@ -22,6 +22,14 @@ ones before weighs as after "men" ("Great product. Terrible delivery."). A prais
 right before a blame word intensifies it ("imponerende dårlig"), and a counterfactual clause
 ("ellers hadde jeg glemt den") counts for nothing.
 
+Sarcasm has more marks: a lone praise word that opens a sentence of blame ("Flott, nå er pakken
+borte igjen"), praise that trails off on an ellipsis after blame ("Kjempebra system..."), a
+trailing "... not", and a last word of disbelief (", seriøst"). A comment that opens with a
+plain enquiry ("Hvordan reklamerer jeg på en defekt lader?") keeps little of its blame. How
+many days something took is mostly a fact; weeks, hours or "ventet i fire dager" are a wait.
+A sentence opened by "selv om", "although" ends on its main clause, weighed as after "men";
+a wish starts at its marker, so praise before it in the clause still counts.
+
 Nynorsk forms are made from the Bokmål entries ("-lig" → "-leg", "ikke" → "ikkje" in
 phrases), and every Norwegian entry is also known as typed without æ, ø and å.
 
@@ -77,6 +85,7 @@ class Clause:
     positive: float = 0.0  # the positive part of ``raw``, discounted in irrealis clauses
     irrealis: bool = False  # a wish or condition ("would be great", "hadde vore fint om")
     question: bool = False  # asked, not stated: "Kor lang tid tek det?"
+    enquiry: bool = False  # a comment that opens by asking: "Korleis klagar eg på ei skadd vare?"
     lukewarm: bool = False  # "ikkje så mykje meir å seie", "nothing special": a shrug
     balanced: bool = False  # "varierer", "depends", "evens out": good and bad cancel
     counterfactual: bool = False  # "ellers hadde jeg glemt den": nothing happened
@@ -110,6 +119,8 @@ class _Table:
     compounds: dict[str, float | None] = field(default_factory=dict)
     # Negators of this language only ("no" is a negator in English, "now" in Nynorsk).
     negators: frozenset[str] = frozenset()
+    # The phrases again by their first two words, so a token is compared with few of them.
+    pairs: dict[tuple[str, str], list[tuple[tuple[str, ...], float]]] = field(default_factory=dict)
 
 
 def squash(raw: float, alpha: float = ALPHA) -> float:
@@ -174,9 +185,12 @@ def _table(entries: dict[str, float], negators: frozenset[str] = frozenset()) ->
             words[term] = weight
         else:
             phrases.setdefault(parts[0], []).append((parts[:MAX_PHRASE], weight))
+    pairs: dict[tuple[str, str], list[tuple[tuple[str, ...], float]]] = {}
     for options in phrases.values():
         options.sort(key=lambda item: -len(item[0]))
-    return _Table(words, phrases, negators=negators)
+        for parts, weight in options:
+            pairs.setdefault((parts[0], parts[1]), []).append((parts, weight))
+    return _Table(words, phrases, negators=negators, pairs=pairs)
 
 
 class Lexicon:
@@ -197,6 +211,7 @@ class Lexicon:
         self.litotes_factor = float(modifiers["litotes_factor"])
         self.two_sided = frozenset(modifiers["two_sided"])
         self.post_verbal = frozenset(modifiers["post_verbal"])
+        self.subjects = frozenset(modifiers["post_verbal_subjects"])
         self.soft_contrast = frozenset(modifiers["soft_contrast"])
         self.disjunction = frozenset(modifiers["disjunction"])
         self.transparent = frozenset(modifiers["transparent"])
@@ -207,6 +222,11 @@ class Lexicon:
         self.echo_auxiliaries = frozenset(modifiers["echo_auxiliaries"])
         self.lukewarm = frozenset(tuple(tokenize(p)) for p in modifiers["lukewarm"])
         self.lukewarm_factor = float(modifiers["lukewarm_factor"])
+        self.inert = frozenset(
+            tuple(tokenize(form))
+            for phrase in modifiers["inert"]
+            for form in (phrase, *plain_spellings(phrase))
+        )
         self.balanced = frozenset(tuple(tokenize(p)) for p in modifiers["balanced"])
         self.balanced_factor = float(modifiers["balanced_factor"])
         self.alternation: dict[str, list[tuple[str, ...]]] = {}
@@ -237,15 +257,30 @@ class Lexicon:
         self.expected = frozenset(modifiers["expected"])
         self.expected_weight = float(modifiers["expected_weight"])
         self.expected_after = int(modifiers["expected_after"])
+        self.particles = frozenset(modifiers["expected_particles"])
+        self.dangling = frozenset(modifiers["dangling"]["words"])
+        self.dangling_weight = float(modifiers["dangling"]["weight"])
         self.durations = frozenset(modifiers["duration_verbs"])
         self.units = frozenset(modifiers["duration_units"])
         self.quick = frozenset(modifiers["duration_quick"])
         self.duration_weight = float(modifiers["duration_weight"])
         self.calendar = frozenset(modifiers["duration_calendar"])
         self.duration_reach = int(modifiers["duration_reach"])
+        self.plain_verbs = frozenset(modifiers["duration_plain"]["verbs"])
+        self.plain_units = frozenset(modifiers["duration_plain"]["units"])
+        self.plain_weight = float(modifiers["duration_plain"]["weight"])
+        self.plain_unless = frozenset(modifiers["duration_plain"]["unless"])
+        self.minutes = frozenset(modifiers["duration_plain"]["minutes"])
+        self.few = frozenset(modifiers["duration_plain"]["few"])
+        self.ellipsis = frozenset(modifiers["ellipsis"])
+        self.openers = frozenset(modifiers["sarcastic_openers"])
+        self.sarcasm_blame = float(modifiers["sarcastic_blame"])
+        self.recurring = frozenset(modifiers["sarcastic_recurring"])
         self.irrealis = _by_first_word(tuple(p.split()) for p in modifiers["irrealis"])
         self.irrealis_factor = float(modifiers["irrealis_factor"])
         self.question_blame = float(modifiers["question_blame"])
+        self.enquiry_openers = frozenset(modifiers["enquiry"]["openers"])
+        self.enquiry_blame = float(modifiers["enquiry"]["blame"])
         self.rhetorical = frozenset(modifiers["rhetorical"])
         self.incredulous = frozenset(modifiers["incredulous"])
         self.incredulous_weight = float(modifiers["incredulous_weight"])
@@ -320,11 +355,18 @@ class Lexicon:
 
     def _phrase(self, tokens: list[str], i: int, table: _Table) -> tuple[int, float] | None:
         # A phrase of another of the languages ("top notch" in Norwegian) still counts.
-        options = table.phrases.get(tokens[i]) or self.tables["all"].phrases.get(tokens[i], [])
-        for parts, weight in options:
+        token = tokens[i]
+        options = table.phrases.get(token)
+        if not options:
+            table = self.tables["all"]
+            options = table.phrases.get(token)
+            if not options:
+                return None
+        pair = (token, tokens[i + 1] if i + 1 < len(tokens) else "")
+        for parts, weight in table.pairs.get(pair, ()):
             if tuple(tokens[i : i + len(parts)]) == parts:
                 return len(parts), weight
-        if not options or self.fillers.isdisjoint(tokens[i + 1 : i + MAX_PHRASE]):
+        if self.fillers.isdisjoint(tokens[i + 1 : i + MAX_PHRASE]):
             return None
         # "kommer garantert tilbake", "will definitely be back": a sure-adverb inside a
         # phrase does not hide it.
@@ -350,6 +392,9 @@ class Lexicon:
             for clause in clauses:
                 clause.raw -= 2 * clause.positive
                 clause.positive = 0.0
+        self._trailing_turns(tokens, clauses)
+        if self.contrast.isdisjoint(tokens):
+            self._sarcastic_opener(tokens, clauses)
         self._stock_praise_as_blame(clauses)
         self._echo_negation(tokens, clauses, table)
         if self.contrast.isdisjoint(tokens):
@@ -375,13 +420,14 @@ class Lexicon:
         # sentiment word ("fikk ingen problemer"); it is settled at ``pending_until``.
         pending, pending_until, used_negator = 0.0, 0, -1
         two_sided = exclamatory = False
+        opening = False  # a sentence opened by a concessive whose main clause is still to come
         bare = False  # a negator after a contrast that found nothing to negate yet
         last: tuple[int, Clause | None] = (-2, None)  # the last word scored, not negated
         last_value = 0.0
         i, n = 0, len(tokens)
         while i < n:
             token = tokens[i]
-            if pending and i >= pending_until:
+            if pending and i >= pending_until and negation <= 0:
                 self._add(clauses[-1], pending)
                 pending = 0.0
             contrast = token in self.contrast or (
@@ -389,6 +435,10 @@ class Lexicon:
                 token in self.soft_contrast and i > 0 and tokens[i - 1] == ","
             )
             if is_break(token) or contrast:
+                if reach > 0 and tokens[i - 1] in self.dangling:
+                    # "Det er heilt sjukt.": an intensifier with nothing to intensify
+                    # is a verdict of its own.
+                    self._add(clauses[-1], self.dangling_weight)
                 if pending:
                     self._add(clauses[-1], pending)
                     pending = 0.0
@@ -401,14 +451,21 @@ class Lexicon:
                     opened = min(c.start for c in clauses if c.segment == segment)
                     # "Hvorfor tar det så lang tid?" blames as a statement would.
                     neutral = self.rhetorical.isdisjoint(tokens[opened:i])
+                    # A comment that opens with a plain enquiry ("Hvordan klager jeg på en
+                    # skadet vare?") names trouble without laying blame.
+                    enquiry = neutral and opened == 0 and tokens[0] in self.enquiry_openers
                     for clause in clauses:
                         asked = clause.segment == segment
                         clause.irrealis |= asked
                         clause.question |= asked and neutral
+                        clause.enquiry |= asked and enquiry
                     words = [t for t in tokens[opened:i] if not is_break(t)]
                     if opened and words and self.incredulous.issuperset(words):
                         self._add(clauses[-1], self.incredulous_weight)
                 self._split(clauses, i, token, weight_after, contrast)
+                if opening and token in {","} and not contrast:
+                    clauses[-1].weight *= self.after  # "Selv om X, (så) Y"
+                opening = False
                 if contrast:
                     weight_after = self.after
                 negation, multiplier, reach = 0, 1.0, 0
@@ -418,7 +475,9 @@ class Lexicon:
             if token in self.concessive and any(
                 tuple(tokens[i : i + len(c)]) == c for c in self.concessive[token]
             ):
-                # What follows "selv om", "even though" weighs less than what came before.
+                # What follows "selv om", "even though" weighs less than what came before;
+                # opening a sentence, it makes the main clause after it weigh as after "men".
+                opening = i == 0 or is_break(tokens[i - 1])
                 if current.hits:
                     current.end = i
                     current = Clause(i, i, current.segment, weight=current.weight)
@@ -427,6 +486,12 @@ class Lexicon:
             if token in self.irrealis and any(
                 tuple(tokens[i : i + len(c)]) == c for c in self.irrealis[token]
             ):
+                # "Great jacket for half the price I'd pay at home": the wish or condition
+                # starts at its marker; praise before it was said outright.
+                if current.hits:
+                    current.end = i
+                    current = Clause(i, i, current.segment, weight=current.weight)
+                    clauses.append(current)
                 current.irrealis = True
             if token in self.counterfactual and any(
                 tuple(tokens[i : i + len(c)]) == c for c in self.counterfactual[token]
@@ -449,7 +514,7 @@ class Lexicon:
                 bare = bare or weight_after == self.after
                 two_sided = token in self.two_sided
                 exclamatory = token in self.exclamatory
-                if last == (i - 1, current) and token in self.post_verbal:
+                if token in self.post_verbal and self._right_after(tokens, last, i, current):
                     # After the verb it negates (V2: "løste ikke problemet", "liker ikkje"),
                     # a negator flips that verb and not the next word.
                     factor = self.negation_factor if last_value > 0 else self.litotes_factor
@@ -460,20 +525,25 @@ class Lexicon:
                     pending = 0.0  # a new negator: an earlier pending event stands alone
             elif phrase is None:
                 value = self.word_weight(token, table) or 0.0
+                unmet = False
                 if not value and token in self.expected and not pending:
                     pending, pending_until, used_negator = self._expected(
                         tokens, i, negation, table
                     )
                     bare = bare and not pending
-                elif value <= 0 and token in self.durations:
-                    value = min(value, self._duration(tokens, i))  # "waited an hour"
+                    unmet = bool(pending)
+                if value <= 0 and token in self.durations and not unmet:
+                    # "waited an hour", "sporingen sa «levert» i tre dager"
+                    value = min(value, self._duration(tokens, i))
             if phrase is None and not value and (token,) in self.balanced:
                 phrase = (1, 0.0)  # "Varierer", "depends": one word is a verdict too
             if phrase is not None and not value:
                 span = tokens[i : i + length]
                 current.lukewarm |= self._contains(span, self.lukewarm)
                 current.balanced |= self._contains(span, self.balanced)
-                current.hits += 1  # a lukewarm verdict the lexicon knows ("greitt nok", "not sure")
+                # A lukewarm verdict the lexicon knows ("greitt nok", "not sure") is a hit; an
+                # inert phrase ("best før", "fint vær") only keeps its words from scoring.
+                current.hits += tuple(span) not in self.inert
                 negation = pending_until = 0
                 pending = 0.0
                 bare = False
@@ -489,7 +559,10 @@ class Lexicon:
                 current.positive -= last_value
                 current.stock = 0.0
                 value *= self.adverb_factor
-            if value:
+            if value and negation > 0 and not token[:1].isalnum():
+                # "glemmer jeg den ikke 😊": an emoji after a negator is not negated.
+                self._add(current, value)
+            elif value:
                 value *= multiplier if reach > 0 else 1.0
                 if negation > 0:
                     # Litotes is weaker than praise: "ikke dårlig" is less than "bra".
@@ -513,6 +586,10 @@ class Lexicon:
                     # before "or" ("no better or worse", "ikke bedre eller verre").
                     after = tokens[i + length] if i + length < n else ""
                     negation = 3 if after in self.disjunction else 1
+                if length > 1 and self._is_negator(tokens[i + length - 1], table):
+                    # "still not fixed", "fortsatt ikke løst": a phrase that ends on a
+                    # negator negates the word after it too.
+                    negation = self.scope + 1 + length
             # "aldri hatt eit einaste problem": articles are no distance for a negator.
             transparent = not (value or phrase) and token in self.transparent
             negation = max(negation - (0 if transparent else length), 0)
@@ -520,6 +597,8 @@ class Lexicon:
             i += length
         if pending or bare:
             self._add(clauses[-1], pending or self.bare_negation_weight)
+        if reach > 0 and tokens[-1] in self.dangling:
+            self._add(clauses[-1], self.dangling_weight)
         clauses[-1].end = n
         for clause in clauses:
             if clause.counterfactual:
@@ -527,11 +606,94 @@ class Lexicon:
             if clause.question:
                 # A question asks about blame rather than laying it: only strong words
                 # ("Hvorfor er servicen så elendig?") still make it a complaint.
-                clause.raw -= (clause.raw - clause.positive) * (1 - self.question_blame)
+                blame = self.enquiry_blame if clause.enquiry else self.question_blame
+                clause.raw -= (clause.raw - clause.positive) * (1 - blame)
             if clause.irrealis:
                 clause.raw -= clause.positive * (1 - self.irrealis_factor)
                 clause.positive *= self.irrealis_factor
         return [c for c in clauses if c.end > c.start]
+
+    def _trailing_turns(self, tokens: list[str], clauses: list[Clause]) -> None:
+        """Read a last clause of disbelief or of praise trailing off as a complaint.
+
+        "Frakt 149 kr for sokkar, seriøst" ends on a word of disbelief, not of praise; and
+        "Appen krasja to gonger. Supert system..." trails off: after blame, praise that ends
+        on an ellipsis is irony.
+        """
+        if len(clauses) < 2:
+            return
+        last = clauses[-1]
+        words = [t for t in tokens[last.start : last.end] if not is_break(t)]
+        blame = sum(min(c.raw, 0.0) for c in clauses[:-1])
+        praise = sum(c.positive for c in clauses[:-1])
+        if len(words) == 1 and words[0] in self.incredulous and is_break(tokens[last.start - 1]):
+            # "Beste pizza i byen, seriøst" vouches for the praise before it instead.
+            last.raw = 0.0 if praise else self.incredulous_weight
+            last.positive = 0.0
+        elif len(words) == 1 and words[0] in self.post_verbal | {"not"} and not last.raw:
+            # "Top service as always... not": a negator on its own takes back the praise.
+            for clause in clauses[:-1]:
+                clause.raw -= 2 * clause.positive
+                clause.positive = 0.0
+        elif (
+            blame <= self.sarcasm_blame
+            and last.positive > 0
+            and tokens[last.end - 1] in self.ellipsis
+            and tokens[last.start] not in self.contrast  # "…, men kjempebra produkt..."
+        ):
+            last.raw -= 2 * last.positive
+            last.positive = 0.0
+
+    def _right_after(
+        self, tokens: list[str], last: tuple[int, Clause | None], i: int, current: Clause
+    ) -> bool:
+        """Whether token ``i`` follows the last scored word, perhaps past its subject.
+
+        V2 puts the subject between a verb and its negator when the negator ends the
+        clause: "glemmer jeg den ikke", "likte eg ikkje." (not "gebyr eg aldri har fått").
+        """
+        at, clause = last
+        if clause is not current or at >= i:
+            return False
+        if at == i - 1:
+            return True
+        after = tokens[i + 1] if i + 1 < len(tokens) else "."
+        between = tokens[at + 1 : i]
+        return (
+            not after[:1].isalnum()
+            and len(between) <= 2
+            and all(t in self.subjects for t in between)
+        )
+
+    def _sarcastic_opener(self, tokens: list[str], clauses: list[Clause]) -> None:
+        """Read a lone praise word that opens a complaint as sarcasm.
+
+        "Flott, nå er pakken borte igjen", "Brilliant, the app crashed again": one word of
+        praise and a comma, then blame in the same sentence.
+        """
+        if len(clauses) < 2:
+            return
+        first = clauses[0]
+        words = [t for t in tokens[first.start : first.end] if not is_break(t)]
+        if words and words[0] in self.openers:
+            words = words[1:]
+        if (
+            len(words) != 1
+            or first.positive <= 0
+            or first.raw < first.positive
+            or tokens[first.end - 1] not in {","}
+        ):
+            return
+        rest = [c for c in clauses[1:] if c.segment == first.segment]
+        # Mild or conceded blame after the praise is a reservation, not sarcasm: "Flott,
+        # litt dyrt kanskje", "Excellent, although a bit pricey".
+        # "… igjen", "another …": blame that recurs needs no more to make the praise irony.
+        again = any(not self.recurring.isdisjoint(tokens[c.start : c.end]) for c in rest)
+        limit = 0.0 if again else self.sarcasm_blame
+        blame = sum(c.raw for c in rest)
+        if blame < 0 and blame <= limit and all(c.weight >= 1 for c in rest):
+            first.raw -= 2 * first.positive
+            first.positive = 0.0
 
     def _stock_praise_as_blame(self, clauses: list[Clause]) -> None:
         """Read stock praise as sarcasm in a comment that blames and praises nothing else.
@@ -559,9 +721,16 @@ class Lexicon:
         elided "lovely" is negated as if it had been said again.
         """
         said: Clause | None = None
-        for clause in clauses:
+        for index, clause in enumerate(clauses):
             if clause.raw:
                 said = clause
+                continue
+            if said is None and index and self._ends_on_echo(tokens, clause, table):
+                # 'Bought a "waterproof" jacket. It isn't.': a short denial of what the
+                # sentence before claimed, with no praise word to negate, still blames.
+                words = [t for t in tokens[clause.start : clause.end] if not is_break(t)]
+                if len(words) <= 3:
+                    self._add(clause, self.bare_negation_weight)
                 continue
             if said is None or said.raw < 0 or not self._ends_on_echo(tokens, clause, table):
                 continue
@@ -625,21 +794,36 @@ class Lexicon:
         """A pending weight for the expected event at ``i`` if a negator is about it."""
         if negation > 0:
             return self.expected_weight, i + negation, -1
-        for j in range(i + 1, min(i + 1 + self.expected_after, len(tokens))):
+        # Modal particles are no distance: "rekker det jo ikke", "kom vel aldri".
+        end = min(i + 1 + self.expected_after, len(tokens))
+        j = i + 1
+        while j < end:
             if self._is_negator(tokens[j], table):
                 return self.expected_weight, j + self.scope + 1, j
             if is_break(tokens[j]):
                 break
+            if tokens[j] in self.particles:
+                end = min(end + 1, len(tokens))
+            j += 1
         return 0.0, 0, -1
 
     def _duration(self, tokens: list[str], i: int) -> float:
         """The weight of a long wait: "tok tre uker", "ventet i over en time", "took ages"."""
         for j in range(i + 1, min(i + 1 + self.duration_reach, len(tokens))):
             token = tokens[j]
-            if is_break(token) or token in self.quick:
+            if is_break(token):
                 return 0.0
+            if token in self.quick and not self.units.isdisjoint(tokens[j + 1 : j + 4]):
+                return 0.0  # "tok bare to dager", not "stått på «under transport» i ti dager"
             if token in self.units and tokens[j - 1] not in self.calendar:
-                return self.duration_weight  # not "i år", "this week": a date, not a wait
+                # not "i år", "this week": a date, not a wait; "Leveringa tok fire dagar"
+                # tells how long a delivery took, which days of it are not a complaint.
+                plain = tokens[i] in self.plain_verbs and tokens[i + 1] not in self.plain_unless
+                if plain and token in self.plain_units:
+                    return self.plain_weight
+                if plain and token in self.minutes and tokens[j - 1] in self.few:
+                    return 0.0  # "tok fem minutter": quick
+                return self.duration_weight
         return 0.0
 
     def _split(
