@@ -9,7 +9,8 @@ import pytest
 from kundepuls.text import train_cx
 from kundepuls.text.cx import CommentReading, load_comment_model, read_model
 from kundepuls.text.lexicon import LABELS, Label, to_label
-from kundepuls.text.service import analyze
+from kundepuls.text.service import LEXICON_VERSION, analyze
+from kundepuls.text.train_cx import VERSION
 
 DATA = Path(__file__).parents[1] / "data"
 THEMES = ["delivery", "price", "staff"]
@@ -100,5 +101,5 @@ def test_the_model_reads_deeds_the_rules_do_not() -> None:
     result = analyze(text)
     assert rules.sentiment == "neutral"
     assert result.sentiment == "positive"
-    assert result.model_version == "lexicon-3+cx-1"
+    assert result.model_version == f"{LEXICON_VERSION}+{VERSION}"
     assert Counter(m.theme for m in result.themes)["delivery"] == 1

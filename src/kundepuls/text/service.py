@@ -19,7 +19,7 @@ from kundepuls.text.themes import ThemeMention, default_taxonomy
 # Control characters (NUL cannot be stored in PostgreSQL) and lone surrogates (not UTF-8).
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 MAX_CHARS = 20_000  # analysed prefix of a very long comment; the masked text is kept whole
-LEXICON_VERSION = "lexicon-3"
+LEXICON_VERSION = "lexicon-4"
 # The NoReC model decides only Norwegian comments in which the lexicon finds nothing (not even
 # a lukewarm "veit ikkje"), that have a few words to go on, and only when it puts nearly all
 # its probability on one pole: |P(positive) − P(negative)| ≥ NOREC_CONFIDENCE. It learnt from

@@ -40,14 +40,14 @@ from kundepuls.text.cx import ARTEFACT, CommentModel
 from kundepuls.text.lexicon import LABELS
 from kundepuls.text.train_norec import fit_featurizer
 
-VERSION = "cx-1"
+VERSION = "cx-2"
 ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "tests" / "data"
 OUT = Path(__file__).parent / "data" / ARTEFACT
 # The held-out set that ``bench/text.py --heldout`` scores once at the end of a round, and
 # the set kept unread for the round after; every other labelled set is development data.
-HELDOUT = "comments_eval_heldout8.jsonl"
-UNREAD = ("comments_eval_heldout9.jsonl",)
+HELDOUT = "comments_eval_heldout9.jsonl"
+UNREAD = ("comments_eval_heldout10.jsonl",)
 SENTIMENT_ONLY = {"comments_sentiment_probes.jsonl"}
 SETTINGS = {"C": 3.0, "min_df": 2, "sentiment_weight": 0.75, "theme_drop": 0.2, "theme_add": 0.6}
 
