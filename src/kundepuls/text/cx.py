@@ -2,9 +2,10 @@
 
 The lexicon and the theme taxonomy are rules; on comments written apart from the work on
 them they reached 0.79–0.89 sentiment macro-F1 and 0.78–0.83 theme F1 (held-out sets 5–8),
-while scoring 0.90 and more on the comments they were tuned on. A linear model over the same word (1–2) and character
-(2–5) n-grams as the NoReC model, fitted on kundepuls's own hand-labelled comments
-(``tests/data``, ``train_cx``), makes different mistakes, so the two are blended:
+while scoring 0.90 and more on the comments they were tuned on. A linear model over the
+same word (1–2) and character (2–5) n-grams as the NoReC model, fitted on kundepuls's own
+hand-labelled comments (``tests/data``, ``train_cx``), makes different mistakes, so the two
+are blended:
 
 * sentiment: ``(1 − w) · onehot(rule label) + w · P(model)``, label the most probable one,
   score ``(1 − w) · rule score + w · (P(positive) − P(negative))``, kept on the label's

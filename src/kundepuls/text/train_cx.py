@@ -27,8 +27,8 @@ a theme below 0.2 and adding one above 0.6, 0.854 (min 0.800). Neighbouring sett
 knife edge. Then, on heldout8, written after all this and scored once with ``cx-1`` (learnt
 from the sets before it): sentiment macro-F1 nb 0.949, nn 0.931, en 0.897 (rules alone
 0.918, 0.897, 0.848), theme F1 0.858 (rules alone 0.833). ``cx-2`` learnt from heldout8 too.
-Adding multilingual-e5-small sentence embeddings to the model gained another
-0.01 in sentiment but reads 40 comments per second, so it is not used.
+Adding multilingual-e5-small sentence embeddings to the model gained another 0.01 in
+sentiment but reads 40 comments per second, so it is not used.
 """
 
 import argparse
