@@ -125,13 +125,9 @@ class CommentModel:
 
     def save(self, path: Any) -> None:
         """Write the artefact: vocabularies, idf, float32 weights and the meta data."""
-        f = self.featurizer
         np.savez_compressed(
             path,
-            word_vocab=np.array("\n".join(f.word_vocab)),
-            char_vocab=np.array("\n".join(f.char_vocab)),
-            word_idf=f.word_idf.astype(np.float32),
-            char_idf=f.char_idf.astype(np.float32),
+            **self.featurizer.arrays(),
             sentiment_coef=self.sentiment_coef.astype(np.float32),
             sentiment_intercept=self.sentiment_intercept.astype(np.float32),
             theme_names=np.array("\n".join(self.theme_names)),
@@ -144,14 +140,8 @@ class CommentModel:
 def read_model(path: Any) -> CommentModel:
     """A comment model from an artefact written by :meth:`CommentModel.save`."""
     with np.load(path, allow_pickle=False) as data:
-        featurizer = Featurizer(
-            str(data["word_vocab"]).split("\n"),
-            str(data["char_vocab"]).split("\n"),
-            data["word_idf"].astype(np.float64),
-            data["char_idf"].astype(np.float64),
-        )
         return CommentModel(
-            featurizer,
+            Featurizer.from_arrays(data),
             data["sentiment_coef"].astype(np.float64),
             data["sentiment_intercept"].astype(np.float64),
             str(data["theme_names"]).split("\n"),

@@ -257,6 +257,26 @@ class Featurizer:
             return ngrams
         return sparse.hstack([ngrams, self.vectors.pool(texts)], format="csr")
 
+    def arrays(self) -> dict[str, Any]:
+        """The vocabularies and idf as an artefact stores them (read by :meth:`from_arrays`)."""
+        return {
+            "word_vocab": np.array("\n".join(self.word_vocab)),
+            "char_vocab": np.array("\n".join(self.char_vocab)),
+            "word_idf": self.word_idf.astype(np.float32),
+            "char_idf": self.char_idf.astype(np.float32),
+        }
+
+    @classmethod
+    def from_arrays(cls, data: Any, **parts: Any) -> "Featurizer":
+        """A featurizer from an artefact's arrays, with the other ``parts`` as given."""
+        return cls(
+            str(data["word_vocab"]).split("\n"),
+            str(data["char_vocab"]).split("\n"),
+            data["word_idf"].astype(np.float64),
+            data["char_idf"].astype(np.float64),
+            **parts,
+        )
+
     def ngrams(self, text: str) -> tuple[list[int], list[float]]:
         """The columns and TF-IDF values of the known word and character n-grams of ``text``."""
         word_columns, word_values = self._block(word_ngrams(text), self._word_index)
@@ -379,10 +399,7 @@ class NorecModel:
         np.savez_compressed(
             path,
             **extra,
-            word_vocab=np.array("\n".join(f.word_vocab)),
-            char_vocab=np.array("\n".join(f.char_vocab)),
-            word_idf=f.word_idf.astype(np.float32),
-            char_idf=f.char_idf.astype(np.float32),
+            **f.arrays(),
             coef=self.coef.astype(np.float32),
             intercept=self.intercept.astype(np.float32),
             offsets=self.offsets.astype(np.float32),
@@ -403,14 +420,11 @@ def _load(data: Any) -> NorecModel:
             float(data["vec_weight"]),
         )
     frozen = json.loads(str(data["lexicon"])) if "lexicon" in data else None
-    featurizer = Featurizer(
-        str(data["word_vocab"]).split("\n"),
-        str(data["char_vocab"]).split("\n"),
-        data["word_idf"].astype(np.float64),
-        data["char_idf"].astype(np.float64),
-        float(meta.get("lexicon_scale", 1.0)),
-        vectors,
-        FrozenLexicon(**frozen) if frozen else None,
+    featurizer = Featurizer.from_arrays(
+        data,
+        lexicon_scale=float(meta.get("lexicon_scale", 1.0)),
+        vectors=vectors,
+        lexicon=FrozenLexicon(**frozen) if frozen else None,
     )
     return NorecModel(
         featurizer,
