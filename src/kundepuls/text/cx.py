@@ -66,7 +66,7 @@ class CommentModel:
     meta: dict[str, Any]
 
     def __post_init__(self) -> None:
-        # One product for all classes: sentiment columns first, then the themes.
+        # One weight table for all classes: sentiment columns first, then the themes.
         self._coef = np.ascontiguousarray(np.vstack([self.sentiment_coef, self.theme_coef]).T)
         self._intercept = np.concatenate([self.sentiment_intercept, self.theme_intercept])
         self.weight = float(self.meta["sentiment_weight"])
