@@ -142,6 +142,11 @@ def _by_first_word(phrases: Iterable[tuple[str, ...]]) -> dict[str, list[tuple[s
     return index
 
 
+def _starts(index: dict[str, list[tuple[str, ...]]], tokens: list[str], i: int) -> bool:
+    """Whether one of the phrases of ``index`` (see :func:`_by_first_word`) starts at ``i``."""
+    return any(tuple(tokens[i : i + len(p)]) == p for p in index.get(tokens[i], ()))
+
+
 def to_label(
     score: float, positive: float = POSITIVE_THRESHOLD, negative: float = NEGATIVE_THRESHOLD
 ) -> Label:
@@ -229,10 +234,7 @@ class Lexicon:
         )
         self.balanced = frozenset(tuple(tokenize(p)) for p in modifiers["balanced"])
         self.balanced_factor = float(modifiers["balanced_factor"])
-        self.alternation: dict[str, list[tuple[str, ...]]] = {}
-        for phrase in modifiers["alternation"]:
-            parts = tuple(tokenize(phrase))
-            self.alternation.setdefault(parts[0], []).append(parts)
+        self.alternation = _by_first_word(tuple(tokenize(p)) for p in modifiers["alternation"])
         self.multipliers: dict[str, float] = {
             **{k: float(v) for k, v in modifiers["dampeners"].items()},
             **{k: float(v) for k, v in modifiers["intensifiers"].items()},
@@ -245,10 +247,7 @@ class Lexicon:
             key=lambda x: -len(x[0]),
         )
         self.contrast = frozenset(modifiers["contrast"])
-        self.concessive: dict[str, list[tuple[str, ...]]] = {}
-        for phrase in modifiers["concessive"]:
-            parts = tuple(phrase.split())
-            self.concessive.setdefault(parts[0], []).append(parts)
+        self.concessive = _by_first_word(tuple(p.split()) for p in modifiers["concessive"])
         self.before = float(modifiers["contrast_before"])
         self.after = float(modifiers["contrast_after"])
         self.concessive_weight = float(modifiers["concessive_weight"])
@@ -294,10 +293,7 @@ class Lexicon:
         self.adverb_factor = float(modifiers["adverb_factor"])
         self.adverb_suffixes = tuple(modifiers["adverb_suffixes"])
         self.adverb_blame = float(modifiers["adverb_blame"])
-        self.stock: dict[str, list[tuple[str, ...]]] = {}
-        for phrase in modifiers["stock_praise"]:
-            parts = tuple(tokenize(phrase)) or (phrase,)
-            self.stock.setdefault(parts[0], []).append(parts)
+        self.stock = _by_first_word(tuple(tokenize(p)) or (p,) for p in modifiers["stock_praise"])
         self.stock_blame = float(modifiers["stock_blame"])
 
     def word_weight(self, token: str, table: _Table) -> float | None:
@@ -393,11 +389,12 @@ class Lexicon:
                 clause.raw -= 2 * clause.positive
                 clause.positive = 0.0
         self._trailing_turns(tokens, clauses)
-        if self.contrast.isdisjoint(tokens):
+        uncontrasted = self.contrast.isdisjoint(tokens)
+        if uncontrasted:
             self._sarcastic_opener(tokens, clauses)
         self._stock_praise_as_blame(clauses)
         self._echo_negation(tokens, clauses, table)
-        if self.contrast.isdisjoint(tokens):
+        if uncontrasted:
             self._last_sentence_decides(clauses)
         raw = sum(c.raw * c.weight for c in clauses) + self._rating(text)
         if any(c.balanced for c in clauses) or self._alternates(tokens):
@@ -472,30 +469,18 @@ class Lexicon:
                 i += 1
                 continue
             current = clauses[-1]
-            if token in self.concessive and any(
-                tuple(tokens[i : i + len(c)]) == c for c in self.concessive[token]
-            ):
+            if _starts(self.concessive, tokens, i):
                 # What follows "selv om", "even though" weighs less than what came before;
                 # opening a sentence, it makes the main clause after it weigh as after "men".
                 opening = i == 0 or is_break(tokens[i - 1])
-                if current.hits:
-                    current.end = i
-                    current = Clause(i, i, current.segment, weight=current.weight)
-                    clauses.append(current)
+                current = self._open_clause(clauses, i)
                 current.weight *= self.concessive_weight
-            if token in self.irrealis and any(
-                tuple(tokens[i : i + len(c)]) == c for c in self.irrealis[token]
-            ):
+            if _starts(self.irrealis, tokens, i):
                 # "Great jacket for half the price I'd pay at home": the wish or condition
                 # starts at its marker; praise before it was said outright.
-                if current.hits:
-                    current.end = i
-                    current = Clause(i, i, current.segment, weight=current.weight)
-                    clauses.append(current)
+                current = self._open_clause(clauses, i)
                 current.irrealis = True
-            if token in self.counterfactual and any(
-                tuple(tokens[i : i + len(c)]) == c for c in self.counterfactual[token]
-            ):
+            if _starts(self.counterfactual, tokens, i):
                 current.counterfactual = True
             phrase = self._phrase(tokens, i, table)
             length, value = phrase if phrase is not None else (1, 0.0)
@@ -571,11 +556,7 @@ class Lexicon:
                     pending = 0.0  # the negator was about this word, not about an event
                     bare = False
                 self._add(current, value)
-                if (
-                    value > 0
-                    and token in self.stock
-                    and any(tuple(tokens[i : i + len(p)]) == p for p in self.stock[token])
-                ):
+                if value > 0 and _starts(self.stock, tokens, i):
                     current.stock += value
                 if negation <= 0:
                     last, last_value = (i + length - 1, current), value
@@ -769,11 +750,17 @@ class Lexicon:
 
     def _alternates(self, tokens: list[str]) -> bool:
         """Whether two alternating openers ("noen ganger …, andre ganger …") occur."""
-        found = 0
-        for i, token in enumerate(tokens):
-            options = self.alternation.get(token, ())
-            found += any(tuple(tokens[i : i + len(p)]) == p for p in options)
-        return found >= 2
+        return sum(_starts(self.alternation, tokens, i) for i in range(len(tokens))) >= 2
+
+    @staticmethod
+    def _open_clause(clauses: list[Clause], i: int) -> Clause:
+        """The clause token ``i`` belongs to: a new one from ``i`` if the current one scored."""
+        current = clauses[-1]
+        if current.hits:
+            current.end = i
+            current = Clause(i, i, current.segment, weight=current.weight)
+            clauses.append(current)
+        return current
 
     @staticmethod
     def _contains(span: list[str], phrases: frozenset[tuple[str, ...]]) -> bool:
