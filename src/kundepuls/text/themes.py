@@ -270,7 +270,10 @@ class Taxonomy:
             score = squash(raw) if raw else reading.score if overall is None else overall
             terms = sorted({term for _, term in hits})
             out.append(ThemeMention(key, to_label(score), score, terms))
-        out.sort(key=lambda m: min(i for i, _ in matches[m.theme]))
+        # By first mention; themes first named by one word in taxonomy order, so that the
+        # order does not depend on how a set of matches happens to iterate.
+        order = {key: n for n, key in enumerate(self.themes)}
+        out.sort(key=lambda m: (min(i for i, _ in matches[m.theme]), order[m.theme]))
         return out
 
 
