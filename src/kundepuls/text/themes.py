@@ -124,6 +124,7 @@ class Taxonomy:
 
     def __init__(self, themes: list[Theme], durations: Durations | None = None) -> None:
         self.themes = {t.key: t for t in themes}
+        self.order = {t.key: n for n, t in enumerate(themes)}
         self.durations = durations if durations and durations.theme in self.themes else None
         self.exact: dict[str, set[str]] = {}
         self.prefix: dict[str, set[str]] = {}
@@ -272,8 +273,7 @@ class Taxonomy:
             out.append(ThemeMention(key, to_label(score), score, terms))
         # By first mention; themes first named by one word in taxonomy order, so that the
         # order does not depend on how a set of matches happens to iterate.
-        order = {key: n for n, key in enumerate(self.themes)}
-        out.sort(key=lambda m: (min(i for i, _ in matches[m.theme]), order[m.theme]))
+        out.sort(key=lambda m: (min(i for i, _ in matches[m.theme]), self.order[m.theme]))
         return out
 
 
