@@ -31,7 +31,7 @@ browser:
 lint: install
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/ruff check src tests bench
-	$(BIN)/mypy src
+	$(BIN)/mypy src bench
 
 format: install
 	$(BIN)/ruff format src tests bench

@@ -57,9 +57,8 @@ def serve(url: str, port: int) -> None:
     app = create_app(settings)
     app.state.survey_limiter = RateLimiter(rate=1e12, per=1)
     engine = make_engine(url)
-    insert = sa.insert(Response.__table__)
+    insert = sa.insert(Response)
 
-    @app.post("/bench/bare/{n}")
     def bare(n: int, request: Request) -> dict[str, str]:
         row_id = f"bare-{uuid.uuid4().hex}"
         with engine.begin() as conn:
@@ -76,6 +75,7 @@ def serve(url: str, port: int) -> None:
             )
         return {"response_id": row_id}
 
+    app.add_api_route("/bench/bare/{n}", bare, methods=["POST"])
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
 
 

@@ -127,7 +127,8 @@ def run_child(which: str, folder: Path) -> dict[str, float]:
         check=True,
     ).stdout
     db.unlink(missing_ok=True)
-    return json.loads(out.splitlines()[-1])
+    result: dict[str, float] = json.loads(out.splitlines()[-1])
+    return result
 
 
 def measure(rows: int) -> dict[str, dict[str, float]]:

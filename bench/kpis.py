@@ -245,7 +245,7 @@ def bench_store(path: Path, repeat: int, attach: bool) -> None:
     start = time.perf_counter()
     backend = connect(settings)  # the cold load: every KPI table copied into DuckDB
     print(f"cold load of the DuckDB copy: {time.perf_counter() - start:.2f} s")
-    copy = backend.con  # type: ignore[attr-defined]
+    copy = backend.con
     con = duckdb.connect()
     attach_sqlite(con, str(path))
     sql = baseline_sql()
@@ -257,7 +257,7 @@ def bench_store(path: Path, repeat: int, attach: bool) -> None:
     totals = dict.fromkeys(("fresh", "sql", "again", "attach"), 0.0)
 
     def forget_results() -> None:
-        backend._kundepuls_results = None  # type: ignore[attr-defined]
+        backend._kundepuls_results = None
 
     for key in keys:
 
@@ -302,7 +302,7 @@ def refresh(path: Path, backend: object) -> None:
 
     def nps() -> float:
         start = time.perf_counter()
-        evaluate(backend, KPIS["nps"], QUERY, TZ)  # type: ignore[arg-type]
+        evaluate(backend, KPIS["nps"], QUERY, TZ)
         return time.perf_counter() - start
 
     lite = sqlite3.connect(path)
@@ -326,6 +326,7 @@ def bench_postgres(url: str, tables: dict[str, pa.Table], repeat: int) -> None:
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         raw = conn.connection.driver_connection
+        assert raw is not None
         for name, table in tables.items():
             # Arrow's nullable integers stay integers (pandas would make them floats).
             frame = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)

@@ -156,8 +156,12 @@ def demo() -> None:
 
     responses = generate(customers=2000).frames["responses"]
     rows = responses[responses["comment"].notna()]
-    value = lambda x: None if pd.isna(x) else int(x)  # noqa: E731
-    texts, labels = [], []
+
+    def value(x: Any) -> int | None:
+        return None if pd.isna(x) else int(x)
+
+    texts: list[str] = []
+    labels: list[str] = []
     for text, nps, csat, ces in zip(rows.comment, rows.nps, rows.csat, rows.ces, strict=True):
         label = label_from_scores(value(nps), value(csat), value(ces))
         if label is not None:

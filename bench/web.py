@@ -36,6 +36,7 @@ from pathlib import Path
 
 import httpx
 import uvicorn
+from sqlalchemy import Engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
@@ -123,8 +124,8 @@ def start_server(url: str) -> tuple[uvicorn.Server, threading.Thread, str]:
     return server, thread, f"http://127.0.0.1:{port}"
 
 
-def add_answer(engine: object) -> None:
-    with session_scope(engine) as session:  # type: ignore[arg-type]
+def add_answer(engine: Engine) -> None:
+    with session_scope(engine) as session:
         session.add(Response(response_id=f"b-{uuid.uuid4().hex}", submitted_at=datetime.now(UTC),
                              nps=9, csat=4, ces=6))  # fmt: skip
 
@@ -162,7 +163,7 @@ def main() -> None:
             engine.dispose()
 
 
-def run(args: argparse.Namespace, base: str, token: str, engine: object, settings: Settings,
+def run(args: argparse.Namespace, base: str, token: str, engine: Engine, settings: Settings,
         period: periods.Period) -> None:  # fmt: skip
     with httpx.Client(base_url=base, timeout=300) as client:
         client.post("/login", data={"email": "bench@kundepuls.no", "password": PASSWORD})

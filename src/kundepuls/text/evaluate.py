@@ -5,7 +5,7 @@ are development data and which one is held out is said in ``bench/text.py``, whi
 """
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,7 @@ def read_eval(path: Path, split: str | None = None) -> list[dict[str, Any]]:
     return [r for r in rows if split is None or r["split"] == split]
 
 
-def macro_f1(gold: list[str], pred: list[str], labels: Iterable[str] = LABELS) -> float:
+def macro_f1(gold: Sequence[str], pred: Sequence[str], labels: Iterable[str] = LABELS) -> float:
     """Macro-averaged F1 over ``labels`` (a label never seen nor predicted is skipped).
 
     Examples
