@@ -8,7 +8,9 @@ word vectors (from ``norec-2`` on) were embedded once, offline, word by word by 
 multilingual sentence encoder (multilingual-e5-small), reduced by PCA and stored as float16;
 a sentence is the mean and the maximum of its words' vectors. From ``norec-3`` on the n-gram
 weights also hold a student distilled from the encoder's sentence embeddings (see
-``train_norec``). Inference is table lookups and one sparse product, so no encoder runs here.
+``train_norec``). From ``norec-4`` on a small convolutional reader (``conv.py``), distilled
+from a fine-tuned encoder, adds its scores to the linear model's. Inference is table
+lookups, one sparse product and a few small dense ones, so no encoder runs here.
 Only vocabularies, idf, vectors, lexicon weights and model weights are stored
 (``data/norec_model.npz``), never a sentence.
 """
@@ -27,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
+from kundepuls.text.conv import ConvReader
 from kundepuls.text.tokens import is_break, tokenize
 
 ARTEFACT = "norec_model.npz"
@@ -343,13 +346,15 @@ class WordVectors:
 
 @dataclass
 class NorecModel:
-    """A fitted linear three-class model: ``scores = X @ coef.T + intercept + offsets``."""
+    """A fitted three-class model: ``scores = X @ coef.T + intercept + offsets``, plus the
+    scores of the convolutional reader when there is one (its blend share folded in)."""
 
     featurizer: Featurizer
     coef: Matrix
     intercept: Matrix
     offsets: Matrix
     meta: dict[str, Any]
+    conv: ConvReader | None = None
 
     def __post_init__(self) -> None:
         # Contiguous column blocks, cut once: a strided slice is copied by every product.
@@ -364,6 +369,8 @@ class NorecModel:
         scores = np.asarray(f.transform_ngrams(texts) @ self._sparse_coef)
         if f.vectors is not None:
             scores += f.vectors.pool(texts) @ self._dense_coef
+        if self.conv is not None:
+            scores += self.conv.decision(texts)
         return scores + self.intercept + self.offsets
 
     def predict(self, texts: list[str]) -> list[Label]:
@@ -396,6 +403,8 @@ class NorecModel:
                 "vec_scale": f.vectors.scale.astype(np.float32),
                 "vec_weight": np.array(f.vectors.weight),
             }
+        if self.conv is not None:
+            extra.update(self.conv.arrays())
         np.savez_compressed(
             path,
             **extra,
@@ -432,6 +441,7 @@ def _load(data: Any) -> NorecModel:
         data["intercept"].astype(np.float64),
         data["offsets"].astype(np.float64),
         meta,
+        ConvReader.from_arrays(data),
     )
 
 

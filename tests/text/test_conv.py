@@ -1,0 +1,126 @@
+"""The convolutional reader of the NoReC model computes what its definition says.
+
+PyTorch (training only) is not installed here; ``train_conv`` checks at training time that
+the numpy reader gives PyTorch's scores. These tests check the numpy reader against the
+convolution written out term by term, and the transfer-set maker of ``train_conv``.
+"""
+
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kundepuls.text.conv import EMPTY, MAX_TOKENS, ConvReader, gram_ids, sentence_tokens
+from kundepuls.text.train_conv import augment
+
+DIM, FILTERS, BUCKETS = 4, 5, 97
+TEXTS = ["Ikke særlig god", "ukjent", "", "Bra!! Bra, bra 👍", "ord " * 80]
+
+
+def small_reader(seed: int = 0) -> ConvReader:
+    rng = np.random.default_rng(seed)
+
+    def floats(*shape: int) -> np.ndarray:
+        return rng.normal(size=shape).astype(np.float32)
+
+    word = floats(4, DIM)
+    word[0] = 0.0
+    return ConvReader(
+        ["ikke", "god", "bra"],
+        word,
+        floats(BUCKETS, DIM),
+        [floats(k * DIM, FILTERS) for k in (1, 2, 3)],
+        [floats(FILTERS) for _ in range(3)],
+        floats(3 * FILTERS, 3),
+        floats(3),
+    )
+
+
+def by_hand(reader: ConvReader, text: str) -> np.ndarray:
+    """Token vectors, then each filter at each window position, summed term by term."""
+    index = {w: i + 1 for i, w in enumerate(reader.vocab)}
+    x = []
+    for token in sentence_tokens(text):
+        grams = [zlib.crc32(g.encode()) % BUCKETS for g in grams_of(token)]
+        x.append(reader.word[index.get(token, 0)] + reader.char[grams].mean(axis=0))
+    pooled = []
+    for kernel, bias in zip(reader.kernels, reader.biases, strict=True):
+        width = kernel.shape[0] // DIM
+        padded = [np.zeros(DIM)] * (width - 1) + x + [np.zeros(DIM)] * (width - 1)
+        for f in range(FILTERS):
+            values = []
+            for t in range(len(x) + width - 1):
+                total = bias[f]
+                for j in range(width):
+                    for c in range(DIM):
+                        total += padded[t + j][c] * kernel[j * DIM + c, f]
+                values.append(max(total, 0.0))
+            pooled.append(max(values))
+    return np.array(pooled) @ reader.out + reader.out_bias
+
+
+def grams_of(token: str) -> list[str]:
+    padded = f"<{token}>"
+    out = []
+    for n in (3, 4, 5):
+        out += [padded[i : i + n] for i in range(len(padded) - n + 1)] or [padded]
+    return out
+
+
+def test_the_reader_scores_as_the_convolution_written_out() -> None:
+    reader = small_reader()
+    expected = np.array([by_hand(reader, t) for t in TEXTS])
+    np.testing.assert_allclose(reader.decision(TEXTS), expected, rtol=1e-4, atol=1e-4)
+
+
+def test_tokens_are_cut_at_the_limit_and_an_empty_text_has_one() -> None:
+    assert len(sentence_tokens("ord " * 80)) == MAX_TOKENS
+    assert sentence_tokens("") == [EMPTY]
+    assert gram_ids("god", BUCKETS) == [zlib.crc32(g.encode()) % BUCKETS for g in grams_of("god")]
+
+
+def test_an_unknown_word_is_its_character_grams_alone() -> None:
+    reader = small_reader()
+    grams = gram_ids("ukjent", BUCKETS)
+    np.testing.assert_allclose(reader.vector("ukjent"), reader.char[grams].mean(axis=0))
+    np.testing.assert_allclose(
+        reader.vector("god"), reader.word[2] + reader.char[gram_ids("god", BUCKETS)].mean(axis=0)
+    )
+
+
+def test_a_share_scales_the_scores_and_the_arrays_load_back(tmp_path: Path) -> None:
+    reader = small_reader(1)
+    half = reader.scaled(0.5)
+    np.testing.assert_allclose(half.decision(TEXTS), 0.5 * reader.decision(TEXTS), rtol=1e-5)
+    np.savez(tmp_path / "r.npz", **half.arrays(), other=np.zeros(2))
+    with np.load(tmp_path / "r.npz", allow_pickle=False) as data:
+        loaded = ConvReader.from_arrays(data)
+        assert ConvReader.from_arrays({"other": data["other"]}) is None
+    assert loaded is not None
+    assert loaded.vocab == reader.vocab
+    # Tables are stored as float16: the loaded reader scores within float16 rounding.
+    np.testing.assert_allclose(loaded.decision(TEXTS), half.decision(TEXTS), atol=0.05)
+
+
+TRAIN = ["Filmen var ikke god", "Maten var fantastisk god", "Et helt vanlig album", "Nei"]
+
+
+def test_the_transfer_set_is_new_deterministic_and_keeps_the_extra_lines() -> None:
+    first = augment(TRAIN, 5, seed=0, exclude=set(), extra=["Pakken kom", "Nei"])
+    assert first == augment(TRAIN, 5, seed=0, exclude=set(), extra=["Pakken kom", "Nei"])
+    assert len(set(first)) == len(first)
+    assert not set(first) & set(TRAIN)  # a train sentence is never repeated as it is
+    assert first[-1] == "Pakken kom"
+    words = {w for t in TRAIN for w in t.split()}
+    assert all(set(line.split()) <= words for line in first[:-1])
+    again = augment(TRAIN, 5, seed=1, exclude=set(first), extra=[])
+    assert again
+    assert not set(again) & set(first)
+
+
+@pytest.mark.parametrize("copies", [0, 1])
+def test_no_copies_means_only_the_extra_lines(copies: int) -> None:
+    lines = augment(TRAIN, copies, seed=2, exclude=set(), extra=["Ekstra"])
+    assert lines[-1] == "Ekstra"
+    assert len(lines) <= copies * len(TRAIN) + 1
