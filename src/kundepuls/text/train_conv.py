@@ -34,11 +34,11 @@ minutes): 0.677, 0.686 with offsets. The reader alone, learnt from the first set
 from the e5 vectors with the softened cross-entropy 0.640 (0.632 with squared error); 64
 wide from the e5 vectors 0.620 after one epoch. From both sets, 64 wide: 0.634 (epoch 1;
 0.613 and 0.624 after epochs 2 and 3); 128 wide with 50,000 buckets, 0.636 (an artefact
-of 17 MB instead of 7, within the noise of the 64-wide one, so the 64-wide one ships). Blended with the ``norec-3`` parts fitted on train
-(0.633 alone), the readers reach 0.640–0.652 depending on the share. So the reader reads
-about as well as the linear model, and differently enough that the two together gain about
-one point; it is far from its teacher, which sees the whole sentence through twelve
-attention layers.
+of 17 MB instead of 7, within the noise of the 64-wide one, so the 64-wide one ships).
+Blended with the ``norec-3`` parts fitted on train (0.633 alone), the readers reach
+0.640–0.652 depending on the share. So the reader reads about as well as the linear model,
+and differently enough that the two together gain about one point; it is far from its
+teacher, which sees the whole sentence through twelve attention layers.
 """
 
 import argparse
