@@ -53,7 +53,13 @@ from typing import Any
 import numpy as np
 
 from kundepuls.text.conv import ConvReader, gram_ids, sentence_tokens
-from kundepuls.text.train_norec import default_data, macro_f1, read_split, tune_offsets
+from kundepuls.text.train_norec import (
+    default_data,
+    macro_f1,
+    read_split,
+    tune_offsets,
+    word_table,
+)
 
 SHIPPED = Path(__file__).parent / "data" / "norec_model.npz"
 
@@ -262,9 +268,8 @@ def fit(args: Any) -> None:
 
 def initial_vectors(path: Path, words: list[str], dim: int) -> dict[int, Any]:
     """Rows of the word table to start from: the e5 word vectors of ``path``, where known."""
-    with np.load(path, allow_pickle=False) as data:
-        entries = str(data["vec_vocab"]).split("\n")
-        table = data["vec_table"].astype(np.float32)
+    entries, vectors = word_table(path)
+    table = vectors.astype(np.float32)
     table = table[:, :dim] / table.std() * 0.5
     index = {w: i for i, w in enumerate(entries)}
     return {i + 1: table[index[w]] for i, w in enumerate(words) if w in index}

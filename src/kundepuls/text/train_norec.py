@@ -203,10 +203,15 @@ def fit_vectors(texts: list[str], cache: Path, dims: int) -> WordVectors:
     )
 
 
-def vectors_from_artefact(path: Path, texts: list[str]) -> WordVectors:
-    """The word table of an earlier artefact (``norec-2``'s e5 words), standardised on ``texts``."""
+def word_table(path: Path) -> tuple[list[str], Matrix]:
+    """The entries and e5 word vectors stored in an artefact (``norec-2``'s, kept since)."""
     with np.load(path, allow_pickle=False) as data:
-        vocab, table = str(data["vec_vocab"]).split("\n"), data["vec_table"].astype(np.float64)
+        return str(data["vec_vocab"]).split("\n"), data["vec_table"].astype(np.float64)
+
+
+def vectors_from_artefact(path: Path, texts: list[str]) -> WordVectors:
+    """The word table of an earlier artefact, standardised on ``texts``."""
+    vocab, table = word_table(path)
     width = 2 * table.shape[1]
     return standardised(WordVectors(vocab, table, np.zeros(width), np.ones(width), 1.0), texts)
 
