@@ -18,7 +18,8 @@ DIM, FILTERS, BUCKETS = 4, 5, 97
 TEXTS = ["Ikke særlig god", "ukjent", "", "Bra!! Bra, bra 👍", "ord " * 80]
 
 
-def small_reader(seed: int = 0) -> ConvReader:
+def small_reader(seed: int = 0, hidden: int = 0) -> ConvReader:
+    """A reader with random weights; ``hidden``: the width of a hidden layer, if any."""
     rng = np.random.default_rng(seed)
 
     def floats(*shape: int) -> np.ndarray:
@@ -32,8 +33,9 @@ def small_reader(seed: int = 0) -> ConvReader:
         floats(BUCKETS, DIM),
         [floats(k * DIM, FILTERS) for k in (1, 2, 3)],
         [floats(FILTERS) for _ in range(3)],
-        floats(3 * FILTERS, 3),
+        floats(hidden or 3 * FILTERS, 3),
         floats(3),
+        (floats(3 * FILTERS, hidden), floats(hidden)) if hidden else None,
     )
 
 
@@ -57,6 +59,12 @@ def by_hand(reader: ConvReader, text: str) -> np.ndarray:
                         total += padded[t + j][c] * kernel[j * DIM + c, f]
                 values.append(max(total, 0.0))
             pooled.append(max(values))
+    if reader.hidden is not None:
+        weights, biases = reader.hidden
+        pooled = [
+            max(sum(p * weights[i, h] for i, p in enumerate(pooled)) + b, 0.0)
+            for h, b in enumerate(biases)
+        ]
     return np.array(pooled) @ reader.out + reader.out_bias
 
 
@@ -68,8 +76,9 @@ def grams_of(token: str) -> list[str]:
     return out
 
 
-def test_the_reader_scores_as_the_convolution_written_out() -> None:
-    reader = small_reader()
+@pytest.mark.parametrize("hidden", [0, 6])
+def test_the_reader_scores_as_the_convolution_written_out(hidden: int) -> None:
+    reader = small_reader(hidden=hidden)
     expected = np.array([by_hand(reader, t) for t in TEXTS])
     np.testing.assert_allclose(reader.decision(TEXTS), expected, rtol=1e-4, atol=1e-4)
 
@@ -89,8 +98,9 @@ def test_an_unknown_word_is_its_character_grams_alone() -> None:
     )
 
 
-def test_a_share_scales_the_scores_and_the_arrays_load_back(tmp_path: Path) -> None:
-    reader = small_reader(1)
+@pytest.mark.parametrize("hidden", [0, 6])
+def test_a_share_scales_the_scores_and_the_arrays_load_back(tmp_path: Path, hidden: int) -> None:
+    reader = small_reader(1, hidden)
     half = reader.scaled(0.5)
     np.testing.assert_allclose(half.decision(TEXTS), 0.5 * reader.decision(TEXTS), rtol=1e-5)
     np.savez(tmp_path / "r.npz", **half.arrays(), other=np.zeros(2))
@@ -99,6 +109,7 @@ def test_a_share_scales_the_scores_and_the_arrays_load_back(tmp_path: Path) -> N
         assert ConvReader.from_arrays({"other": data["other"]}) is None
     assert loaded is not None
     assert loaded.vocab == reader.vocab
+    assert (loaded.hidden is None) == (hidden == 0)
     # Tables are stored as float16: the loaded reader scores within float16 rounding.
     np.testing.assert_allclose(loaded.decision(TEXTS), half.decision(TEXTS), atol=0.05)
 

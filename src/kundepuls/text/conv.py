@@ -11,9 +11,9 @@ Each token (``tokens.tokenize``: words, emoji, punctuation) is the sum of its wo
 (none for a word it never saw) and the mean of the vectors of its character 3–5-grams,
 hashed into a fixed table, so misspellings and compounds still get a vector. Convolutions
 of width 1, 2 and 3 run over the first ``MAX_TOKENS`` token vectors, each followed by a
-ReLU and the maximum over the sentence; a linear layer turns the pooled filters into three
-class scores. Pure numpy here: 6,000–10,000 sentences a second on one core alone, about
-2,700 together with the linear model (``bench/text.py``).
+ReLU and the maximum over the sentence; a hidden ReLU layer and a linear layer turn the
+pooled filters into three class scores. Pure numpy here: 6,000–10,000 sentences a second
+on one core alone, about 2,200–2,800 together with the linear model (``bench/text.py``).
 """
 
 import zlib
@@ -71,7 +71,9 @@ class ConvReader:
     ``char`` one row per hash bucket. ``kernels[k - 1]`` holds the width-``k`` filters as a
     ``(k * dim, filters)`` matrix: rows ``j * dim`` to ``(j + 1) * dim`` weigh the ``j``-th
     token of a window. A sentence is padded with ``k - 1`` zero vectors on each side, as
-    PyTorch's ``Conv1d(padding=k - 1)`` does. ``out`` is ``(filters * widths, 3)``.
+    PyTorch's ``Conv1d(padding=k - 1)`` does. ``out`` is ``(filters * widths, 3)``, or, with a
+    ``hidden`` ReLU layer ``(filters * widths, units)`` between pooling and scores (from
+    ``norec-5`` on), ``(units, 3)``.
     """
 
     vocab: list[str]
@@ -81,6 +83,7 @@ class ConvReader:
     biases: list[Floats]
     out: Floats
     out_bias: Floats
+    hidden: tuple[Floats, Floats] | None = None  # weights and bias of a hidden ReLU layer
 
     def __post_init__(self) -> None:
         self._index = {w: i + 1 for i, w in enumerate(self.vocab)}
@@ -112,8 +115,11 @@ class ConvReader:
 
     def decision(self, texts: list[str]) -> npt.NDArray[np.float64]:
         """Per text, one score per class in the order negative, neutral, positive."""
+        width = self.out.shape[0] if self.hidden is None else self.hidden[0].shape[0]
         pooled = np.array([self.pooled(sentence_tokens(t)) for t in texts], dtype=np.float32)
-        pooled = pooled.reshape(len(texts), self.out.shape[0])
+        pooled = pooled.reshape(len(texts), width)
+        if self.hidden is not None:
+            pooled = np.maximum(pooled @ self.hidden[0] + self.hidden[1], 0.0)
         return np.asarray(pooled @ self.out + self.out_bias, dtype=np.float64)
 
     def scaled(self, weight: float) -> "ConvReader":
@@ -134,6 +140,9 @@ class ConvReader:
         for k, (kernel, bias) in enumerate(zip(self.kernels, self.biases, strict=True), 1):
             data[f"kernel{k}"] = kernel.astype(np.float32)
             data[f"bias{k}"] = bias.astype(np.float32)
+        if self.hidden is not None:
+            data["hidden"] = self.hidden[0].astype(np.float32)
+            data["hidden_bias"] = self.hidden[1].astype(np.float32)
         return {prefix + name: value for name, value in data.items()}
 
     @classmethod
@@ -154,4 +163,5 @@ class ConvReader:
             [floats(f"bias{k}") for k in range(1, widths + 1)],
             floats("out"),
             floats("out_bias"),
+            (floats("hidden"), floats("hidden_bias")) if prefix + "hidden" in data else None,
         )
