@@ -1,11 +1,11 @@
 """Comment analytics, measured: sentiment, themes, language and speed; NoReC next to NorBench.
 
 Run ``python bench/text.py``. The hand-labelled comments in ``tests/data/comments_eval.jsonl``
-(splits ``dev`` and ``heldout``) and ``tests/data/comments_eval_heldout{2,…,9}.jsonl``
+(splits ``dev`` and ``heldout``) and ``tests/data/comments_eval_heldout{2,…,10}.jsonl``
 (each scored once as held-out, then used for development) are DEVELOPMENT data: the lexicon
 and the themes were tuned on them and the comment model (``text/cx.py``) learnt from them,
 so their scores are in-sample and optimistic. The held-out set is ``train_cx.HELDOUT``
-(``tests/data/comments_eval_heldout10.jsonl``), written apart from all that work. Nobody
+(``tests/data/comments_eval_heldout11.jsonl``), written apart from all that work. Nobody
 reads it or tunes on it, and it is scored only when asked for with ``--heldout``: once, at
 the end of a round of work, with and without the comment model, after which it becomes
 development data; the set kept unread (``train_cx.UNREAD``) becomes the held-out one. NoReC
