@@ -31,6 +31,7 @@ SETS = [
     ("comments_eval_heldout9.jsonl", "heldout9", 110),
     ("comments_eval_heldout10.jsonl", "heldout10", 110),
     ("comments_eval_heldout11.jsonl", "heldout11", 110),
+    ("comments_eval_heldout12.jsonl", "heldout12", 110),
 ]
 # heldout3 and the probes were written side by side and share a few short comments ("Nei").
 SIDE_BY_SIDE = {("comments_eval_heldout3.jsonl", "comments_sentiment_probes.jsonl")}
