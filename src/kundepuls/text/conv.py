@@ -4,8 +4,8 @@ Part of the shipped NoReC model (``norec.py``, from ``norec-4`` on). A linear n-
 cannot see how words act on each other ("ikke særlig god", "ikkje dårleg i det heile"); a
 fine-tuned multilingual-e5-small can, but reads about 50 sentences a second. So the encoder
 taught this reader (``train_conv``): it learnt to give the encoder's scores on about
-370,000 sentences (NoReC's training sentences with words dropped, swapped and cut short),
-and the labels of the training sentences.
+430,000 sentences (NoReC's train and dev sentences with words dropped, swapped and cut
+short), and the labels of the train and dev sentences (``norec-5``).
 
 Each token (``tokens.tokenize``: words, emoji, punctuation) is the sum of its word vector
 (none for a word it never saw) and the mean of the vectors of its character 3–5-grams,
