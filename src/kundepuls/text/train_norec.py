@@ -367,16 +367,16 @@ def train(
         assert vectors_from is not None
         return vectors_from_artefact(vectors_from, texts)
 
-    reader, reader_dev = None, np.zeros((len(dev_x), 3))
+    reader_dev = np.zeros((len(dev_x), 3))
     if conv is not None:
         with np.load(conv, allow_pickle=False) as data:
-            reader, reader_dev = ConvReader.from_arrays(data), data["dev"].astype(np.float64)
+            reader_dev = data["dev"].astype(np.float64)
     print("fitting on train", flush=True)
     parts = fit_parts(train_x, train_y, targets, word_vectors(train_x), SETTING, lexicon, seed)
     best: tuple[float, dict[str, float], Matrix] | None = None
     for share in SHARES:
         linear = parts.combine(share, np.zeros(3), {}).decision(dev_x)
-        for conv_share in CONV_SHARES if reader is not None else (0.0,):
+        for conv_share in CONV_SHARES if conv is not None else (0.0,):
             scores = linear + conv_share * reader_dev
             offsets = tune_offsets(scores, dev_y)
             score = macro_f1(dev_y, (scores + offsets).argmax(axis=1))
@@ -400,8 +400,10 @@ def train(
         else {},
     }
     model = parts.combine(share, offsets, meta)
-    if refit and conv_refit is not None:
-        with np.load(conv_refit, allow_pickle=False) as data:
+    shipped = conv_refit if refit and conv_refit is not None else conv
+    reader = None
+    if shipped is not None:
+        with np.load(shipped, allow_pickle=False) as data:
             reader = ConvReader.from_arrays(data)
     if reader is not None:
         model.conv = reader.scaled(share["conv"])
