@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from kundepuls.text.conv import EMPTY, MAX_TOKENS, ConvReader, gram_ids, sentence_tokens
-from kundepuls.text.train_conv import augment
+from kundepuls.text.train_conv import augment, teacher_scores
 
 DIM, FILTERS, BUCKETS = 4, 5, 97
 TEXTS = ["Ikke særlig god", "ukjent", "", "Bra!! Bra, bra 👍", "ord " * 80]
@@ -135,3 +135,19 @@ def test_no_copies_means_only_the_extra_lines(copies: int) -> None:
     lines = augment(TRAIN, copies, seed=2, exclude=set(), extra=["Ekstra"])
     assert lines[-1] == "Ekstra"
     assert len(lines) <= copies * len(TRAIN) + 1
+
+
+def test_teachers_are_averaged_as_probabilities(tmp_path: Path) -> None:
+    from scipy.special import log_softmax, softmax
+
+    rng = np.random.default_rng(5)
+    logits = [rng.normal(0, 3, size=(50, 3)).astype(np.float32) for _ in range(2)]
+    for i, scores in enumerate(logits):
+        (tmp_path / str(i)).mkdir()
+        np.save(tmp_path / str(i) / "transfer_s0.npy", np.hstack([scores, np.ones((50, 4))]))
+    one = teacher_scores([tmp_path / "0"], "transfer_s0")
+    assert np.allclose(one, log_softmax(logits[0], axis=1), atol=1e-5)
+    both = teacher_scores([tmp_path / "0", tmp_path / "1"], "transfer_s0")
+    mean = (softmax(logits[0], axis=1) + softmax(logits[1], axis=1)) / 2
+    assert both.dtype == np.float32
+    assert np.allclose(both, np.log(mean), atol=1e-5)

@@ -33,6 +33,11 @@ model and the frozen-e5 LR (0.636). What it gave the fast model so far (dev, see
 part 0.619–0.625, its per-word logits as a 3-wide table 0.625–0.630, against 0.626 for
 ``norec-2``'s e5 table; so a teacher this strong does not pass its gain on through static
 word vectors.
+
+A second teacher with ``--seed 1`` (on a quieter host, 0.6 s per batch, 7 minutes): dev 0.682,
+0.692 with offsets; the two averaged as probabilities 0.688, 0.693 with offsets (see
+``train_conv`` for what that gave the reader). ``--bf16`` scores transfer lines in bfloat16
+(``infer``), 2.4 times faster on this host's AMX CPU.
 """
 
 import argparse
@@ -226,19 +231,27 @@ def batches(rows: list[list[int]], size: int, pad: int, order: Any) -> Any:
         yield picked, ids, keep
 
 
-def infer(model: Any, rows: list[list[int]], pad: int) -> tuple[Floats, Floats]:
-    """Logits and pooled vectors of ``rows`` (batched by length, returned in row order)."""
+def infer(model: Any, rows: list[list[int]], pad: int, bf16: bool = False) -> tuple[Floats, Floats]:
+    """Logits and pooled vectors of ``rows`` (batched by length, returned in row order).
+
+    ``bf16``: compute in bfloat16 where PyTorch can (``torch.autocast``), which CPUs with
+    AMX or AVX-512 BF16 run about 2.4 times faster; on 6,000 transfer lines the class chosen
+    agreed with float32's on 99.85 % and the logits differed by 0.005 on average.
+    """
+    import contextlib
+
     import torch
 
     model.eval()
     order = np.argsort([len(r) for r in rows], kind="stable")
     logits = np.zeros((len(rows), 3), dtype=np.float32)
     pooled = np.zeros((len(rows), model.head.in_features), dtype=np.float32)
-    with torch.no_grad():
+    fast = torch.autocast("cpu", dtype=torch.bfloat16) if bf16 else contextlib.nullcontext()
+    with torch.no_grad(), fast:
         for picked, ids, keep in batches(rows, 64, pad, order):
             vectors = model.pooled(ids, keep)
-            pooled[picked] = vectors.numpy()
-            logits[picked] = model.head(vectors).numpy()
+            pooled[picked] = vectors.float().numpy()
+            logits[picked] = model.head(vectors).float().numpy()
     return logits, pooled
 
 
@@ -349,7 +362,7 @@ def embed_words(model: Any, tokenizer: Tokenizer, words: Path, cache: Path) -> N
 
 
 def score_transfer(args: Any) -> None:
-    """The saved teacher's logits for each line of ``args.transfer`` (written beside it, .npy)."""
+    """The saved teacher's logits for each line of ``args.transfer`` (``CACHE/{stem}.npy``)."""
     import torch
 
     tokenizer, model = encoder(args)
@@ -359,10 +372,10 @@ def score_transfer(args: Any) -> None:
     started, step = time.time(), 20_000
     for start in range(0, len(lines), step):
         rows = [tokenizer.ids(t) for t in lines[start : start + step]]
-        logits[start : start + step] = infer(model, rows, tokenizer.pad)[0]
+        logits[start : start + step] = infer(model, rows, tokenizer.pad, args.bf16)[0]
         done = min(start + step, len(lines))
         print(f"{done}/{len(lines)} scored, {time.time() - started:.0f}s", flush=True)
-    np.save(args.transfer.with_suffix(".npy"), logits)
+    np.save(args.cache / f"{args.transfer.stem}.npy", logits)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -381,6 +394,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--transfer", type=Path, help="score these lines with the saved teacher instead"
     )
+    parser.add_argument("--bf16", action="store_true", help="score in bfloat16 (faster)")
     args = parser.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
     if args.transfer is not None:
