@@ -66,7 +66,10 @@ help. Two teachers (``--teachers C2``: a second one fine-tuned with ``--seed 1``
 with offsets, the two averaged as probabilities 0.693; they choose different classes for
 12 % of the transfer lines) 0.639 / 0.651, and refitted with dev and blended as ``norec-5``
 it scored **0.611 on test** (measured once; not shipped, since its dev 0.651 is not above
-``norec-5``'s 0.652).
+``norec-5``'s 0.652). Also distilling the teacher's pooled sentence vector (a scratch
+run, not kept: an extra linear head regressing the standardised 384-wide vector from the
+hidden layer, weight 0.3 or 1, pooled vectors of both sets scored with ``infer``) 0.627–0.629
+/ 0.646.
 """
 
 import argparse
