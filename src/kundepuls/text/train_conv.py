@@ -60,7 +60,7 @@ After ``norec-5`` (a new machine again; teacher dev 0.686 reproduced, the ``nore
 rebuilt: 0.636 alone, 0.648 blended; the first set now holds heldout10's comments too,
 132,132 lines), one epoch each, alone / blended: a third set of perturbed train sentences
 (``--copies 40 --seed 3``, 233,521 lines, 615,279 sentences in all) 0.629 / 0.646; softer
-targets off (``--temp 1``) 0.630 / 0.647; ``--dropout 0.1`` 0.635 / 0.648; two readers
+sharper targets (``--temp 1``) 0.630 / 0.647; ``--dropout 0.1`` 0.635 / 0.648; two readers
 averaged 0.625–0.633 / 0.647–0.648. So more perturbed sentences of the same kind no longer
 help. Two teachers (``--teachers C2``: a second one fine-tuned with ``--seed 1``, dev 0.692
 with offsets, the two averaged as probabilities 0.693; they choose different classes for
