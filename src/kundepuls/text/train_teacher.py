@@ -238,16 +238,13 @@ def infer(model: Any, rows: list[list[int]], pad: int, bf16: bool = False) -> tu
     AMX or AVX-512 BF16 run about 2.4 times faster; on 6,000 transfer lines the class chosen
     agreed with float32's on 99.85 % and the logits differed by 0.005 on average.
     """
-    import contextlib
-
     import torch
 
     model.eval()
     order = np.argsort([len(r) for r in rows], kind="stable")
     logits = np.zeros((len(rows), 3), dtype=np.float32)
     pooled = np.zeros((len(rows), model.head.in_features), dtype=np.float32)
-    fast = torch.autocast("cpu", dtype=torch.bfloat16) if bf16 else contextlib.nullcontext()
-    with torch.no_grad(), fast:
+    with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
         for picked, ids, keep in batches(rows, 64, pad, order):
             vectors = model.pooled(ids, keep)
             pooled[picked] = vectors.float().numpy()
