@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from kundepuls.text.conv import EMPTY, MAX_TOKENS, ConvReader, gram_ids, sentence_tokens
-from kundepuls.text.train_conv import augment, teacher_scores
+from kundepuls.text.train_conv import augment, read_sources, teacher_scores
 
 DIM, FILTERS, BUCKETS = 4, 5, 97
 TEXTS = ["Ikke særlig god", "ukjent", "", "Bra!! Bra, bra 👍", "ord " * 80]
@@ -135,6 +135,13 @@ def test_no_copies_means_only_the_extra_lines(copies: int) -> None:
     lines = augment(TRAIN, copies, seed=2, exclude=set(), extra=["Ekstra"])
     assert lines[-1] == "Ekstra"
     assert len(lines) <= copies * len(TRAIN) + 1
+
+
+def test_written_sentences_are_spaced_as_norec_and_read_once(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Filmen varer 2,5 timer.\n\nKjempebra!\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("«Nei», sa hun.\nKjempebra!", encoding="utf-8")
+    lines = read_sources([tmp_path / "a.txt", tmp_path / "b.txt"])
+    assert lines == ["Filmen varer 2,5 timer .", "Kjempebra !", "« Nei » , sa hun ."]
 
 
 def test_teachers_are_averaged_as_probabilities(tmp_path: Path) -> None:
