@@ -431,13 +431,11 @@ def main(argv: list[str] | None = None) -> None:
     extra = development_comments() if args.comments else []
     if args.source:  # unlabelled sentences: themselves first, then their perturbed copies
         texts = read_sources(args.source)
-        lines = [t for t in texts if t not in exclude]
-        lines += augment(texts, args.copies, args.seed, exclude, extra)
-        name = "source_"
-    else:
+        lines, name = [t for t in texts if t not in exclude], "source_"
+    else:  # labelled ones, learnt from as they are: only their perturbed copies
         texts, _ = read_split(args.data or default_data(), args.split)
-        lines = augment(texts, args.copies, args.seed, exclude, extra)
-        name = "" if args.split == "train" else f"{args.split}_"
+        lines, name = [], "" if args.split == "train" else f"{args.split}_"
+    lines += augment(texts, args.copies, args.seed, exclude, extra)
     target = args.cache / f"transfer_{name}s{args.seed}.txt"
     target.write_text("\n".join(lines), encoding="utf-8")
     print(f"{len(lines)} lines → {target}")
