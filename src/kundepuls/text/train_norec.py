@@ -90,7 +90,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from kundepuls.text.conv import ConvReader
+from kundepuls.text.conv import Reader
 from kundepuls.text.norec import (
     ARTEFACT,
     Featurizer,
@@ -411,7 +411,7 @@ def train(
     reader = None
     if shipped is not None:
         with np.load(shipped, allow_pickle=False) as data:
-            reader = ConvReader.from_arrays(data)
+            reader = Reader.from_arrays(data)
     if reader is not None:
         model.conv = reader.scaled(share["conv"])
         meta["conv"] = {"words": len(reader.vocab), "buckets": int(reader.char.shape[0])}
@@ -459,7 +459,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--word-cache", type=Path, help="or rebuild it from a train_vectors cache")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-refit", action="store_true", help="ship the train-only fit")
-    parser.add_argument("--conv", type=Path, help="a convolutional reader to blend in (train_conv)")
+    parser.add_argument("--conv", type=Path, help="a sentence reader to blend in (train_conv)")
     parser.add_argument(
         "--conv-refit", type=Path, help="the reader learnt from train and dev, to ship instead"
     )
