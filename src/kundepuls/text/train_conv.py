@@ -106,9 +106,15 @@ sentences (289,635 sentences): 0.658 / 0.660 (seed 0) and 0.654 / 0.656 (seed 1)
 reader on the same sentences 0.642 / 0.650. On all three sets (531,288 sentences, 8 minutes
 on two threads): **0.668 / 0.668**, against the conv reader's 0.650 / 0.654. So it reads
 about 0.01 to 0.018 better on dev in each run. Its numpy twin
-(:class:`~kundepuls.text.conv.Recurrent`) reads about 2,700 sentences a second on one core
-in batches of 256 (the convolutions 2,400, same busy host), but only about 1,200 one at a
-time (the convolutions 2,100): a recurrence is a step per token.
+(:class:`~kundepuls.text.conv.Recurrent`) and ``fit --encoder gru`` came next, on a new,
+slower machine (AMD EPYC without AVX-512: the teacher took 37 minutes, dev 0.686 again, and
+scored about 70 lines a second, so only the written set was scored). From the train set and
+the written set alone (157,503 sentences, 4 minutes for the GRU, 3 for the convolutions),
+alone on dev: GRU 0.642 and 0.635 (seeds 0, 1), the convolutions 0.615 and 0.618, a GRU of
+64 units 0.630; numpy and PyTorch agreed within 1e-6. Read by numpy on one core of that
+machine (CPU time, dev sentences): the GRU 2,830 sentences a second in batches of 256 and
+1,200 one at a time, 64 units 4,350 and 1,350, the convolutions 2,370 and 2,070: a
+recurrence is a step per token, so it gains in batches and loses one at a time.
 """
 
 import argparse
