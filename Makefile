@@ -77,8 +77,7 @@ $(N)/reader.npz: $(SETS:=.npy)
 $(N)/reader_refit.npz: $(SETS:=.npy) $(N)/transfer_dev_s2.npy
 	$(TEXT).train_conv $(READER) --with-dev --out $@ --transfer $(SETS:=.txt) $(N)/transfer_dev_s2.txt
 $(N)/sentences.done:
-	$(TEXT).train_vectors --sentences --cache $(N) --data $$($(BIN)/python -c \
-		'from kundepuls.text.train_norec import default_data; print(default_data())')
+	$(TEXT).train_vectors --sentences --cache $(N)
 	touch $@
 
 clean:

@@ -218,8 +218,6 @@ class Reader:
 
     def decision(self, texts: list[str]) -> npt.NDArray[np.float64]:
         """Per text, one score per class in the order negative, neutral, positive."""
-        if not texts:
-            return np.zeros((0, 3))
         sentences = [np.array([self.vector(t) for t in sentence_tokens(s)]) for s in texts]
         features = self.encoder.features(sentences)
         if self.hidden is not None:

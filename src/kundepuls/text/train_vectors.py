@@ -133,7 +133,9 @@ def reduce(table: Matrix, dims: int) -> Matrix:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data", type=Path, required=True, help="folder with the splits")
+    parser.add_argument(
+        "--data", type=Path, help="folder with the splits (default: as train_norec)"
+    )
     parser.add_argument("--cache", type=Path, required=True, help="folder for the chunks")
     parser.add_argument("--shard", type=int, default=0)
     parser.add_argument("--shards", type=int, default=1)
@@ -142,9 +144,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     args: Any = parser.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
-    if args.sentences:
-        from kundepuls.text.train_norec import read_split  # it imports this module
+    from kundepuls.text.train_norec import default_data, read_split  # it imports this module
 
+    args.data = args.data or default_data()
+    if args.sentences:
         for split in ("train", "dev"):
             embed_sentences(read_split(args.data, split)[0], args.cache, split)
         return
