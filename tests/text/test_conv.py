@@ -242,16 +242,20 @@ def test_teachers_are_averaged_as_probabilities(tmp_path: Path) -> None:
     assert np.allclose(both, np.log(mean), atol=1e-5)
 
 
-def test_the_make_target_runs_each_step_after_the_steps_it_reads(tmp_path: Path) -> None:
-    root = Path(__file__).parents[2]
+def planned_steps(cache: Path, target: str) -> list[str]:
+    """The commands ``make`` would run for ``target``, every step included (``-B``)."""
     planned = subprocess.run(
-        ["make", "-n", "norec-model", f"NOREC_CACHE={tmp_path}"],
-        cwd=root,
+        ["make", "-n", "-B", target, f"NOREC_CACHE={cache}"],
+        cwd=Path(__file__).parents[2],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    steps = [line for line in planned.splitlines() if "-m kundepuls.text." in line]
+    return [line for line in planned.splitlines() if "-m kundepuls.text." in line or "pip" in line]
+
+
+def test_the_make_target_runs_each_step_after_the_steps_it_reads(tmp_path: Path) -> None:
+    steps = planned_steps(tmp_path, "norec-model")
 
     def at(*needles: str) -> int:
         return next(i for i, s in enumerate(steps) if all(n in s for n in needles))
@@ -269,3 +273,13 @@ def test_the_make_target_runs_each_step_after_the_steps_it_reads(tmp_path: Path)
     assert at("text.train_norec --cache") == len(steps) - 1
     assert at("train_vectors --sentences") < at("text.train_norec --cache")
     assert "--encoder gru" in steps[at("fit", "reader.npz")]
+
+
+@pytest.mark.parametrize("step", ["teacher_train.npy", "reader_refit.npz", "sentences.done"])
+def test_each_step_that_needs_pytorch_asked_for_alone_installs_it_first(
+    tmp_path: Path, step: str
+) -> None:
+    steps = planned_steps(tmp_path, f"{tmp_path}/{step}")
+    torch = next(i for i, s in enumerate(steps) if "pip install" in s and "[train]" in s)
+    needs = ("train_teacher", "train_conv fit", "train_vectors")
+    assert torch < next(i for i, s in enumerate(steps) if any(n in s for n in needs))
