@@ -1,5 +1,6 @@
 """The shipped NoReC model: it loads, computes what scikit-learn computes, and scores CX text."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import Ridge
 from sklearn.metrics import f1_score
 
+from kundepuls.text import train_norec
 from kundepuls.text.evaluate import macro_f1, read_eval
 from kundepuls.text.lexicon import default_lexicon
 from kundepuls.text.norec import (
@@ -172,3 +174,45 @@ def test_macro_f1_matches_scikit_learn() -> None:
     g = [labels[i] for i in gold]
     p = [labels[i] for i in pred]
     assert macro_f1(g, p) == pytest.approx(f1_score(g, p, average="macro"))
+
+
+def small_norec(folder: Path, cache: Path) -> None:
+    """Three small splits of made-up sentences and random sentence vectors for them."""
+    rng = np.random.default_rng(0)
+    words = {
+        "Positive": ["god", "flott", "herlig", "bra", "morsom"],
+        "Negative": ["dårlig", "kjedelig", "elendig", "svak", "treg"],
+        "Neutral": ["blå", "lang", "norsk", "ny", "gammel"],
+    }
+    nouns = ["filmen", "boken", "maten", "plata", "serien", "hotellet"]
+    for split, count in (("train", 300), ("dev", 90), ("test", 90)):
+        rows = []
+        for i in range(count):
+            label = list(words)[i % 3]
+            text = f"{rng.choice(nouns)} er {rng.choice(words[label])} og {rng.choice(nouns)}"
+            rows.append({"text": text, "label": label})
+        (folder / f"{split}.json").write_text(json.dumps(rows), "utf-8")
+        for start in range(0, count, 256):
+            rows_here = min(256, count - start)
+            vectors = rng.normal(size=(rows_here, 384)).astype(np.float32)
+            np.save(cache / f"sent_{split}_{start:06d}.npy", vectors)
+
+
+def test_train_norec_chooses_on_dev_and_looks_at_test_once(tmp_path: Path) -> None:
+    small_norec(tmp_path, tmp_path)
+    test = (tmp_path / "test.json").read_text("utf-8")
+    (tmp_path / "test.json").write_text("not read", "utf-8")
+    out = tmp_path / "model.npz"
+    common = ["--data", str(tmp_path), "--cache", str(tmp_path), "--out", str(out)]
+    train_norec.main([*common, "--dev-only"])  # would fail on test.json if it read it
+    assert not out.exists()
+    (tmp_path / "test.json").write_text(test, "utf-8")
+    train_norec.main(common)
+    with np.load(out, allow_pickle=False) as data:
+        model = _load(data)
+    assert model.meta["test_evaluations"] == "1 (this model, once)"
+    assert model.meta["dev_macro_f1"] > 0.9  # the made-up words part the classes cleanly
+    assert model.meta["n_train"] == 390  # refitted on train and dev
+    assert (
+        model.polarity(["maten er herlig og god"])[0] > 0 > model.polarity(["boken er elendig"])[0]
+    )

@@ -355,8 +355,11 @@ def train(
     refit: bool = True,
     conv: Path | None = None,
     conv_refit: Path | None = None,
+    look: bool = True,
 ) -> NorecModel:
     """Fit on train, choose shares and offsets on dev, refit on train+dev, score test once.
+
+    With ``look`` false the test split is not read: the model carries its dev score only.
 
     ``conv``: a convolutional reader (``train_conv``) to blend in, with its dev scores; it
     learnt from train only, and its share is chosen on dev with the others. ``conv_refit``:
@@ -415,12 +418,8 @@ def train(
     if reader is not None:
         model.conv = reader.scaled(share["conv"])
         meta["conv"] = {"words": len(reader.vocab), "buckets": int(reader.char.shape[0])}
-    test_x, test_y = read_split(directory, "test")
-    test = macro_f1(test_y, model.decision(test_x).argmax(axis=1))
     model.meta.update(
         dev_macro_f1=round(dev, 4),
-        test_macro_f1=round(test, 4),
-        test_evaluations="1 (this model, once)",
         trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
         data=(
             "NoReC_sentence (ltgoslo); shares and offsets tuned on dev with a train-only fit"
@@ -431,6 +430,10 @@ def train(
         + ("; fine-tuned on train, taught the convolutional reader (train_conv)" if reader else ""),
         seed=seed,
     )
+    if look:
+        test_x, test_y = read_split(directory, "test")
+        test = macro_f1(test_y, model.decision(test_x).argmax(axis=1))
+        model.meta.update(test_macro_f1=round(test, 4), test_evaluations="1 (this model, once)")
     return model
 
 
@@ -459,6 +462,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--word-cache", type=Path, help="or rebuild it from a train_vectors cache")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-refit", action="store_true", help="ship the train-only fit")
+    parser.add_argument(
+        "--dev-only",
+        action="store_true",
+        help="choose on dev and print the best blend; no refit, no test look, nothing written",
+    )
     parser.add_argument("--conv", type=Path, help="a sentence reader to blend in (train_conv)")
     parser.add_argument(
         "--conv-refit", type=Path, help="the reader learnt from train and dev, to ship instead"
@@ -472,10 +480,14 @@ def main(argv: list[str] | None = None) -> None:
         args.vectors_from,
         args.word_cache,
         args.seed,
-        refit=not args.no_refit,
+        refit=not (args.no_refit or args.dev_only),
         conv=args.conv,
         conv_refit=args.conv_refit,
+        look=not args.dev_only,
     )
+    if args.dev_only:
+        print(f"best on dev: {model.meta['dev_macro_f1']} with shares {model.meta['shares']}")
+        return
     model.save(args.out)
     print(json.dumps(model.meta, indent=2))
 
