@@ -11,10 +11,10 @@ sentences.
 Each token (``tokens.tokenize``: words, emoji, punctuation) is the sum of its word vector
 (none for a word it never saw) and the mean of the vectors of its character 3–5-grams,
 hashed into a fixed table, so misspellings and compounds still get a vector. An encoder
-reads the first ``MAX_TOKENS`` token vectors: either :class:`Convolutions` (``norec-4`` and
-``norec-5``) or a bidirectional GRU (:class:`Recurrent`); a hidden ReLU layer and a linear
-layer turn what it pooled into three class scores. Pure numpy here; ``bench/text.py``
-measures the speed.
+reads the first ``MAX_TOKENS`` token vectors: either :class:`Convolutions` (``norec-4``,
+``norec-5``) or a bidirectional GRU (:class:`Recurrent`, ``norec-6``); a hidden ReLU layer
+and a linear layer turn what it pooled into three class scores. Pure numpy here;
+``bench/text.py`` measures the speed.
 """
 
 import zlib

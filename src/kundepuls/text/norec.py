@@ -8,11 +8,11 @@ word vectors (from ``norec-2`` on) were embedded once, offline, word by word by 
 multilingual sentence encoder (multilingual-e5-small), reduced by PCA and stored as float16;
 a sentence is the mean and the maximum of its words' vectors. From ``norec-3`` on the n-gram
 weights also hold a student distilled from the encoder's sentence embeddings (see
-``train_norec``). From ``norec-4`` on a small convolutional reader (``conv.py``), distilled
-from a fine-tuned encoder, adds its scores to the linear model's. Inference is table
-lookups, one sparse product and a few small dense ones, so no encoder runs here.
-Only vocabularies, idf, vectors, lexicon weights and model weights are stored
-(``data/norec_model.npz``), never a sentence.
+``train_norec``). From ``norec-4`` on a small sentence reader (``conv.py``; convolutions,
+from ``norec-6`` on a bidirectional GRU), distilled from a fine-tuned encoder, adds its
+scores to the linear model's. Inference is table lookups, one sparse product and a few small
+dense ones, so no encoder runs here. Only vocabularies, idf, vectors, lexicon weights and
+model weights are stored (``data/norec_model.npz``), never a sentence.
 """
 
 import itertools
